@@ -1,0 +1,165 @@
+"""Final energy by county, sector and fuel [1e4 tce; electricity at its calorific value].
+
+Each sector's 2020 energy (baseline) is carried forward by its activity driver and intensity
+levers; fuel shares switch by :func:`~carbonsim.engine.mix.switch_mix`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import FUELS, GJ_PER_TCE, HYDROGEN_LHV_GJ_PER_T, PRODUCTS, SECTORS
+from .mix import switch_mix
+from .stocks import building_energy, vehicle_fleet
+
+F = {fuel: i for i, fuel in enumerate(FUELS)}
+S = {sector: i for i, sector in enumerate(SECTORS)}
+#: 1e4 tce of hydrogen per 1e4 t of hydrogen (LHV 120 GJ/t).
+TCE_PER_T_HYDROGEN = HYDROGEN_LHV_GJ_PER_T / GJ_PER_TCE
+#: energy of recycled aluminium per tonne, as a fraction of primary (IAI: about 5 %).
+RECYCLED_ALUMINIUM_ENERGY_FRACTION = 0.05
+
+
+def _mix0(fe0_sector: np.ndarray) -> np.ndarray:
+    """2020 fuel shares of a sector, (region, fuel) -> (1, region, fuel, 1)."""
+    total = fe0_sector.sum(axis=-1, keepdims=True)
+    shares = np.where(total > 0, fe0_sector / np.where(total > 0, total, 1.0), 0.0)
+    return shares[None, :, :, None]
+
+
+def product_energy(lv, p):
+    """Energy of the six named products, (scenario, region, product, year) [1e4 tce].
+
+    Aluminium supply splits into primary (unit energy x (1 + change)) and recycled (5 % of the
+    2020 primary unit energy).  Returns ``(energy, primary_output)`` where primary_output holds
+    every product's output with aluminium reduced to its primary part [1e4 t].
+    """
+    outputs = np.stack([lv[f"output_{prod}"] for prod in PRODUCTS], axis=2)
+    change = np.stack([lv[f"unit_energy_change_{prod}"] for prod in PRODUCTS], axis=1)
+    unit = p["unit_energy"][None, :, None] * (1.0 + change)  # (S, product, Y)
+    recycled = np.zeros_like(outputs)
+    recycled[:, :, 0] = outputs[:, :, 0] * lv["recycled_aluminium_share"][:, None, :]
+    primary = outputs - recycled
+    energy = primary * unit[:, None] + recycled * (
+        p["unit_energy"][0] * RECYCLED_ALUMINIUM_ENERGY_FRACTION
+    )
+    return energy, primary
+
+
+def industry(lv, p, va_industry, va_construction):
+    """Final energy of industry and construction sectors, (S, R, sector, fuel, Y)."""
+    fe0 = p["final_energy"]  # (R, sector, fuel)
+    n, n_r, n_y = va_industry.shape
+    out = np.zeros((n, n_r, len(SECTORS), len(FUELS), n_y))
+    energy, primary = product_energy(lv, p)
+    for k, prod in enumerate(PRODUCTS):  # six named sub-sectors, fixed fuel mix each
+        sector = S[{"clinker": "cement"}.get(prod, prod)]
+        out[:, :, sector] = energy[:, :, k, None, :] * p["product_fuel_mix"][k][None, None, :, None]
+    va_ind0 = p["value_added"][:, 1][None, :, None]
+    va_con0 = p["value_added"][:, 2][None, :, None]
+    scale = 1.0 + lv["other_industry_intensity_change"]
+    oi = fe0[:, S["other_industry"]].sum(-1)[None, :, None] * _ratio(va_industry, va_ind0) * scale
+    mix = switch_mix(
+        _mix0(fe0[:, S["other_industry"]]),
+        {F["electricity"]: lv["industry_electricity_share"], F["gas"]: lv["industry_gas_share"]},
+        fallback=F["coal"],
+    )
+    out[:, :, S["other_industry"]] = oi[:, :, None, :] * mix
+    con = fe0[:, S["construction"]].sum(-1)[None, :, None] * _ratio(va_construction, va_con0)
+    out[:, :, S["construction"]] = (con * scale)[:, :, None, :] * _mix0(fe0[:, S["construction"]])
+    return out, primary
+
+
+def _ratio(x, x0):
+    return np.where(x0 > 0, x / np.where(x0 > 0, x0, 1.0), 0.0)
+
+
+def hydrogen_supply(out, lv, p):
+    """Green hydrogen: replaces coal in other industry; electrolysis electricity is booked there.
+
+    Modifies *out* in place and returns the hydrogen produced and its electricity, both
+    (S, R, Y): [1e4 t/yr] and [1e4 tce, calorific].
+    """
+    oi = out[:, :, S["other_industry"]]
+    produced = lv["green_hydrogen_production"]
+    h2_energy = produced * TCE_PER_T_HYDROGEN
+    used = np.minimum(h2_energy, oi[:, :, F["coal"]])
+    oi[:, :, F["coal"]] -= used
+    oi[:, :, F["hydrogen"]] += used
+    freight_h2 = out[:, :, S["freight_transport"], F["hydrogen"]]
+    total_mass = produced + freight_h2 / TCE_PER_T_HYDROGEN  # 1e4 t
+    twh = total_mass * 1e7 * p["hydrogen_electricity"] / 1e9  # 1e4 t -> kg -> kWh -> TWh
+    electricity = twh / p["twh_per_10ktce"]
+    oi[:, :, F["electricity"]] += electricity
+    return total_mass, electricity
+
+
+def buildings(lv, p):
+    """Residential and public final energy, (S, R, 2, fuel, Y), plus floor area (S, R, 2, Y)."""
+    fe0 = p["final_energy"]
+    mix_set = {
+        F["electricity"]: lv["building_electricity_share"],
+        F["gas"]: lv["building_gas_share"],
+    }
+    energies, areas = [], []
+    for b, sector in enumerate(("residential", "public")):
+        area, energy = building_energy(
+            p["floor_area"][:, b],
+            fe0[:, S[sector]].sum(-1),
+            lv[f"{sector}_floor_area_growth"],
+            lv["new_building_intensity_change"],
+            lv[f"{sector}_retrofit_rate"],
+            lv["retrofit_gain"],
+        )
+        mix = switch_mix(_mix0(fe0[:, S[sector]]), mix_set, fallback=F["coal"])
+        energies.append(energy[:, :, None, :] * mix)
+        areas.append(area)
+    return np.stack(energies, axis=2), np.stack(areas, axis=2)
+
+
+def passenger(lv, p):
+    """Passenger transport final energy (S, R, fuel, Y), fleet (S, R, Y) and NEV stock."""
+    stock, nev = vehicle_fleet(
+        p["vehicle_stock"], p["nev_stock_share"], lv["vehicle_stock_growth"],
+        lv["vehicle_scrappage_rate"], lv["nev_sales_share"],
+    )  # fmt: skip
+    gts0 = p["green_travel_share"][None, :, None]
+    use = (1.0 - lv["green_travel_share"]) / (1.0 - gts0)
+    eff = (1.0 + lv["vehicle_efficiency_change"])[:, None, :]
+    e_oil, e_el = p["vehicle_energy"][F["oil"]], p["vehicle_energy"][F["electricity"]]
+    cars0 = np.zeros((p["final_energy"].shape[0], len(FUELS)))
+    cars0[:, F["oil"]] = p["vehicle_stock"] * (1 - p["nev_stock_share"]) * e_oil
+    cars0[:, F["electricity"]] = p["vehicle_stock"] * p["nev_stock_share"] * e_el
+    other0 = np.maximum(p["final_energy"][:, S["passenger_transport"]] - cars0, 0.0)
+    out = other0[None, :, :, None] * _ratio(stock, p["vehicle_stock"][None, :, None])[:, :, None]
+    out[:, :, F["oil"]] += (stock - nev) * e_oil * eff * use
+    out[:, :, F["electricity"]] += nev * e_el * eff * use
+    return out, stock, nev
+
+
+def freight(lv, p, turnover):
+    """Road freight final energy (S, R, fuel, Y)."""
+    fe0 = p["final_energy"][:, S["freight_transport"]]
+    total = fe0.sum(-1)[None, :, None] * _ratio(turnover, p["freight_turnover"][None, :, None])
+    total = total * (1.0 + lv["freight_intensity_change"])[:, None, :]
+    mix = switch_mix(
+        _mix0(fe0),
+        {
+            F["electricity"]: lv["freight_electricity_share"],
+            F["gas"]: lv["freight_gas_share"],
+            F["hydrogen"]: lv["freight_hydrogen_share"],
+        },
+        fallback=F["oil"],
+    )
+    return total[:, :, None, :] * mix
+
+
+def agriculture(lv, p, va_primary):
+    """Agricultural final energy (S, R, fuel, Y)."""
+    fe0 = p["final_energy"][:, S["agriculture"]]
+    total = fe0.sum(-1)[None, :, None] * _ratio(va_primary, p["value_added"][:, 0][None, :, None])
+    total = total * (1.0 + lv["agriculture_intensity_change"])
+    mix = switch_mix(
+        _mix0(fe0), {F["electricity"]: lv["agriculture_electricity_share"]}, fallback=F["oil"]
+    )
+    return total[:, :, None, :] * mix

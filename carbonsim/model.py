@@ -1,0 +1,545 @@
+"""The model layer: validate levers, unwrap the baseline, call the engine, wrap in xarray.
+
+:func:`simulate` is the one entry point.  It accepts nothing (every lever at its default), a
+dict of lever values, a :class:`~carbonsim.scenario.Scenario` (or a list of them, simulated as
+one batch), or the path of a scenario file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import xarray as xr
+
+from . import engine
+from .constants import (
+    ALL_REGIONS,
+    CITY,
+    DEFAULT_YEARS,
+    FUELS,
+    PRODUCTS,
+    REGION_NAMES_EN,
+    REGION_NAMES_ZH,
+    REGIONS,
+    SECTORS,
+    TECHS,
+    TWH_PER_10KTCE_ELECTRICITY,
+)
+from .engine.core import CO2_SOURCES, PRIMARY_FUELS, SINK_TYPES
+from .errors import LeverError
+from .levers import LEVERS, expand_lever, lever_table
+
+__all__ = ["LeverSet", "engine_parameters", "lever_arrays", "simulate"]
+
+METHODS = ("coal_equivalent", "calorific")
+_SHARE_GROUPS = {
+    "sector shares of value added": ("primary_share", "industry_share", "construction_share"),
+    "other-industry fuel shares": ("industry_electricity_share", "industry_gas_share"),
+    "building fuel shares": ("building_electricity_share", "building_gas_share"),
+    "freight fuel shares": (
+        "freight_electricity_share",
+        "freight_gas_share",
+        "freight_hydrogen_share",
+    ),
+}
+
+
+class LeverSet(dict):
+    """Lever values for a batch of ``n`` scenarios (a dict name -> value, plus ``n`` and ids)."""
+
+    def __init__(self, values: Mapping | None = None, n: int = 1, scenario_ids=None):
+        super().__init__(values or {})
+        self.n = int(n)
+        self.scenario_ids = list(scenario_ids) if scenario_ids is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# baseline -> engine parameters and lever defaults
+# ---------------------------------------------------------------------------------------------
+def _county(ds: xr.Dataset, name: str, **sel) -> np.ndarray:
+    da = ds[name]
+    if "region" in da.dims:
+        da = da.sel(region=list(REGIONS))
+    if sel:
+        da = da.sel(**sel)
+    return np.asarray(da.values, dtype=float)
+
+
+def _scalar(ds, name, default=None, **sel) -> float:
+    if name not in ds and default is not None:
+        return float(default)
+    da = ds[name]
+    if sel:
+        da = da.sel(**sel)
+    if "region" in da.dims:
+        da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
+    return float(np.asarray(da.values).reshape(-1)[0])
+
+
+def _vector(ds, name, dim, coords, fill=0.0) -> np.ndarray:
+    da = ds[name]
+    if "region" in da.dims:
+        da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
+    return np.array([float(da.sel({dim: c})) if c in da[dim] else fill for c in coords])
+
+
+def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
+    """Unwrap a baseline dataset into the plain arrays the engine reads (county axis only)."""
+    fe = (
+        ds["final_energy"].sel(region=list(REGIONS)).reindex(sector=list(SECTORS), fuel=list(FUELS))
+    )
+    fuel_mix = ds["product_fuel_mix"].reindex(product=list(PRODUCTS), fuel=list(FUELS))
+    p = {
+        "gdp": _county(ds, "gdp"),
+        "value_added": _county(ds, "value_added").reshape(len(REGIONS), -1),
+        "final_energy": np.nan_to_num(np.asarray(fe.values, dtype=float)),
+        "unit_energy": _vector(ds, "product_unit_energy", "product", PRODUCTS),
+        "product_fuel_mix": np.nan_to_num(np.asarray(fuel_mix.values, dtype=float)),
+        "process_emission_factor": _vector(ds, "process_emission_factor", "product", PRODUCTS),
+        "floor_area": _county(ds, "floor_area").reshape(len(REGIONS), -1),
+        "vehicle_stock": _county(ds, "vehicle_stock"),
+        "nev_stock_share": _county(ds, "nev_stock_share"),
+        "vehicle_energy": _vector(ds, "vehicle_energy", "fuel", FUELS),
+        "freight_turnover": _county(ds, "freight_turnover"),
+        "green_travel_share": _county(ds, "green_travel_share"),
+        "emission_factor": _vector(ds, "emission_factor", "fuel", FUELS),
+        "heat_fuel_mix": _vector(ds, "heat_fuel_mix", "fuel", FUELS),
+        "heat_supply_efficiency": _scalar(ds, "heat_supply_efficiency"),
+        "gas_heat_rate": _scalar(ds, "gas_heat_rate"),
+        "grid_loss_rate": _scalar(ds, "grid_loss_rate"),
+        "hydrogen_electricity": _scalar(ds, "hydrogen_electricity"),
+        "battery_efficiency": _scalar(ds, "battery_round_trip_efficiency"),
+        "pumped_hydro_efficiency": _scalar(ds, "pumped_hydro_round_trip_efficiency"),
+        "land_area": _county(ds, "land_area"),
+        "forest_stock": _county(ds, "forest_stock"),
+        "grassland_area": _county(ds, "grassland_area"),
+        "grassland_vegetation_coverage": _county(ds, "grassland_vegetation_coverage"),
+        "wetland_area": _county(ds, "wetland_area"),
+        "forest_sink_per_stock": _scalar(ds, "forest_sink_per_stock"),
+        "forest_stock_growth_rate": _scalar(ds, "forest_stock_growth_rate"),
+        "grassland_sink_factor": _scalar(ds, "grassland_sink_factor"),
+        "wetland_sink_factor": _scalar(ds, "wetland_sink_factor"),
+        "population": _county(ds, "population"),
+        "twh_per_10ktce": TWH_PER_10KTCE_ELECTRICITY,
+    }
+    return p
+
+
+def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
+    """2020 values of the levers whose default is ``baseline`` ((region,) or scalar)."""
+    va = _county(ds, "value_added").reshape(len(REGIONS), -1)
+    gdp = _county(ds, "gdp")
+    out: dict[str, np.ndarray | float] = {
+        "primary_share": va[:, 0] / gdp,
+        "industry_share": va[:, 1] / gdp,
+        "construction_share": va[:, 2] / gdp,
+        "nev_sales_share": _county(ds, "nev_stock_share"),
+        "green_travel_share": _county(ds, "green_travel_share"),
+        "recycled_aluminium_share": _scalar(ds, "recycled_aluminium_share", default=0.0),
+        "coal_supply_rate": _scalar(ds, "coal_supply_rate"),
+        "grid_emission_factor": _scalar(ds, "grid_emission_factor"),
+        "grid_import_non_fossil_share": _scalar(ds, "grid_import_non_fossil_share"),
+    }
+    output = _county(ds, "product_output").reshape(len(REGIONS), -1)
+    for k, prod in enumerate(PRODUCTS):
+        out[f"output_{prod}"] = output[:, k]
+    cap = _county(ds, "capacity").reshape(len(REGIONS), -1)
+    techs = list(ds["capacity"].tech.values)
+    for tech in ("coal", "gas", "hydro", "wind", "solar", "biomass", "pumped_hydro"):
+        out[f"{tech}_capacity"] = cap[:, techs.index(tech)] if tech in techs else np.zeros(5)
+    ne = out["wind_capacity"].sum() + out["solar_capacity"].sum()
+    battery = cap[:, techs.index("battery")].sum() if "battery" in techs else 0.0
+    out["storage_ratio"] = battery / ne if ne > 0 else 0.0
+    for tech in ("coal", "gas", "hydro", "wind", "solar", "biomass"):
+        out[f"{tech}_hours"] = _scalar(ds, "utilisation_hours", tech=tech)
+    for tech in ("wind", "solar"):
+        out[f"{tech}_curtailment"] = _scalar(ds, "curtailment_rate", tech=tech)
+    out.update(_fuel_share_starts(ds))
+    for name in (
+        "forest_coverage",
+        "forest_stock",
+        "grassland_vegetation_coverage",
+        "wetland_area",
+    ):
+        if name in ds:
+            out[name] = _county(ds, name)
+    return out
+
+
+def _fuel_share_starts(ds) -> dict[str, np.ndarray]:
+    fe = (
+        ds["final_energy"].sel(region=list(REGIONS)).reindex(sector=list(SECTORS), fuel=list(FUELS))
+    )
+    fe = fe.fillna(0.0)
+
+    def share(sectors, fuel):
+        part = fe.sel(sector=list(sectors))
+        total = part.sum(("sector", "fuel"))
+        return np.asarray((part.sel(fuel=fuel).sum("sector") / total.where(total > 0)).fillna(0.0))
+
+    bld = ("residential", "public")
+    return {
+        "industry_electricity_share": share(["other_industry"], "electricity"),
+        "industry_gas_share": share(["other_industry"], "gas"),
+        "building_electricity_share": share(bld, "electricity"),
+        "building_gas_share": share(bld, "gas"),
+        "freight_electricity_share": share(["freight_transport"], "electricity"),
+        "freight_gas_share": share(["freight_transport"], "gas"),
+        "freight_hydrogen_share": share(["freight_transport"], "hydrogen"),
+        "agriculture_electricity_share": share(["agriculture"], "electricity"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# levers -> arrays
+# ---------------------------------------------------------------------------------------------
+def lever_arrays(
+    levers: Mapping, n: int, years: Sequence[int], ds: xr.Dataset, calibrate: bool = True
+) -> dict[str, np.ndarray]:
+    """Every lever as a full, validated array (defaults filled in)."""
+    table = lever_table()
+    unknown = [k for k in levers if k not in table]
+    if unknown:
+        LEVERS[unknown[0]]  # raises LeverError with a did-you-mean suggestion
+    starts = lever_starts(ds)
+    arrays = {}
+    for name, spec in table.items():
+        given = levers.get(name)
+        if given is None:
+            if spec.default == "baseline":
+                if name == "vre_absorption_limit":
+                    continue  # calibrated below
+                if name not in starts:
+                    continue  # tracked indicator without a 2020 value: no path
+                given = starts[name]
+            elif isinstance(spec.default, float) and np.isnan(spec.default):
+                continue  # tracked indicator the scenario does not speak to
+            else:
+                given = spec.default
+        arrays[name] = expand_lever(name, given, n, years, start=starts.get(name))
+    if "vre_absorption_limit" in levers:
+        arrays["vre_absorption_limit"] = expand_lever(
+            "vre_absorption_limit", levers["vre_absorption_limit"], n, years
+        )
+    elif calibrate:
+        limit = calibrate_absorption(ds)
+        arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
+    _check_share_groups(arrays, years)
+    return arrays
+
+
+def _check_share_groups(arrays, years) -> None:
+    for what, names in _SHARE_GROUPS.items():
+        total = sum(arrays[name] for name in names)
+        if (total > 1.0 + 1e-9).any():
+            idx = np.unravel_index(np.argmax(total), total.shape)
+            region = f", region {REGIONS[idx[1]]!r}" if total.ndim == 3 else ""
+            raise LeverError(
+                f"{what} add up to {total[idx]:.3f} > 1 at scenario {idx[0]}{region}, year "
+                f"{years[idx[-1]]}: levers {', '.join(names)} must sum to at most 1"
+            )
+
+
+_CALIBRATED: dict[int, float] = {}
+
+
+def calibrate_absorption(ds: xr.Dataset) -> float:
+    """The ``vre_absorption_limit`` that reproduces the baseline's 2020 NHRE consumption share.
+
+    Evaluates 400 candidate limits in one vectorised engine call for 2020 and interpolates the
+    (monotone) response.  Cached per baseline dataset.
+    """
+    key = id(ds)
+    if key in _CALIBRATED:
+        return _CALIBRATED[key]
+    target = _scalar(ds, "nhre_consumption_share_2020")
+    grid = np.linspace(0.01, 1.0, 400)
+    arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False)
+    arrays["vre_absorption_limit"] = grid[:, None]
+    out = engine.run(arrays, engine_parameters(ds))
+    share = out["nonhydro_renewable_share"][:, 0, 0]
+    if target <= share[0]:
+        limit = float(grid[0])
+    elif target >= share[-1]:
+        limit = float(grid[-1])
+    else:
+        limit = float(np.interp(target, share, grid))
+    _CALIBRATED[key] = limit
+    return limit
+
+
+# ---------------------------------------------------------------------------------------------
+# simulate
+# ---------------------------------------------------------------------------------------------
+def _resolve_input(levers_or_scenario) -> tuple[Mapping, int, list[str], dict]:
+    """-> (lever values, n, scenario ids, attrs)."""
+    if levers_or_scenario is None:
+        return {}, 1, ["default"], {}
+    if isinstance(levers_or_scenario, str | os.PathLike):
+        from .scenario import load_scenario
+
+        levers_or_scenario = load_scenario(levers_or_scenario)
+    if hasattr(levers_or_scenario, "to_levers"):
+        lv = levers_or_scenario.to_levers()
+        ids = lv.scenario_ids or [levers_or_scenario.id] * lv.n
+        return lv, lv.n, ids, {"scenario_name": getattr(levers_or_scenario, "id", "")}
+    if isinstance(levers_or_scenario, LeverSet):
+        ids = levers_or_scenario.scenario_ids or [f"s{i}" for i in range(levers_or_scenario.n)]
+        return levers_or_scenario, levers_or_scenario.n, ids, {}
+    if isinstance(levers_or_scenario, Mapping):
+        return levers_or_scenario, 1, ["custom"], {}
+    if isinstance(levers_or_scenario, Iterable):
+        return _stack_scenarios(list(levers_or_scenario))
+    raise LeverError(
+        "simulate() takes lever values (a dict), a Scenario, a list of Scenarios or the path of "
+        f"a scenario file; got {type(levers_or_scenario).__name__}"
+    )
+
+
+def _stack_scenarios(items: list) -> tuple[Mapping, int, list[str], dict]:
+    """Several scenarios as one batch: each lever becomes a (scenario, ...) DataArray-like."""
+    sets = [_resolve_input(item) for item in items]
+    return LeverSet(), sum(s[1] for s in sets), [i for s in sets for i in s[2]], {"_parts": sets}
+
+
+def simulate(
+    levers_or_scenario=None,
+    baseline: xr.Dataset | str | os.PathLike | None = None,
+    years: Iterable[int] = DEFAULT_YEARS,
+    method: str = "coal_equivalent",
+    chunk_size: int = 2000,
+) -> xr.Dataset:
+    """Simulate one or many scenarios.
+
+    Parameters
+    ----------
+    levers_or_scenario : dict, Scenario, list of Scenario, path, or None
+        Lever values (see :mod:`carbonsim.levers` for accepted forms), a scenario, several
+        scenarios (one batch), or a scenario file.  None: every lever at its default (2020
+        values, no growth).
+    baseline : xarray.Dataset or path, optional
+        The 2020 calibration (default: the bundled Wuzhong one, :func:`carbonsim.load_baseline`).
+    years : iterable of int
+        Simulated years, consecutive, starting in 2020 (default 2020–2060).
+    method : {"coal_equivalent", "calorific"}
+        Primary-energy method for non-fossil electricity (发电煤耗法 or 电热当量法).
+    chunk_size : int
+        Scenarios per engine call; bounds temporary memory, does not change results.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(scenario, region, year)`` plus ``sector``, ``fuel``, ``tech`` … where they apply;
+        ``region`` = the city (sum of counties) and the five counties.  Units and bilingual
+        long names in every variable's attrs.
+
+    Examples
+    --------
+    >>> import carbonsim
+    >>> ds = carbonsim.simulate({"gdp_growth": 0.05, "solar_capacity": {"yanchi": {2030: 8}}})
+    >>> float(ds.gdp.sel(region="wuzhong", year=2021) / ds.gdp.sel(region="wuzhong", year=2020))
+    1.05...
+    """
+    if method not in METHODS:
+        raise LeverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    years = [int(y) for y in years]
+    if years[0] != 2020 or np.any(np.diff(years) != 1):
+        raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
+    ds = _baseline(baseline)
+    values, n, ids, attrs = _resolve_input(levers_or_scenario)
+    parts = attrs.pop("_parts", None)
+    if parts is not None:
+        arrays = _concat_arrays([lever_arrays(v, k, years, ds) for v, k, _, _ in parts])
+    else:
+        arrays = lever_arrays(values, n, years, ds)
+    params = engine_parameters(ds)
+    out = _run_chunked(arrays, params, method, n, chunk_size)
+    return wrap(out, arrays, params, ids, years, method, attrs)
+
+
+def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
+    names = set.intersection(*(set(a) for a in list_of_arrays))
+    for a in list_of_arrays:
+        for extra in set(a) - names:
+            raise LeverError(
+                f"tracked indicator {extra!r} is given in some scenarios of the batch but not all;"
+                " give it in every scenario or in none"
+            )
+    return {k: np.concatenate([a[k] for a in list_of_arrays], axis=0) for k in names}
+
+
+def _run_chunked(arrays, params, method, n, chunk_size):
+    if n <= chunk_size:
+        return engine.run(arrays, params, method)
+    pieces = []
+    for start in range(0, n, chunk_size):
+        chunk = {k: v[start : start + chunk_size] for k, v in arrays.items()}
+        pieces.append(engine.run(chunk, params, method))
+    return {k: np.concatenate([p[k] for p in pieces], axis=0) for k in pieces[0]}
+
+
+_BASELINE_CACHE: dict[str, xr.Dataset] = {}
+
+
+def _baseline(baseline) -> xr.Dataset:
+    if isinstance(baseline, xr.Dataset):
+        return baseline
+    from .baseline import load_baseline
+
+    key = str(baseline)
+    if key not in _BASELINE_CACHE:
+        _BASELINE_CACHE[key] = load_baseline(baseline) if baseline is not None else load_baseline()
+    return _BASELINE_CACHE[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# wrapping
+# ---------------------------------------------------------------------------------------------
+@cache
+def variable_metadata() -> dict[str, dict[str, str]]:
+    """Units and bilingual names of every trajectory variable (``data/variables.csv``)."""
+    path = resources.files("carbonsim") / "data" / "variables.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {row["name"]: row for row in csv.DictReader(fh)}
+
+
+_EXTRA_DIMS = {
+    "economic_sector": ("primary", "industry", "construction", "tertiary"),
+    "sector": SECTORS,
+    "fuel": FUELS,
+    "tech": TECHS,
+    "product": PRODUCTS,
+    "primary_fuel": PRIMARY_FUELS,
+    "co2_source": CO2_SOURCES,
+    "fossil_fuel": ("coal", "oil", "gas"),
+    "sink_type": SINK_TYPES,
+    "building": ("residential", "public"),
+}
+
+
+def wrap(out, arrays, params, ids, years, method, attrs=None) -> xr.Dataset:
+    """Engine output -> labelled Dataset with units and bilingual names."""
+    meta = variable_metadata()
+    data_vars = {}
+    for name, arr in out.items():
+        info = meta.get(name)
+        if info is None:
+            raise KeyError(f"engine variable {name!r} has no entry in data/variables.csv")
+        extra = [d for d in info["dims"].split(",") if d]
+        dims = ("scenario", "region", *extra, "year")
+        if arr.ndim != len(dims):
+            raise ValueError(f"{name}: array {arr.shape} does not match dims {dims}")
+        data_vars[name] = (dims, arr, _attrs(info))
+    for name, (dims, arr) in lever_variables(arrays, out, params).items():
+        data_vars[name] = (dims, arr, _attrs(meta.get(name) or _tracked_meta(name)))
+    coords = {
+        "scenario": list(ids),
+        "region": list(ALL_REGIONS),
+        "year": list(years),
+        "name_zh": ("region", [REGION_NAMES_ZH[r] for r in ALL_REGIONS]),
+        "name_en": ("region", [REGION_NAMES_EN[r] for r in ALL_REGIONS]),
+        **{dim: list(values) for dim, values in _EXTRA_DIMS.items()},
+    }
+    ds = xr.Dataset(data_vars, coords=coords)
+    ds = ds.drop_vars([d for d in _EXTRA_DIMS if d not in ds.dims])
+    ds.attrs.update(
+        {
+            "title": "carbonsim trajectories",
+            "model": "carbonsim",
+            "electricity_method": method,
+            "co2_basis": "assessment (territorial + net electricity trade x grid emission factor)",
+            "price_basis": "constant 2020 prices",
+            "city": CITY,
+            **(attrs or {}),
+        }
+    )
+    return ds
+
+
+def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Prepend the city as the *weight*-weighted mean over counties (axis 1)."""
+    w = np.broadcast_to(weight, values.shape)
+    total = w.sum(1, keepdims=True)
+    city = (values * w).sum(1, keepdims=True) / np.where(total > 0, total, 1.0)
+    return np.concatenate([city, values], axis=1)
+
+
+def _to_regions(arr: np.ndarray) -> np.ndarray:
+    """A city-wide (scenario, year) lever broadcast to every region."""
+    return np.broadcast_to(arr[:, None, :], (arr.shape[0], len(ALL_REGIONS), arr.shape[-1])).copy()
+
+
+def lever_variables(arrays, out, params) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """Lever values reported as trajectories: (dims, array) per variable.
+
+    Regional levers get the city as a sum (quantities) or a weighted mean (shares); city-wide
+    levers are the same for every region.  Tracked indicators given per county get the city as a
+    sum, or for shares the land-area-weighted mean; city-only tracked indicators have no region.
+    """
+    outputs = np.stack([arrays[f"output_{p}"] for p in PRODUCTS], axis=2)
+    unit = np.stack([1.0 + arrays[f"unit_energy_change_{p}"] for p in PRODUCTS], axis=1)
+    unit = unit * params["unit_energy"][None, :, None]
+    n_r = len(ALL_REGIONS)
+    res = {
+        "product_output": (
+            ("scenario", "region", "product", "year"),
+            np.concatenate([outputs.sum(1, keepdims=True), outputs], axis=1),
+        ),
+        "unit_energy": (
+            ("scenario", "region", "product", "year"),
+            np.broadcast_to(unit[:, None], (unit.shape[0], n_r, *unit.shape[1:])).copy(),
+        ),
+        "nev_sales_share": (
+            ("scenario", "region", "year"),
+            _city_weighted(arrays["nev_sales_share"], out["vehicle_stock"][:, 1:]),
+        ),
+        "green_travel_share": (
+            ("scenario", "region", "year"),
+            _city_weighted(arrays["green_travel_share"], params["population"][None, :, None]),
+        ),
+    }
+    for name in ("recycled_aluminium_share", "coal_supply_rate"):
+        res[name] = (("scenario", "region", "year"), _to_regions(arrays[name]))
+    for k, prod in enumerate(PRODUCTS):
+        res[f"unit_energy_{prod}"] = (
+            ("scenario", "region", "year"),
+            res["unit_energy"][1][:, :, k],
+        )
+        res[f"output_{prod}"] = (("scenario", "region", "year"), res["product_output"][1][:, :, k])
+    for name, spec in lever_table().items():
+        if spec.group != "tracked" or name not in arrays:
+            continue
+        arr = arrays[name]
+        if spec.regional:
+            if spec.unit == "1":
+                arr = _city_weighted(arr, params["land_area"][None, :, None])
+            else:
+                arr = np.concatenate([arr.sum(1, keepdims=True), arr], axis=1)
+            res[name] = (("scenario", "region", "year"), arr)
+        else:
+            res[name] = (("scenario", "year"), arr)
+    return res
+
+
+def _attrs(info: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "units": info["units"],
+        "long_name": info["long_name"],
+        "long_name_zh": info["long_name_zh"],
+        "description": info["description"],
+    }
+
+
+def _tracked_meta(name: str) -> dict[str, str]:
+    spec = LEVERS[name]
+    return {
+        "units": spec.unit,
+        "long_name": spec.description or name,
+        "long_name_zh": spec.name_zh,
+        "description": f"Tracked indicator: path supplied by the scenario. {spec.description}",
+    }

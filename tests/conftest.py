@@ -1,0 +1,16 @@
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from toy_baseline import toy_baseline  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def toy():
+    """A small invented baseline in the real schema (engine identities must not need Wuzhong)."""
+    return toy_baseline()

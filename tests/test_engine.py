@@ -1,0 +1,226 @@
+"""Engine identities, responses and vectorisation, on the toy baseline and on random levers."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import carbonsim
+from carbonsim.constants import REGIONS
+from carbonsim.engine.economy import cumulative_index
+from carbonsim.errors import LeverError
+
+YEARS = list(range(2020, 2041))
+ADDITIVE = [
+    "gdp", "final_energy", "electricity_demand", "electricity_consumption", "primary_energy",
+    "energy_consumption", "co2", "co2_territorial", "co2_by_source", "capacity", "generation",
+    "net_import", "electricity_imports", "uhvdc_export", "other_export", "co2_sink",
+    "coal_consumption", "vehicle_stock", "product_output",
+]  # fmt: skip
+SHARES = [
+    "non_fossil_share", "nonhydro_renewable_share", "coal_share", "building_electricity_share",
+    "electricity_non_fossil_share", "nev_stock_share",
+]  # fmt: skip
+
+fraction = st.floats(0.0, 1.0)
+
+
+@st.composite
+def random_levers(draw):
+    """Lever dicts spanning growth, capacity build-out, efficiency, switching and trade."""
+    elec = draw(st.floats(0.0, 0.6))
+    return {
+        "gdp_growth": {r: draw(st.floats(-0.05, 0.12)) for r in REGIONS},
+        "solar_capacity": {"yanchi": {2030: draw(st.floats(0.0, 20.0))}},
+        "wind_capacity": {2035: draw(st.floats(0.0, 6.0))},
+        "coal_capacity": {"qingtongxia": {2030: draw(st.floats(0.0, 4.0))}},
+        "other_industry_intensity_change": {2030: draw(st.floats(-0.5, 0.3))},
+        "industry_electricity_share": {2030: elec},
+        "industry_gas_share": {2030: draw(st.floats(0.0, 1.0 - elec))},
+        "storage_ratio": {2025: draw(st.floats(0.0, 0.3))},
+        "uhvdc_export": {2026: draw(st.floats(0.0, 30.0))},
+        "nev_sales_share": {2030: draw(fraction)},
+        "vehicle_stock_growth": draw(st.floats(-0.05, 0.1)),
+        "residential_floor_area_growth": draw(st.floats(-0.02, 0.05)),
+        "residential_retrofit_rate": draw(st.floats(0.0, 0.1)),
+        "green_hydrogen_production": {"hongsibu": {2030: draw(st.floats(0.0, 10.0))}},
+        "freight_hydrogen_share": {2035: draw(st.floats(0.0, 0.3))},
+        "pumped_hydro_capacity": {"qingtongxia": {2030: draw(st.floats(0.0, 3.2))}},
+        "coal_hours": {2035: draw(st.floats(1000, 6000))},
+        "recycled_aluminium_share": {2025: draw(st.floats(0.0, 0.5))},
+    }
+
+
+def sim(toy, levers=None, **kw):
+    return carbonsim.simulate(levers or {}, baseline=toy, years=YEARS, **kw)
+
+
+def test_frozen_world_equals_2020(toy):
+    ds = sim(toy)
+    for name, var in ds.data_vars.items():
+        values = var.values
+        assert np.allclose(values, values[..., :1], rtol=1e-12, atol=1e-12), name
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levers=random_levers())
+def test_identities(toy, levers):
+    ds = sim(toy, levers)
+    city, counties = ds.sel(region="wuzhong"), ds.sel(region=list(REGIONS))
+    for name in ADDITIVE:
+        np.testing.assert_allclose(counties[name].sum("region"), city[name], rtol=1e-10, atol=1e-9)
+    for name in SHARES:
+        assert float(ds[name].min()) >= -1e-12 and float(ds[name].max()) <= 1 + 1e-12, name
+    # sectors and fuels sum to totals
+    np.testing.assert_allclose(
+        ds.primary_energy_by_sector.sum("sector"), ds.energy_consumption, rtol=1e-10
+    )
+    np.testing.assert_allclose(ds.primary_energy.sum("primary_fuel"), ds.energy_consumption)
+    np.testing.assert_allclose(
+        ds.final_energy.sel(fuel="electricity").sum("sector") * 1e7 / 0.1229 / 1e9,
+        ds.electricity_demand,
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(ds.co2_by_source.sum("co2_source"), ds.co2_territorial, rtol=1e-12)
+    # the city's electricity balance: generation + imports = consumption + exports
+    supply = city.generation.sum("tech") + city.electricity_imports
+    use = city.electricity_consumption + city.uhvdc_export + city.other_export
+    np.testing.assert_allclose(supply, use, rtol=1e-9, atol=1e-9)
+    # losses are part of consumption
+    np.testing.assert_allclose(
+        city.electricity_consumption,
+        city.electricity_demand + city.grid_losses + city.storage_losses,
+        rtol=1e-10,
+    )
+    # Kaya: CO2 = GDP x (E / GDP) x (CO2 / E)
+    kaya = ds.gdp * ds.energy_intensity * (ds.co2 / ds.energy_consumption)
+    np.testing.assert_allclose(kaya, ds.co2, rtol=1e-10)
+    assert not any(np.isnan(v.values).any() for v in ds.data_vars.values())
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levers=random_levers(), extra=st.floats(0.5, 15.0))
+def test_more_solar_never_raises_co2_or_lowers_non_fossil(toy, levers, extra):
+    more = dict(levers)
+    more["solar_capacity"] = {"yanchi": {2030: levers["solar_capacity"]["yanchi"][2030] + extra}}
+    base, high = sim(toy, levers), sim(toy, more)
+    # CO2 of the city (a county hosting storage may see its own use of storage rise)
+    assert (high.co2.sel(region="wuzhong") <= base.co2.sel(region="wuzhong") + 1e-9).all()
+    assert (high.co2.sel(region="yanchi") <= base.co2.sel(region="yanchi") + 1e-9).all()
+    assert (high.non_fossil_share >= base.non_fossil_share - 1e-12).all()
+    assert (high.nonhydro_renewable_share >= base.nonhydro_renewable_share - 1e-12).all()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levers=random_levers(), faster=st.floats(0.01, 0.4))
+def test_faster_intensity_decline_never_raises_energy(toy, levers, faster):
+    more = dict(levers)
+    base_change = levers["other_industry_intensity_change"][2030]
+    more["other_industry_intensity_change"] = {2030: base_change - faster}
+    assert (sim(toy, more).energy_consumption <= sim(toy, levers).energy_consumption + 1e-9).all()
+
+
+def test_gdp_growth_scales_gdp_driven_energy_proportionally(toy):
+    slow, fast = sim(toy, {"gdp_growth": 0.03}), sim(toy, {"gdp_growth": 0.06})
+    ratio = (1.06 / 1.03) ** (np.array(YEARS) - 2020)
+    for sector in ("other_industry", "construction", "agriculture"):
+        a = slow.final_energy.sel(sector=sector).sum("fuel")
+        b = fast.final_energy.sel(sector=sector).sum("fuel")
+        np.testing.assert_allclose(b / a, np.broadcast_to(ratio, a.shape), rtol=1e-10)
+    # energy intensity of those sectors is unchanged
+    np.testing.assert_allclose(fast.gdp / slow.gdp, np.broadcast_to(ratio, slow.gdp.shape))
+
+
+def test_scenario_alone_equals_scenario_in_batch(toy):
+    rng = np.random.default_rng(3)
+    n = 7
+    levers = carbonsim.model.LeverSet(
+        {
+            "gdp_growth": rng.uniform(0.0, 0.08, size=n),
+            "solar_capacity": {"yanchi": {2030: rng.uniform(1, 20, size=n)}},
+            "storage_ratio": {2025: rng.uniform(0, 0.2, size=n)},
+        },
+        n=n,
+    )
+    batch = sim(toy, levers)
+    for i in (0, 3, 6):
+        one = sim(
+            toy,
+            {
+                "gdp_growth": levers["gdp_growth"][i],
+                "solar_capacity": {"yanchi": {2030: levers["solar_capacity"]["yanchi"][2030][i]}},
+                "storage_ratio": {2025: levers["storage_ratio"][2025][i]},
+            },
+        )
+        for name in ("co2", "final_energy", "non_fossil_share", "capacity"):
+            assert np.array_equal(one[name].values[0], batch[name].values[i]), name
+
+
+def test_chunking_does_not_change_results(toy):
+    levers = carbonsim.model.LeverSet({"gdp_growth": np.linspace(0, 0.1, 9)}, n=9)
+    whole = sim(toy, levers)
+    chunked = sim(toy, levers, chunk_size=2)
+    assert np.array_equal(whole.co2.values, chunked.co2.values)
+
+
+def test_calorific_method_lowers_non_fossil_energy(toy):
+    levers = {"solar_capacity": {"yanchi": {2030: 10}}}
+    coal_eq, calorific = sim(toy, levers), sim(toy, levers, method="calorific")
+    assert (calorific.non_fossil_energy <= coal_eq.non_fossil_energy).all()
+    assert calorific.attrs["electricity_method"] == "calorific"
+    np.testing.assert_allclose(calorific.co2, coal_eq.co2)  # CO2 does not depend on the method
+
+
+def test_cumulative_index_ignores_base_year_rate():
+    growth = np.array([[0.5, 0.1, 0.2]])
+    np.testing.assert_allclose(cumulative_index(growth), [[1.0, 1.1, 1.32]])
+
+
+def test_storage_follows_the_ratio_rule(toy):
+    ds = sim(toy, {"storage_ratio": 0.1, "storage_hours": 2, "wind_capacity": {2030: 3}})
+    city = ds.sel(region="wuzhong", scenario="custom")
+    np.testing.assert_allclose(city.storage_to_new_energy_ratio, 0.1)
+    np.testing.assert_allclose(city.storage_duration, 2.0)
+    np.testing.assert_allclose(
+        city.capacity.sel(tech="battery"), 0.1 * city.new_energy_capacity, rtol=1e-12
+    )
+
+
+def test_units_and_names_on_every_variable(toy):
+    ds = sim(toy)
+    for name, var in ds.data_vars.items():
+        assert var.attrs.get("units"), name
+        assert var.attrs.get("long_name"), name
+        assert var.attrs.get("long_name_zh"), name
+    assert list(ds.region.values) == ["wuzhong", *REGIONS]
+    assert ds.name_zh.sel(region="litong") == "利通区"
+
+
+@pytest.mark.parametrize(
+    ("levers", "words"),
+    [
+        ({"storage_ratio": 1.5}, ["storage_ratio", "share above 100 %", "year 2020"]),
+        ({"wind_capacity": {"yanchi": -1}}, ["wind_capacity", "yanchi", "negative"]),
+        ({"wind_capacity": {2070: 5}}, ["wind_capacity", "2070", "outside the horizon"]),
+        ({"wind_capacity": {"yanch": 5}}, ["unknown region", "Did you mean 'yanchi'"]),
+        ({"solar_capacty": 5}, ["unknown lever", "Did you mean 'solar_capacity'"]),
+        ({"gdp_growth": np.ones((3, 3))}, ["gdp_growth", "shape (3, 3)"]),
+        ({"gdp_growth": {2030: float("nan")}}, ["gdp_growth", "NaN"]),
+        (
+            {"industry_electricity_share": 0.7, "industry_gas_share": 0.5},
+            ["other-industry fuel shares", "1.200", "must sum to at most 1"],
+        ),
+        ({"solar_capacity": "5 万吨"}, ["solar_capacity", "cannot convert"]),
+    ],
+)
+def test_bad_levers_are_refused_with_a_clear_message(toy, levers, words):
+    with pytest.raises(LeverError) as info:
+        sim(toy, levers)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_units_as_planners_write_them(toy):
+    a = sim(toy, {"solar_capacity": {"yanchi": {2030: "1500 万千瓦"}}})
+    b = sim(toy, {"solar_capacity": {"yanchi": {2030: 15.0}}})
+    assert np.array_equal(a.capacity.values, b.capacity.values)
