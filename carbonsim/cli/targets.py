@@ -1,0 +1,158 @@
+"""``carbonsim targets``: list the plan's targets (the target catalogue)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import unicodedata
+from typing import Any
+
+#: The CSV columns, in order (one row per target).
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "region",
+    "indicator",
+    "year",
+    "op",
+    "value",
+    "unit",
+    "value_as_written",
+    "unit_as_written",
+    "basis",
+    "base_year",
+    "tier",
+    "kind",
+    "clause",
+    "source_text",
+    "note",
+)
+_TABLE_COLUMNS = ("id", "region", "year", "op", "target", "tier", "clause")
+
+_DESCRIPTION = """\
+List the quantitative targets of 《吴忠市碳达峰实施方案》 (2023) and of the EV-charging opinion,
+one constraint record each: region, year, operator, the value as the plan writes it, tier
+(binding 达到/确保, stretch 力争, approx 左右, qualitative) and the clause it comes from.
+Filters combine (AND); --region and --year may be repeated (OR within the option)."""
+
+_EPILOG = """\
+examples:
+  carbonsim targets                                  every target, as a table
+  carbonsim targets --region wuzhong --year 2030     the city's 2030 targets
+  carbonsim targets --year 2025 --year 2030 --tier stretch
+                                                     the 力争 targets of 2025 and 2030
+  carbonsim targets --kind order                     peak-year and peaking-order constraints
+  carbonsim targets --kind tracked --format csv > tracked.csv
+                                                     tracked indicators, as UTF-8 CSV
+  carbonsim targets --file my-city.toml --format json
+                                                     another city's catalogue, as JSON
+
+csv columns: """ + ", ".join(CSV_COLUMNS)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``targets`` sub-command."""
+    from ..catalogue import KINDS, TIERS
+
+    parser = subparsers.add_parser(
+        "targets",
+        help="list the plan's targets (region, year, value as written, tier, clause)",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--file",
+        metavar="PATH",
+        help="a catalogue .toml file or a folder of them (default: the bundled Wuzhong catalogue)",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        metavar="R",
+        help="region id: wuzhong (the city), litong, hongsibu, qingtongxia, yanchi, tongxin "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--year", action="append", type=int, metavar="Y", help="target year (repeatable)"
+    )
+    parser.add_argument("--kind", choices=KINDS, help="simulated, tracked or order")
+    parser.add_argument("--tier", choices=TIERS, help="binding, stretch, approx or qualitative")
+    parser.add_argument("--indicator", action="append", metavar="NAME", help="indicator name")
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (aligned, for a terminal; default), csv (UTF-8, one row per target) or json",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the (filtered) catalogue in the chosen format."""
+    from ..catalogue import load_targets
+
+    catalogue = load_targets(args.file).filter(
+        region=args.region,
+        year=args.year,
+        kind=args.kind,
+        tier=args.tier,
+        indicator=args.indicator,
+    )
+    out = sys.stdout
+    if args.format == "csv":
+        write_csv(catalogue, out)
+    elif args.format == "json":
+        json.dump([_record(t) for t in catalogue], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_table(catalogue))
+    return 0
+
+
+def _record(target: Any) -> dict[str, Any]:
+    from ..catalogue import FIELDS
+
+    return {key: getattr(target, key) for key in FIELDS}
+
+
+def write_csv(catalogue: Any, stream: Any) -> None:
+    """One row per target, columns :data:`CSV_COLUMNS`; empty cells for missing values."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for target in catalogue:
+        writer.writerow(_csv_cell(getattr(target, column)) for column in CSV_COLUMNS)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: East Asian wide and full-width characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(catalogue: Any) -> str:
+    """An aligned plain-text table: id, region, year, op, target as written, tier, clause."""
+    rows = [(t.id, t.region, str(t.year), t.op, t.written, t.tier, t.clause) for t in catalogue]
+    if not rows:
+        return "no targets match\n"
+    widths = [
+        max(_width(r[i]) for r in [_TABLE_COLUMNS, *rows]) for i in range(len(_TABLE_COLUMNS))
+    ]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [_TABLE_COLUMNS, tuple("-" * w for w in widths), *rows]
+    ]
+    lines.append(f"({len(rows)} targets)")
+    return "\n".join(lines) + "\n"
