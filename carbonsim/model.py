@@ -362,6 +362,35 @@ def simulate(
     return wrap(out, arrays, params, ids, years, method, attrs)
 
 
+def simulate_arrays(
+    arrays: Mapping[str, np.ndarray],
+    ids: Sequence[str],
+    years: Sequence[int],
+    baseline=None,
+    method: str = "coal_equivalent",
+    chunk_size: int = 2000,
+    validate: bool = True,
+) -> xr.Dataset:
+    """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
+
+    For callers that build batches themselves (perturbations, sweeps, optimisers).  With
+    *validate* the bounds and share groups are checked as in :func:`simulate`.
+    """
+    ds = _baseline(baseline)
+    years = [int(y) for y in years]
+    arrays = dict(arrays)
+    if validate:
+        table = lever_table()
+        for name, arr in arrays.items():
+            from .levers import check_bounds
+
+            check_bounds(table[name], arr, years)
+        _check_share_groups(arrays, years)
+    params = engine_parameters(ds)
+    out = _run_chunked(arrays, params, method, len(ids), chunk_size)
+    return wrap(out, arrays, params, list(ids), years, method)
+
+
 def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
     names = set.intersection(*(set(a) for a in list_of_arrays))
     for a in list_of_arrays:

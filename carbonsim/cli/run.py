@@ -1,0 +1,95 @@
+"""``carbonsim run``: simulate a scenario, check it against the plan and write the results."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = """\
+Simulate a scenario file, check every target of the plan, and write to --out:
+  trajectories.nc   every trajectory (NetCDF-4; open with xarray.open_dataset)
+  feasibility.csv   one row per target: value, margin (>= 0 met), status, first year met
+  peaks.csv         peak year of CO2, coal and road oil per region
+  summary.md        one page: peak years, missed targets and the levers that help most
+The summary table is printed too.  Exit status 0 whatever the findings; with --strict, 1 when a
+binding target is missed.
+
+examples:
+  carbonsim run scenarios/plan.toml
+  carbonsim run scenarios/bau.toml --out results/bau --years 2020:2040 --bom
+"""
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="simulate a scenario and check it against the plan's targets",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenario", help="scenario TOML file, e.g. scenarios/plan.toml")
+    parser.add_argument("--out", default="results", help="output folder (default: ./results)")
+    parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
+    parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
+    parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")
+    parser.add_argument(
+        "--method",
+        choices=("coal_equivalent", "calorific"),
+        default="coal_equivalent",
+        help="primary-energy method for non-fossil electricity (default coal_equivalent)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if a binding target is missed"
+    )
+    parser.add_argument("--bom", action="store_true", help="CSV in UTF-8 with BOM (for Excel)")
+    parser.add_argument("--no-explain", action="store_true", help="skip the lever explanation")
+    parser.add_argument("--no-color", action="store_true", help="no colours in the terminal")
+    parser.set_defaults(func=run)
+
+
+def parse_years(text: str) -> range:
+    from ..errors import CarbonsimError
+
+    try:
+        first, last = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise CarbonsimError(f"--years must look like 2020:2060, got {text!r}") from None
+    if first != 2020 or last < first or last > 2060:
+        raise CarbonsimError(f"--years must start at 2020 and end by 2060, got {text!r}")
+    return range(first, last + 1)
+
+
+def run(args) -> int:
+    from .. import simulate
+    from ..explain import explain
+    from ..feasibility import check, write_atomic_text
+    from ..io import write_netcdf
+    from ..report import summary_markdown, terminal_table
+    from ..scenario import load_scenario
+
+    years = parse_years(args.years)
+    scenario = load_scenario(args.scenario)
+    baseline = None
+    if args.baseline:
+        from ..baseline import load_baseline
+
+        baseline = load_baseline(args.baseline)
+    traj = simulate(scenario, baseline=baseline, years=years, method=args.method)
+    result = check(traj, args.targets)
+    explanation = None
+    if not args.no_explain and traj.sizes["scenario"] == 1:
+        explanation = explain(scenario, args.targets, baseline=baseline, years=years)
+    out = Path(args.out)
+    write_netcdf(traj, out / "trajectories.nc")
+    result.to_csv(out / "feasibility.csv", bom=args.bom)
+    peaks = result.peaks.to_dataframe().reset_index()
+    encoding = "utf-8-sig" if args.bom else "utf-8"
+    write_atomic_text(out / "peaks.csv", peaks.to_csv(index=False), encoding)
+    write_atomic_text(out / "summary.md", summary_markdown(result, explanation))
+    colour = sys.stdout.isatty() and not args.no_color
+    print(terminal_table(result, colour=colour))
+    print(f"\nwrote {out}/trajectories.nc, feasibility.csv, peaks.csv, summary.md")
+    if args.strict and result.missed(tier="binding"):
+        return 1
+    return 0
