@@ -662,3 +662,21 @@ source_text = "到2030年,森林覆盖率达到21%"
     assert len(both) == len(load_targets()) + 1
     assert both["extra_2030_forest_coverage"].region == "litong"
     assert [s.name for s in both.sources] == ["a.toml", "b.toml"]
+
+
+def test_docs_state_the_current_counts(cat):
+    docs = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
+    assert f"**{len(cat)} records**" in docs
+    for kind in ("simulated", "tracked", "order"):
+        sub = cat.filter(kind=kind)
+        counts = [
+            len(sub.filter(tier=tier)) for tier in ("binding", "stretch", "approx", "qualitative")
+        ]
+        row = f"| {kind} | " + " | ".join(str(n) for n in counts) + f" | {len(sub)} |"
+        assert row in docs, row
+
+
+def test_top_level_export():
+    import carbonsim
+
+    assert carbonsim.load_targets is load_targets
