@@ -112,7 +112,8 @@ def _threshold(t: Target, x: np.ndarray, years: np.ndarray) -> _Eval:
         "==": lambda s: -np.abs(s - v) + 1e-9,
         "approx": lambda s: (t.tolerance or 0.0) - np.abs(s - v),
     }[t.op](x)
-    scale = (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
+    # at risk: within 5 % of the value, or (approx) within a quarter of the tolerance band
+    scale = 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
     return _Eval(
         at, margin_all[:, years == t.year][:, 0], _first_year(margin_all >= 0, years), scale
     )
