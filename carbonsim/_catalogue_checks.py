@@ -386,10 +386,16 @@ class RecordChecker:
                     "tolerance in model units, e.g. 0.01 for ±1 percentage point",
                 )
             return
-        if not _is_number(rec["tolerance"]) or rec["tolerance"] <= 0:
-            self.fail(
-                "tolerance", f"expected a positive number in model units, got {rec['tolerance']!r}"
-            )
+        tolerance = rec["tolerance"]
+        if rec["op"] in ORDER_OPERATORS:
+            if not _is_number(tolerance) or not 0 <= tolerance < 1:
+                self.fail(
+                    "tolerance",
+                    f"for operator {rec['op']!r} the tolerance is a relative plateau tolerance, "
+                    f"a fraction in [0, 1) such as 0.01 (1 %); got {tolerance!r}",
+                )
+        elif not _is_number(tolerance) or tolerance <= 0:
+            self.fail("tolerance", f"expected a positive number in model units, got {tolerance!r}")
 
     def check_as_written(self) -> None:
         rec = self.record

@@ -445,3 +445,10 @@ def test_tracked_definitions_errors(tmp_path):
     path.write_text('[[indicator]]\nname = "x"\nunits = "1"\n', encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"key 'units': unknown key\. Did you mean 'unit'"):
         tracked_indicators(path)
+
+
+def test_order_tolerance_is_a_fraction(tmp_path):
+    message = error_for(tmp_path, changed(ORDER, tolerance=15.0))
+    assert names(message, "tolerance", "'t_litong_peak_before_city'") and "fraction" in message
+    cat = load_targets(write(tmp_path, changed(ORDER, tolerance=0.02), name="ok.toml"))
+    assert cat[ORDER["id"]].tolerance == 0.02
