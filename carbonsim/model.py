@@ -313,6 +313,7 @@ def simulate(
     years: Iterable[int] = DEFAULT_YEARS,
     method: str = "coal_equivalent",
     chunk_size: int = 2000,
+    variables: Sequence[str] | None = None,
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -330,6 +331,9 @@ def simulate(
         Primary-energy method for non-fossil electricity (发电煤耗法 or 电热当量法).
     chunk_size : int
         Scenarios per engine call; bounds temporary memory, does not change results.
+    variables : list of str, optional
+        Keep only these trajectory variables (for big batches: ``final_energy`` alone is
+        ~180 kB per scenario).  Default: all.
 
     Returns
     -------
@@ -358,8 +362,8 @@ def simulate(
     else:
         arrays = lever_arrays(values, n, years, ds)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, method, n, chunk_size)
-    return wrap(out, arrays, params, ids, years, method, attrs)
+    out = _run_chunked(arrays, params, method, n, chunk_size, variables)
+    return wrap(out, arrays, params, ids, years, method, attrs, variables)
 
 
 def simulate_arrays(
@@ -370,6 +374,7 @@ def simulate_arrays(
     method: str = "coal_equivalent",
     chunk_size: int = 2000,
     validate: bool = True,
+    variables: Sequence[str] | None = None,
 ) -> xr.Dataset:
     """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
 
@@ -387,8 +392,8 @@ def simulate_arrays(
             check_bounds(table[name], arr, years)
         _check_share_groups(arrays, years)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, method, len(ids), chunk_size)
-    return wrap(out, arrays, params, list(ids), years, method)
+    out = _run_chunked(arrays, params, method, len(ids), chunk_size, variables)
+    return wrap(out, arrays, params, list(ids), years, method, variables=variables)
 
 
 def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
@@ -402,13 +407,18 @@ def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([a[k] for a in list_of_arrays], axis=0) for k in names}
 
 
-def _run_chunked(arrays, params, method, n, chunk_size):
+def _run_chunked(arrays, params, method, n, chunk_size, variables=None):
+    keep = None if variables is None else {*variables, "vehicle_stock"}
+
+    def one(chunk):
+        out = engine.run(chunk, params, method)
+        return out if keep is None else {k: v for k, v in out.items() if k in keep}
+
     if n <= chunk_size:
-        return engine.run(arrays, params, method)
+        return one(arrays)
     pieces = []
     for start in range(0, n, chunk_size):
-        chunk = {k: v[start : start + chunk_size] for k, v in arrays.items()}
-        pieces.append(engine.run(chunk, params, method))
+        pieces.append(one({k: v[start : start + chunk_size] for k, v in arrays.items()}))
     return {k: np.concatenate([p[k] for p in pieces], axis=0) for k in pieces[0]}
 
 
@@ -451,11 +461,14 @@ _EXTRA_DIMS = {
 }
 
 
-def wrap(out, arrays, params, ids, years, method, attrs=None) -> xr.Dataset:
+def wrap(out, arrays, params, ids, years, method, attrs=None, variables=None) -> xr.Dataset:
     """Engine output -> labelled Dataset with units and bilingual names."""
     meta = variable_metadata()
     data_vars = {}
+    wanted = None if variables is None else set(variables)
     for name, arr in out.items():
+        if wanted is not None and name not in wanted:
+            continue
         info = meta.get(name)
         if info is None:
             raise KeyError(f"engine variable {name!r} has no entry in data/variables.csv")
@@ -465,6 +478,8 @@ def wrap(out, arrays, params, ids, years, method, attrs=None) -> xr.Dataset:
             raise ValueError(f"{name}: array {arr.shape} does not match dims {dims}")
         data_vars[name] = (dims, arr, _attrs(info))
     for name, (dims, arr) in lever_variables(arrays, out, params).items():
+        if wanted is not None and name not in wanted:
+            continue
         data_vars[name] = (dims, arr, _attrs(meta.get(name) or _tracked_meta(name)))
     coords = {
         "scenario": list(ids),

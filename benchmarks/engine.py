@@ -1,0 +1,114 @@
+"""Engine throughput: scenarios per second and peak memory for 1k, 10k and 100k scenarios.
+
+Prints, for each size, the wall time of one ``simulate`` call (all variables for 1k and 10k; the
+key indicators only for 100k, since ``final_energy`` alone is ~180 kB per scenario), scenarios
+per second, the peak resident memory of a fresh process, and the ratio against simulating the
+same scenarios one at a time in a Python loop (timed on 200 and extrapolated).
+
+    python benchmarks/engine.py            # 1k, 10k, 100k
+    python benchmarks/engine.py 1000 5000  # other sizes
+
+Each size runs in its own subprocess so that the peak RSS is that size's own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+KEY = [
+    "co2",
+    "energy_consumption",
+    "non_fossil_share",
+    "nonhydro_renewable_share",
+    "gdp",
+    "coal_consumption",
+]
+
+
+def levers(n: int, seed: int = 0):
+    from carbonsim.model import LeverSet
+
+    rng = np.random.default_rng(seed)
+    return LeverSet(
+        {
+            "gdp_growth": rng.uniform(0.03, 0.08, n),
+            "solar_capacity": {
+                "yanchi": {2030: rng.uniform(5, 20, n)},
+                "tongxin": {2030: rng.uniform(2, 10, n)},
+            },
+            "wind_capacity": {"yanchi": {2030: rng.uniform(3, 8, n)}},
+            "other_industry_intensity_change": {2030: rng.uniform(-0.4, 0.0, n)},
+            "storage_ratio": {2025: rng.uniform(0.05, 0.2, n)},
+            "nev_sales_share": {2030: rng.uniform(0.1, 0.6, n)},
+            "coal_hours": {2030: rng.uniform(3000, 5500, n)},
+        },
+        n=n,
+    )
+
+
+def one_size(n: int) -> dict:
+    import carbonsim
+
+    carbonsim.simulate({}, years=range(2020, 2061))  # warm-up: baseline load and calibration
+    variables = None if n <= 10_000 else KEY
+    lv = levers(n)
+    t0 = time.perf_counter()
+    ds = carbonsim.simulate(lv, variables=variables)
+    batch = time.perf_counter() - t0
+    m = 200
+    small = levers(m)
+    t0 = time.perf_counter()
+    for i in range(m):
+        one = {
+            "gdp_growth": small["gdp_growth"][i],
+            "solar_capacity": {r: {2030: v[2030][i]} for r, v in small["solar_capacity"].items()},
+            "wind_capacity": {"yanchi": {2030: small["wind_capacity"]["yanchi"][2030][i]}},
+            "other_industry_intensity_change": {
+                2030: small["other_industry_intensity_change"][2030][i]
+            },
+            "storage_ratio": {2025: small["storage_ratio"][2025][i]},
+            "nev_sales_share": {2030: small["nev_sales_share"][2030][i]},
+            "coal_hours": {2030: small["coal_hours"][2030][i]},
+        }
+        carbonsim.simulate(one, variables=variables)
+    loop_per = (time.perf_counter() - t0) / m
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": n,
+        "variables": "all" if variables is None else f"{len(KEY)} key",
+        "seconds": batch,
+        "scenarios_per_second": n / batch,
+        "peak_rss_mb": peak_mb,
+        "dataset_mb": ds.nbytes / 2**20,
+        "loop_seconds_estimate": loop_per * n,
+        "speedup_vs_loop": loop_per * n / batch,
+    }
+
+
+def main(sizes: list[int]) -> None:
+    print(
+        f"{'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} {'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9}"
+    )
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"{r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} {r['scenarios_per_second']:>10.0f} "
+            f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} {r['loop_seconds_estimate']:>12.1f} "
+            f"{r['speedup_vs_loop']:>8.0f}x"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        print(json.dumps(one_size(int(sys.argv[2]))))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [1_000, 10_000, 100_000])
