@@ -1,0 +1,175 @@
+"""``carbonsim levers``: list the lever table (every input a scenario file can set).
+
+``docs/levers.md`` is the output of ``carbonsim levers --format markdown``; a test checks that
+it is up to date, so edit ``carbonsim/data/levers.csv`` and regenerate with::
+
+    carbonsim levers --format markdown --output docs/levers.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+#: CSV columns, in the order of ``carbonsim/data/levers.csv``.
+CSV_COLUMNS: tuple[str, ...] = (
+    "name",
+    "group",
+    "dims",
+    "unit",
+    "default",
+    "lower",
+    "upper",
+    "clause",
+    "name_zh",
+    "description",
+)
+_TABLE_COLUMNS = ("name", "中文", "group", "dims", "unit", "default", "bounds")
+
+_DESCRIPTION = """\
+List the levers: every input a scenario file can set under [levers], with its unit, default,
+bounds and the clause of 《吴忠市碳达峰实施方案》 it serves.  Values in scenario files may use any
+unit of the same dimension (e.g. 万千瓦 for GW, % for a share); they are converted."""
+
+_EPILOG = """\
+examples:
+  carbonsim levers                                   every lever, as a table
+  carbonsim levers --group power                     the power-sector levers
+  carbonsim levers --format csv > levers.csv         as UTF-8 CSV
+  carbonsim levers --format markdown --output docs/levers.md
+                                                     regenerate the documentation page"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``levers`` sub-command."""
+    parser = subparsers.add_parser(
+        "levers",
+        help="list the levers (unit, default, bounds, plan clause)",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--group", action="append", metavar="G", help="only levers of group G (repeatable)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "markdown"),
+        default="table",
+        help="table (aligned, for a terminal; default), csv (UTF-8) or markdown (docs/levers.md)",
+    )
+    parser.add_argument("--output", metavar="PATH", help="write to PATH (UTF-8) instead of stdout")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print (or write) the lever table in the chosen format."""
+    text = render(args.format, args.group)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def render(fmt: str = "table", groups: list[str] | None = None) -> str:
+    """The lever table as ``"table"``, ``"csv"`` or ``"markdown"`` text, optionally by group."""
+    from ..levers import lever_table, render_levers_markdown
+
+    specs = _select(lever_table(), groups)
+    if fmt == "markdown":
+        text = render_levers_markdown()
+        if groups:
+            text = _filter_markdown(text, specs)
+        return text
+    if fmt == "csv":
+        return _csv(specs.values())
+    return format_table(specs.values())
+
+
+def _select(specs: dict, groups: list[str] | None) -> dict:
+    if not groups:
+        return specs
+    from ..errors import LeverError, did_you_mean
+
+    known = sorted({s.group for s in specs.values()})
+    for group in groups:
+        if group not in known:
+            raise LeverError(
+                f"unknown lever group {group!r}; groups are {', '.join(known)}."
+                + did_you_mean(group, known)
+            )
+    return {name: s for name, s in specs.items() if s.group in groups}
+
+
+def _filter_markdown(text: str, specs: dict) -> str:
+    """Keep the rows of the selected levers (rows start with ``| `name` |``)."""
+    lines = text.splitlines()
+    keep = [line for line in lines if not line.startswith("| `") or line.split("`")[1] in specs]
+    return "\n".join(keep) + "\n"
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return f"{value:g}"
+
+
+def _csv(specs) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in specs:
+        row = {
+            **{c: getattr(s, c) for c in CSV_COLUMNS},
+            "dims": ",".join(s.dims),
+            "default": _number(s.default),
+            "lower": _number(s.lower),
+            "upper": _number(s.upper),
+        }
+        writer.writerow(row[c] for c in CSV_COLUMNS)
+    return out.getvalue()
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: East Asian wide and full-width characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(specs) -> str:
+    """An aligned plain-text table: name, 中文, group, dims, unit, default, bounds."""
+    rows = [
+        (
+            s.name,
+            s.name_zh,
+            s.group,
+            ",".join(s.dims),
+            s.unit,
+            _number(s.default) or "—",
+            f"[{s.lower:g}, {s.upper:g}]",
+        )
+        for s in specs
+    ]
+    if not rows:
+        return "no levers match\n"
+    widths = [
+        max(_width(r[i]) for r in [_TABLE_COLUMNS, *rows]) for i in range(len(_TABLE_COLUMNS))
+    ]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [_TABLE_COLUMNS, tuple("-" * w for w in widths), *rows]
+    ]
+    lines.append(f"({len(rows)} levers)")
+    return "\n".join(lines) + "\n"
