@@ -842,7 +842,7 @@ def baseline_balances(ds: xr.Dataset, count_hydrogen: bool = True) -> xr.Dataset
     direct = fe.sel(fuel=direct_fuels).sum(["sector", "fuel"])
     power_energy = electricity["electricity_supply"] * ds["coal_supply_rate"] * 0.1
     out = xr.Dataset(electricity)
-    out["heat_fuel"] = heat_fuel
+    out["heat_supply_fuel"] = heat_fuel
     out["final_energy_total"] = _with(
         fe.sum(["sector", "fuel"]),
         "1e4 tce",
@@ -909,7 +909,7 @@ def _co2(ds: xr.Dataset, acc: xr.Dataset) -> dict[str, xr.DataArray]:
     ef = ds["emission_factor"]
     co2_final = ds["final_energy"] * ef
     heat_ef = ef.sel(fuel=list(ds["heat_fuel"].values)).rename(fuel="heat_fuel")
-    co2_heat = acc["heat_fuel"] * heat_ef.assign_coords(heat_fuel=ds["heat_fuel"].values)
+    co2_heat = acc["heat_supply_fuel"] * heat_ef.assign_coords(heat_fuel=ds["heat_fuel"].values)
     process = ds["product_output"] * ds["process_emission_factor"]
     gen = acc["generation"]
     rates = xr.DataArray(
