@@ -550,6 +550,9 @@ def economy_rows(va) -> list[dict]:
     out = []
     for c in COUNTIES:
         rounded = {s: round(v, 4) for s, v in va[c].items()}
+        if c == COUNTIES[0]:  # absorb the rounding residue so the city sums to 621.8 exactly
+            residue = CITY_GDP - sum(round(v, 4) for cc in COUNTIES for v in va[cc].values())
+            rounded["tertiary"] = round(rounded["tertiary"] + residue, 4)
         out.append(row("gdp", sum(rounded.values()), "1e8 CNY", "estimate", gdp_note, region=c))
         for s, v in rounded.items():
             out.append(row("value_added", v, "1e8 CNY", "estimate", va_note, region=c, sector=s))
