@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,12 @@ def test_provenance_is_reachable_per_value(ds):
     assert bl.provenance(None, "grid_emission_factor")["value"] == pytest.approx(0.5857)
     zero = bl.provenance(ds, "capacity", region="litong", tech="battery")
     assert zero["value"] == 0 and "taken as 0" in zero["source"]
+
+
+def test_docs_list_every_variable():
+    text = (Path(__file__).parents[1] / "docs" / "baseline.md").read_text(encoding="utf-8")
+    missing = [name for name in bl.SPECS if f"`{name}`" not in text]
+    assert not missing, missing
 
 
 def test_provenance_errors(ds):
