@@ -130,13 +130,14 @@ class Distribution:
         return cls(kind, tuple(values.items()))
 
     @classmethod
-    def from_table(cls, table: Mapping, to_value=float) -> Distribution:
+    def from_table(cls, table: Mapping, to_value=None) -> Distribution:
         """Build from a scenario-file table ``{dist = "normal", mean = …, …}``.
 
         *to_value(key, raw)* turns a parameter that carries the lever's unit (a number or a
         string such as ``"20 GW"``) into a number; pure numbers (``sigma``, the ``mean`` of a
         lognormal, ``weights``) must be given without unit.
         """
+        to_value = to_value or _as_given
         kind = table.get("dist")
         params = {key: value for key, value in table.items() if key != "dist"}
         _allowed(kind, params)
@@ -200,7 +201,7 @@ class Distribution:
         u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
         p = self.parameters
         if self.kind == "choice":
-            cumulative = np.cumsum(p["weights"])
+            cumulative = np.cumsum(p.get("weights", np.ones(len(p["values"]))))
             cumulative = cumulative / cumulative[-1]
             index = np.searchsorted(cumulative, u, side="right")
             return np.asarray(p["values"], dtype=float)[np.minimum(index, len(cumulative) - 1)]
@@ -251,6 +252,10 @@ class _TruncatedLognormal:
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _as_given(key: str, raw):
+    return raw
 
 
 def _allowed(kind, params: Mapping) -> tuple[str, ...]:
@@ -445,7 +450,7 @@ def _philox_rows(key: int, n: int, d: int, start: int) -> np.ndarray:
 
 
 def _qmc(engine, d: int, key: int):
-    rng = np.random.Generator(np.random.Philox(key=key))
+    rng = np.random.default_rng(key)
     try:
         return engine(d, scramble=True, rng=rng)
     except TypeError:  # pragma: no cover - scipy < 1.15 names it ``seed``
