@@ -43,6 +43,7 @@ __all__ = [
     "Baseline",
     "baseline_balances",
     "check_references",
+    "dataset_from_table",
     "load_baseline",
     "load_baseline_table",
     "provenance",
@@ -269,7 +270,7 @@ def _read(path) -> pd.DataFrame:
     """Read a baseline CSV as strings, with ``_file`` and ``_row`` (spreadsheet row) columns."""
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise BaselineError(f"{path}: no such baseline file") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -625,7 +626,11 @@ def load_baseline(path=None, override=None) -> xr.Dataset:
 
     Parameters are as for :func:`load_baseline_table`.
     """
-    table = load_baseline_table(path, override)
+    return dataset_from_table(load_baseline_table(path, override))
+
+
+def dataset_from_table(table: pd.DataFrame) -> xr.Dataset:
+    """The Dataset of a table from :func:`load_baseline_table` (validate once, use twice)."""
     ds = xr.Dataset(coords=_coords())
     for spec in SPECS.values():
         ds[spec.name] = _to_array(spec, table[table["variable"] == spec.name])
@@ -955,8 +960,7 @@ class Baseline:
     def load(cls, path=None, override=None) -> Baseline:
         """Load and validate (see :func:`load_baseline_table`)."""
         table = load_baseline_table(path, override)
-        dataset = load_baseline(path, override)
-        return cls(table, dataset)
+        return cls(table, dataset_from_table(table))
 
     def balances(self) -> xr.Dataset:
         """See :func:`baseline_balances`."""

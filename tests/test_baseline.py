@@ -321,6 +321,13 @@ def test_missing_required_row(tmp_path, raw):
         bl.load_baseline_table(path)
 
 
+def test_excel_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "excel.csv"
+    text = bl.DEFAULT_PATH.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(text.encode("utf-8-sig"))
+    assert len(bl.load_baseline_table(path)) == len(bl.load_baseline_table())
+
+
 def test_missing_file():
     with pytest.raises(BaselineError, match="no such baseline file"):
         bl.load_baseline_table("/nonexistent/baseline.csv")

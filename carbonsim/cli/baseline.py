@@ -74,16 +74,15 @@ def run(args: argparse.Namespace) -> int:
     from .. import baseline as bl
 
     table = bl.load_baseline_table(args.file, args.override)
+    ds = bl.dataset_from_table(table)
     variables = _selected(args.variable, bl.SPECS)
     if variables:
         table = table[table["variable"].isin(variables)]
     if args.format == "csv":
         table[list(bl.COLUMNS)].to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        ds = bl.load_baseline(args.file, args.override)
         print(_as_text(_with_city_rows(table, ds, bl)))
     if args.balances:
-        ds = bl.load_baseline(args.file, args.override)
         print()
         print(_balances_text(ds, bl))
     return 0
