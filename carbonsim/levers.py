@@ -105,9 +105,11 @@ def _tracked_levers() -> dict[str, LeverSpec]:
     specs = {}
     for name, info in tracked_indicators().items():
         unit = info.get("unit", "1")
-        dims = tuple(d.strip() for d in str(info.get("dims", "year")).split(",") if d.strip())
-        upper = 1.0 if unit == "1" else math.inf
         default = "baseline" if info.get("default") == "baseline" else math.nan
+        # Tracked targets are city-wide: only the land indicators that drive the sinks are
+        # given per county (a city path given per county would be summed five times).
+        dims = ("region", "year") if default == "baseline" else ("year",)
+        upper = 1.0 if unit == "1" else math.inf
         specs[name] = LeverSpec(
             name=name,
             group="tracked",
@@ -333,6 +335,8 @@ def expand_lever(
     if hasattr(value, "dims") and hasattr(value, "values"):
         out = _from_dataarray(spec, value, n, years_arr, regions)
     elif spec.regional:
+        if start is not None:
+            start = np.broadcast_to(np.asarray(start, dtype=float), (len(regions),))
         out = _regional(spec, value, start, years_arr, n, regions)
     else:
         out = _series(spec, value, start, years_arr, n, "")

@@ -30,7 +30,7 @@ from .constants import (
     TECHS,
     TWH_PER_10KTCE_ELECTRICITY,
 )
-from .engine.core import CO2_SOURCES, PRIMARY_FUELS, SINK_TYPES
+from .engine.core import CO2_BASES, CO2_SOURCES, PRIMARY_FUELS, SINK_TYPES
 from .errors import LeverError
 from .levers import LEVERS, expand_lever, lever_table
 
@@ -70,22 +70,31 @@ def _county(ds: xr.Dataset, name: str, **sel) -> np.ndarray:
     return np.asarray(da.values, dtype=float)
 
 
-def _scalar(ds, name, default=None, **sel) -> float:
+def _only_dim(da: xr.DataArray) -> str | None:
+    dims = [d for d in da.dims if d != "region"]
+    return dims[0] if dims else None
+
+
+def _scalar(ds, name, key=None, default=None) -> float:
+    """A city-wide parameter; *key* selects along the variable's one non-region dim."""
     if name not in ds and default is not None:
         return float(default)
     da = ds[name]
-    if sel:
-        da = da.sel(**sel)
+    if key is not None:
+        da = da.sel({_only_dim(da): key})
     if "region" in da.dims:
         da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
     return float(np.asarray(da.values).reshape(-1)[0])
 
 
-def _vector(ds, name, dim, coords, fill=0.0) -> np.ndarray:
+def _vector(ds, name, coords, fill=0.0) -> np.ndarray:
+    """A city-wide parameter along its one non-region dim, reindexed to *coords*."""
     da = ds[name]
     if "region" in da.dims:
         da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
-    return np.array([float(da.sel({dim: c})) if c in da[dim] else fill for c in coords])
+    dim = _only_dim(da)
+    have = set(map(str, da[dim].values))
+    return np.array([float(da.sel({dim: c})) if c in have else fill for c in coords])
 
 
 def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
@@ -98,17 +107,17 @@ def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
         "gdp": _county(ds, "gdp"),
         "value_added": _county(ds, "value_added").reshape(len(REGIONS), -1),
         "final_energy": np.nan_to_num(np.asarray(fe.values, dtype=float)),
-        "unit_energy": _vector(ds, "product_unit_energy", "product", PRODUCTS),
+        "unit_energy": _vector(ds, "product_unit_energy", PRODUCTS),
         "product_fuel_mix": np.nan_to_num(np.asarray(fuel_mix.values, dtype=float)),
-        "process_emission_factor": _vector(ds, "process_emission_factor", "product", PRODUCTS),
+        "process_emission_factor": _vector(ds, "process_emission_factor", PRODUCTS),
         "floor_area": _county(ds, "floor_area").reshape(len(REGIONS), -1),
         "vehicle_stock": _county(ds, "vehicle_stock"),
         "nev_stock_share": _county(ds, "nev_stock_share"),
-        "vehicle_energy": _vector(ds, "vehicle_energy", "fuel", FUELS),
+        "vehicle_energy": _vector(ds, "vehicle_energy", FUELS),
         "freight_turnover": _county(ds, "freight_turnover"),
         "green_travel_share": _county(ds, "green_travel_share"),
-        "emission_factor": _vector(ds, "emission_factor", "fuel", FUELS),
-        "heat_fuel_mix": _vector(ds, "heat_fuel_mix", "fuel", FUELS),
+        "emission_factor": _vector(ds, "emission_factor", FUELS),
+        "heat_fuel_mix": _vector(ds, "heat_fuel_mix", FUELS),
         "heat_supply_efficiency": _scalar(ds, "heat_supply_efficiency"),
         "gas_heat_rate": _scalar(ds, "gas_heat_rate"),
         "grid_loss_rate": _scalar(ds, "grid_loss_rate"),
@@ -156,9 +165,9 @@ def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
     battery = cap[:, techs.index("battery")].sum() if "battery" in techs else 0.0
     out["storage_ratio"] = battery / ne if ne > 0 else 0.0
     for tech in ("coal", "gas", "hydro", "wind", "solar", "biomass"):
-        out[f"{tech}_hours"] = _scalar(ds, "utilisation_hours", tech=tech)
+        out[f"{tech}_hours"] = _scalar(ds, "utilisation_hours", tech)
     for tech in ("wind", "solar"):
-        out[f"{tech}_curtailment"] = _scalar(ds, "curtailment_rate", tech=tech)
+        out[f"{tech}_curtailment"] = _scalar(ds, "curtailment_rate", tech)
     out.update(_fuel_share_starts(ds))
     for name in (
         "forest_coverage",
@@ -221,7 +230,10 @@ def lever_arrays(
                 continue  # tracked indicator the scenario does not speak to
             else:
                 given = spec.default
-        arrays[name] = expand_lever(name, given, n, years, start=starts.get(name))
+        start = starts.get(name)
+        if start is None and isinstance(spec.default, float) and not np.isnan(spec.default):
+            start = spec.default  # milestones of a level lever start from its default in 2020
+        arrays[name] = expand_lever(name, given, n, years, start=start)
     if "vre_absorption_limit" in levers:
         arrays["vre_absorption_limit"] = expand_lever(
             "vre_absorption_limit", levers["vre_absorption_limit"], n, years
@@ -314,6 +326,7 @@ def simulate(
     method: str = "coal_equivalent",
     chunk_size: int = 2000,
     variables: Sequence[str] | None = None,
+    co2_basis: str = "consumption",
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -334,6 +347,10 @@ def simulate(
     variables : list of str, optional
         Keep only these trajectory variables (for big batches: ``final_energy`` alone is
         ~180 kB per scenario).  Default: all.
+    co2_basis : {"consumption", "assessment", "territorial"}
+        The CO2 account behind ``co2`` and every CO2 target (see docs/model.md).  All three
+        accounts are always returned as ``co2_consumption``, ``co2_assessment`` and
+        ``co2_territorial``.
 
     Returns
     -------
@@ -351,6 +368,8 @@ def simulate(
     """
     if method not in METHODS:
         raise LeverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if co2_basis not in CO2_BASES:
+        raise LeverError(f"unknown co2_basis {co2_basis!r}; choose one of {', '.join(CO2_BASES)}")
     years = [int(y) for y in years]
     if years[0] != 2020 or np.any(np.diff(years) != 1):
         raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
@@ -362,7 +381,8 @@ def simulate(
     else:
         arrays = lever_arrays(values, n, years, ds)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, method, n, chunk_size, variables)
+    out = _run_chunked(arrays, params, (method, co2_basis), n, chunk_size, variables)
+    attrs = {**attrs, "co2_basis": co2_basis}
     return wrap(out, arrays, params, ids, years, method, attrs, variables)
 
 
@@ -375,6 +395,7 @@ def simulate_arrays(
     chunk_size: int = 2000,
     validate: bool = True,
     variables: Sequence[str] | None = None,
+    co2_basis: str = "consumption",
 ) -> xr.Dataset:
     """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
 
@@ -392,26 +413,41 @@ def simulate_arrays(
             check_bounds(table[name], arr, years)
         _check_share_groups(arrays, years)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, method, len(ids), chunk_size, variables)
-    return wrap(out, arrays, params, list(ids), years, method, variables=variables)
+    out = _run_chunked(arrays, params, (method, co2_basis), len(ids), chunk_size, variables)
+    attrs = {"co2_basis": co2_basis}
+    return wrap(out, arrays, params, list(ids), years, method, attrs, variables=variables)
 
 
 def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
-    names = set.intersection(*(set(a) for a in list_of_arrays))
-    for a in list_of_arrays:
-        for extra in set(a) - names:
-            raise LeverError(
-                f"tracked indicator {extra!r} is given in some scenarios of the batch but not all;"
-                " give it in every scenario or in none"
-            )
-    return {k: np.concatenate([a[k] for a in list_of_arrays], axis=0) for k in names}
+    """Stack the lever arrays of several scenarios.
+
+    A tracked indicator given in some scenarios only is NaN ("no path") in the others; the
+    feasibility check reports those (scenario, target) pairs as not evaluated.
+    """
+    names = set().union(*(set(a) for a in list_of_arrays))
+    table = lever_table()
+    out = {}
+    for name in names:
+        missing = [a for a in list_of_arrays if name not in a]
+        if missing and table[name].group != "tracked":
+            raise LeverError(f"lever {name!r} is missing from some scenarios of the batch")
+        like = next(a[name] for a in list_of_arrays if name in a)
+        out[name] = np.concatenate(
+            [a.get(name, np.full((_n(a),) + like.shape[1:], np.nan)) for a in list_of_arrays]
+        )
+    return out
 
 
-def _run_chunked(arrays, params, method, n, chunk_size, variables=None):
+def _n(arrays: dict) -> int:
+    return next(iter(arrays.values())).shape[0]
+
+
+def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
     keep = None if variables is None else {*variables, "vehicle_stock"}
+    method, co2_basis = options
 
     def one(chunk):
-        out = engine.run(chunk, params, method)
+        out = engine.run(chunk, params, method, co2_basis)
         return out if keep is None else {k: v for k, v in out.items() if k in keep}
 
     if n <= chunk_size:
@@ -496,7 +532,6 @@ def wrap(out, arrays, params, ids, years, method, attrs=None, variables=None) ->
             "title": "carbonsim trajectories",
             "model": "carbonsim",
             "electricity_method": method,
-            "co2_basis": "assessment (territorial + net electricity trade x grid emission factor)",
             "price_basis": "constant 2020 prices",
             "city": CITY,
             **(attrs or {}),

@@ -96,6 +96,15 @@ def test_identities(toy, levers):
     kaya = ds.gdp * ds.energy_intensity * (ds.co2 / ds.energy_consumption)
     np.testing.assert_allclose(kaya, ds.co2, rtol=1e-10)
     assert not any(np.isnan(v.values).any() for v in ds.data_vars.values())
+    # the three CO2 accounts
+    src = ds.co2_by_source
+    np.testing.assert_allclose(
+        ds.co2_consumption,
+        src.sel(co2_source=["end_use", "heat", "process"]).sum("co2_source") + ds.co2_electricity,
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(ds.co2_assessment, ds.co2_territorial + ds.co2_electricity_trade)
+    np.testing.assert_array_equal(ds.co2, ds.co2_consumption)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -104,9 +113,9 @@ def test_more_solar_never_raises_co2_or_lowers_non_fossil(toy, levers, extra):
     more = dict(levers)
     more["solar_capacity"] = {"yanchi": {2030: levers["solar_capacity"]["yanchi"][2030] + extra}}
     base, high = sim(toy, levers), sim(toy, more)
-    # CO2 of the city (a county hosting storage may see its own use of storage rise)
-    assert (high.co2.sel(region="wuzhong") <= base.co2.sel(region="wuzhong") + 1e-9).all()
-    assert (high.co2.sel(region="yanchi") <= base.co2.sel(region="yanchi") + 1e-9).all()
+    assert (high.co2 <= base.co2 + 1e-9).all()  # consumption basis, every region
+    city = "wuzhong"
+    assert (high.co2_assessment.sel(region=city) <= base.co2_assessment.sel(region=city) + 1e-9).all()
     assert (high.non_fossil_share >= base.non_fossil_share - 1e-12).all()
     assert (high.nonhydro_renewable_share >= base.nonhydro_renewable_share - 1e-12).all()
 
@@ -218,6 +227,16 @@ def test_bad_levers_are_refused_with_a_clear_message(toy, levers, words):
         sim(toy, levers)
     for word in words:
         assert word in str(info.value)
+
+
+def test_co2_basis_switch(toy):
+    levers = {"solar_capacity": {2030: 6}}
+    for basis in ("assessment", "territorial"):
+        ds = sim(toy, levers, co2_basis=basis)
+        np.testing.assert_array_equal(ds.co2, ds[f"co2_{basis}"])
+        assert ds.attrs["co2_basis"] == basis
+    with pytest.raises(LeverError, match="co2_basis"):
+        sim(toy, co2_basis="global")
 
 
 def test_units_as_planners_write_them(toy):

@@ -105,6 +105,7 @@ def _power(lv, p, elec_twh):
         "net_import": consumption - gen_total,
         "curtailment": curtailed,
     }
+    out["_flows"], out["_demand_city"] = flows, demand_city
     return out, mix
 
 
@@ -176,7 +177,15 @@ def _sinks(lv, p, n, n_years):
     return np.stack([forest, grass, wetland], axis=2)  # 1e4 t CO2
 
 
-def run(lv: dict[str, np.ndarray], p: dict[str, np.ndarray], method: str = "coal_equivalent"):
+CO2_BASES = ("consumption", "assessment", "territorial")
+
+
+def run(
+    lv: dict[str, np.ndarray],
+    p: dict[str, np.ndarray],
+    method: str = "coal_equivalent",
+    co2_basis: str = "consumption",
+):
     """Simulate every scenario.
 
     Parameters
@@ -187,6 +196,9 @@ def run(lv: dict[str, np.ndarray], p: dict[str, np.ndarray], method: str = "coal
         Baseline parameters (see :func:`carbonsim.model.engine_parameters`).
     method : {"coal_equivalent", "calorific"}
         How non-fossil electricity enters primary energy.
+    co2_basis : {"consumption", "assessment", "territorial"}
+        Which CO2 account ``co2`` (the peaking and intensity indicator) follows; all three are
+        returned as ``co2_consumption``, ``co2_assessment``, ``co2_territorial``.
 
     Returns
     -------
@@ -207,6 +219,11 @@ def run(lv: dict[str, np.ndarray], p: dict[str, np.ndarray], method: str = "coal
         fe, pw["generation"], heat_coal, heat_gas, extras["primary_output"], pw["net_import"], lv, p
     )
     sinks = _sinks(lv, p, n, n_y)
+    # storage losses are met by surplus wind and solar: the emissions of the electricity supply
+    # are shared over demand without them (so more storage in a county never adds to its CO2)
+    demand_pre = pw["electricity_consumption"] - pw["storage_losses"]
+    ef_el = _electricity_emission_factor(pw["_flows"], demand_pre.sum(1), lv, p)
+    co2_elec = demand_pre * ef_el[:, None, :]
     grid_ef = lv["grid_emission_factor"][:, None, :] * 100.0
     elec_by_sector = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
 
@@ -222,6 +239,7 @@ def run(lv: dict[str, np.ndarray], p: dict[str, np.ndarray], method: str = "coal
         "co2_by_source": by_source,
         "co2_by_fuel": by_fuel,
         "co2_electricity_trade": trade,
+        "co2_electricity": co2_elec,
         "co2_sink": sinks,
         "co2_nonferrous": _sector_co2(
             combustion, process, elec_by_sector, grid_ef, ("aluminium", "magnesium")
@@ -234,9 +252,27 @@ def run(lv: dict[str, np.ndarray], p: dict[str, np.ndarray], method: str = "coal
         **extras,
         **pw,
     }
-    out = {k: with_city(v) for k, v in county.items()}
+    out = {k: with_city(v) for k, v in county.items() if not k.startswith("_")}
     out["consumed_mix"] = mix
-    return derive(out, lv, p)
+    n_reg = out["gdp"].shape[1]
+    out["electricity_emission_factor"] = np.repeat(ef_el[:, None] / 100.0, n_reg, axis=1)
+    return derive(out, lv, p, co2_basis)
+
+
+def _electricity_emission_factor(flows, demand_city, lv, p):
+    """CO2 of the electricity consumed locally per TWh of demand (S, Y) [1e4 t CO2 / TWh].
+
+    Per TWh of final demand plus grid losses (storage losses excluded: surplus wind and solar
+    meet them).
+    Local coal and gas plants serving local demand at their own rates and fuel factors; imports
+    from the Ningxia grid at the grid emission factor; wind, solar, hydro, biomass at zero.
+    """
+    ef = p["emission_factor"]
+    coal = flows["coal_local"] * lv["coal_supply_rate"] * TCE_PER_TWH_PER_GCE * ef[F["coal"]]
+    gas_twh = flows["fossil_local"] - flows["coal_local"]
+    gas = gas_twh * p["gas_heat_rate"] * TCE_PER_TWH_PER_GCE * ef[F["gas"]]
+    imports = flows["imports_local"] * lv["grid_emission_factor"] * 100.0
+    return ratio(coal + gas + imports, demand_city)
 
 
 def _sector_co2(combustion, process, elec, grid_ef, sectors):
@@ -248,7 +284,7 @@ def _sector_co2(combustion, process, elec, grid_ef, sectors):
     )
 
 
-def derive(out: dict, lv: dict, p: dict) -> dict:
+def derive(out: dict, lv: dict, p: dict, co2_basis: str = "consumption") -> dict:
     """Totals, shares and intensities from the (city-prepended) additive arrays."""
     primary = out["primary_energy"]
     energy = primary.sum(2)
@@ -266,7 +302,10 @@ def derive(out: dict, lv: dict, p: dict) -> dict:
     out["electricity_non_fossil_share"] = np.repeat(mix["non_fossil"][:, None], n_regions, axis=1)
     terr = out["co2_by_source"].sum(2)
     out["co2_territorial"] = terr
-    out["co2"] = terr + out["co2_electricity_trade"]
+    out["co2_assessment"] = terr + out["co2_electricity_trade"]
+    src = out["co2_by_source"]
+    out["co2_consumption"] = src[:, :, 0] + src[:, :, 1] + src[:, :, 3] + out["co2_electricity"]
+    out["co2"] = out[f"co2_{co2_basis}"].copy()
     out["co2_process"] = out["co2_by_source"][:, :, 3]
     out["co2_net"] = out["co2"] - out["co2_sink"].sum(2)
     gdp = out["gdp"]

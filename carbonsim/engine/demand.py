@@ -20,6 +20,34 @@ TCE_PER_T_HYDROGEN = HYDROGEN_LHV_GJ_PER_T / GJ_PER_TCE
 RECYCLED_ALUMINIUM_ENERGY_FRACTION = 0.05
 
 
+#: End-use efficiency by fuel [1] (coal, oil, gas, electricity, heat, hydrogen, biomass) for the
+#: sectors whose fuel mix switches.  Only ratios within a sector matter: switching keeps the useful
+#: energy (the service) and changes the final energy by the ratio of average efficiencies.
+#: Typical values (IEA Energy Technology Perspectives; LEAP default end-use efficiencies):
+#: buildings — stoves and small coal boilers 0.55, gas boilers 0.85, electricity 2.0 (heat pumps
+#: with COP ~3 beside resistive heating and appliances); industry — coal-fired boilers and kilns
+#: 0.75, gas 0.85, electric boilers/furnaces 0.95; road freight — diesel engines 0.35, gas 0.30,
+#: battery-electric 0.85, fuel cell 0.45; agriculture — machinery 0.35, pumps and dryers 0.85.
+END_USE_EFFICIENCY = {
+    "buildings": np.array([0.55, 0.75, 0.85, 2.0, 0.95, 0.80, 0.40]),
+    "industry": np.array([0.75, 0.80, 0.85, 0.95, 0.95, 0.80, 0.60]),
+    "freight": np.array([0.30, 0.35, 0.30, 0.85, 0.90, 0.45, 0.30]),
+    "agriculture": np.array([0.60, 0.35, 0.80, 0.85, 0.90, 0.45, 0.40]),
+}
+
+
+def useful_energy_factor(mix0: np.ndarray, mix: np.ndarray, group: str) -> np.ndarray:
+    """Final energy after switching / before, for the same useful energy (..., year).
+
+    ``mix0`` is (1, R, fuel, 1), ``mix`` (S, R, fuel, Y); the factor is the ratio of the average
+    end-use efficiencies, so electrifying heat with heat pumps lowers final energy.
+    """
+    eff = END_USE_EFFICIENCY[group][None, None, :, None]
+    before = (mix0 * eff).sum(axis=-2)
+    after = (mix * eff).sum(axis=-2)
+    return np.where(after > 0, before / np.where(after > 0, after, 1.0), 1.0)
+
+
 def _mix0(fe0_sector: np.ndarray) -> np.ndarray:
     """2020 fuel shares of a sector, (region, fuel) -> (1, region, fuel, 1)."""
     total = fe0_sector.sum(axis=-1, keepdims=True)
@@ -64,6 +92,7 @@ def industry(lv, p, va_industry, va_construction):
         {F["electricity"]: lv["industry_electricity_share"], F["gas"]: lv["industry_gas_share"]},
         fallback=F["coal"],
     )
+    oi = oi * useful_energy_factor(_mix0(fe0[:, S["other_industry"]]), mix, "industry")
     out[:, :, S["other_industry"]] = oi[:, :, None, :] * mix
     con = fe0[:, S["construction"]].sum(-1)[None, :, None] * _ratio(va_construction, va_con0)
     out[:, :, S["construction"]] = (con * scale)[:, :, None, :] * _mix0(fe0[:, S["construction"]])
@@ -97,10 +126,7 @@ def hydrogen_supply(out, lv, p):
 def buildings(lv, p):
     """Residential and public final energy, (S, R, 2, fuel, Y), plus floor area (S, R, 2, Y)."""
     fe0 = p["final_energy"]
-    mix_set = {
-        F["electricity"]: lv["building_electricity_share"],
-        F["gas"]: lv["building_gas_share"],
-    }
+    levers = {F["electricity"]: "building_electricity_share", F["gas"]: "building_gas_share"}
     energies, areas = [], []
     for b, sector in enumerate(("residential", "public")):
         area, energy = building_energy(
@@ -111,7 +137,18 @@ def buildings(lv, p):
             lv[f"{sector}_retrofit_rate"],
             lv["retrofit_gain"],
         )
-        mix = switch_mix(_mix0(fe0[:, S[sector]]), mix_set, fallback=F["coal"])
+        mix0 = _mix0(fe0[:, S[sector]])
+        # the levers are shares of all building energy; each building type moves by the same
+        # amount from its own 2020 share, so that 2020 is reproduced exactly
+        mix_set = {
+            f: np.clip(mix0[:, :, f] + lv[name] - lv[name][..., :1], 0.0, 1.0)
+            for f, name in levers.items()
+        }
+        total_set = sum(mix_set.values())
+        over = np.maximum(total_set, 1.0)
+        mix_set = {f: v / over for f, v in mix_set.items()}
+        mix = switch_mix(mix0, mix_set, fallback=F["coal"])
+        energy = energy * useful_energy_factor(mix0, mix, "buildings")
         energies.append(energy[:, :, None, :] * mix)
         areas.append(area)
     return np.stack(energies, axis=2), np.stack(areas, axis=2)
@@ -151,6 +188,7 @@ def freight(lv, p, turnover):
         },
         fallback=F["oil"],
     )
+    total = total * useful_energy_factor(_mix0(fe0), mix, "freight")
     return total[:, :, None, :] * mix
 
 
@@ -162,4 +200,5 @@ def agriculture(lv, p, va_primary):
     mix = switch_mix(
         _mix0(fe0), {F["electricity"]: lv["agriculture_electricity_share"]}, fallback=F["oil"]
     )
+    total = total * useful_energy_factor(_mix0(fe0), mix, "agriculture")
     return total[:, :, None, :] * mix
