@@ -457,3 +457,24 @@ def test_docs_levers_md_is_up_to_date():
         "docs/levers.md is out of date: run "
         "`carbonsim levers --format markdown --output docs/levers.md`"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/scenarios.md examples are valid
+# ---------------------------------------------------------------------------------------------
+def _toml_examples() -> list[str]:
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    blocks = text.split("```toml\n")[1:]
+    return [block.split("```")[0] for block in blocks]
+
+
+@pytest.mark.parametrize("index", range(len(_toml_examples())))
+def test_docs_examples_load(index, tmp_path):
+    example = _toml_examples()[index]
+    if "extends" in example:
+        example = example.replace('extends = "plan.toml"', "")
+    if "id =" not in example:
+        example = 'id = "doc"\n' + example
+    path = tmp_path / "example.toml"
+    path.write_text(example, encoding="utf-8")
+    assert load_scenario(path).levers
