@@ -185,6 +185,8 @@ forest_coverage | weighted | 1 | | share weight=land_area
     Forest coverage | 森林覆盖率 | city: land-area-weighted
 grassland_vegetation_coverage | weighted | 1 | | share weight=grassland_area
     Grassland vegetation coverage | 草原综合植被盖度 | city: grassland-area-weighted
+green_travel_share | weighted | 1 | | share weight=population
+    Green-travel share of urban trips | 绿色出行比例 | city: population-weighted
 product_unit_energy | parameter | tce/t | product | complete
     Comprehensive unit energy use of product | 单位产品综合能耗 | 2020 level, calorific electricity
 product_fuel_mix | parameter | 1 | product fuel | share mix_over=fuel
@@ -619,8 +621,9 @@ def load_baseline(path=None, override=None) -> xr.Dataset:
     """The 2020 calibration as a Dataset: counties plus the city (``wuzhong``) as their sum.
 
     Additive variables (GDP, energy, capacity, …) are entered per county and summed for the city;
-    shares (``nev_stock_share``, ``forest_coverage``, ``grassland_vegetation_coverage``) are
-    averaged for the city weighted by ``vehicle_stock``, ``land_area`` and ``grassland_area``;
+    shares (``nev_stock_share``, ``forest_coverage``, ``grassland_vegetation_coverage``,
+    ``green_travel_share``) are averaged for the city weighted by ``vehicle_stock``,
+    ``land_area``, ``grassland_area`` and ``population``;
     parameters have no region. Every variable has ``units``, ``long_name``, ``long_name_zh``,
     ``description`` and ``provenance`` (JSON; read it with :func:`provenance`).
 

@@ -244,6 +244,8 @@ VEHICLE_ENERGY = {
 #: buses, taxis, coaches and motorcycles on top of private vehicles [tce/person/yr]
 OTHER_PASSENGER_PER_CAPITA = {"oil": 0.022, "gas": 0.011, "electricity": 0.0004}
 FREIGHT_TURNOVER_CITY = 90.0  # 1e8 tkm
+#: plan's urban green-travel share targets 2025 / 2030
+GREEN_TRAVEL = (0.65, 0.70)
 FREIGHT_KGCE_PER_TKM = 0.021
 FREIGHT_GAS_SHARE = 0.08
 OTHER_INDUSTRY_MIX = {"coal": 0.50, "oil": 0.03, "gas": 0.15, "electricity": 0.26, "heat": 0.06}
@@ -819,6 +821,17 @@ def demand_driver_rows(va) -> list[dict]:
                 "1",
                 "estimate",
                 "China 2020 NEV share of the vehicle stock 1.75 % (公安部), Ningxia lower",
+                region=c,
+            )
+        )
+        out.append(
+            row(
+                "green_travel_share",
+                _back(GREEN_TRAVEL, additive=True),
+                "1",
+                "estimate",
+                f"back-extrapolated from the plan's 65 % (2025) and 70 % (2030) urban green-travel "
+                f"share ({SRC_PLAN} 三(五)2) at the 2025-2030 pace; same in every county",
                 region=c,
             )
         )
