@@ -215,6 +215,8 @@ grid_import_non_fossil_share | parameter | 1 | | complete share
     Non-fossil share of Ningxia grid power | 宁夏电网电量非化石占比 | of electricity drawn
 nhre_consumption_share_2020 | parameter | 1 | | complete share
     Non-hydro renewable consumption share 2020 | 2020年非水可再生能源电力消纳比重 | calibration
+recycled_aluminium_share | parameter | 1 | | complete share
+    Recycled share of aluminium supply 2020 | 2020年再生铝供应占比 | secondary / total supply
 vehicle_energy | parameter | tce/vehicle/yr | vehicle | complete
     Annual energy use per passenger vehicle | 单车年均能耗 | oil (ICE), electricity (NEV)
 forest_sink_per_stock | parameter | t CO2/m3 | | complete

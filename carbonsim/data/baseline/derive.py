@@ -347,6 +347,13 @@ SCALARS = {
         "≈0.20 (NDRC/NEA 2020 消纳责任权重, K/L) and reported "
         "completion slightly above; applied to Wuzhong",
     ),
+    "recycled_aluminium_share": (
+        0.0,
+        "1",
+        "estimate",
+        "no secondary-aluminium plant operated in the city in 2020: the plan lists "
+        "宁夏中青铝新材料 (再生铝) as a project to build (专栏6-3) and sets 30 % for 2025",
+    ),
     "forest_sink_per_stock": (
         1.55,
         "t CO2/m3",
