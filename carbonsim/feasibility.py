@@ -114,6 +114,8 @@ def _threshold(t: Target, x: np.ndarray, years: np.ndarray) -> _Eval:
     }[t.op](x)
     # at risk: within 5 % of the value, or (approx) within a quarter of the tolerance band
     scale = 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
+    # a value equal to the bound up to rounding (1e-9 relative) meets it with zero margin
+    margin_all = np.where(np.abs(margin_all) <= 1e-9 * max(1.0, abs(v)), 0.0, margin_all)
     return _Eval(
         at, margin_all[:, years == t.year][:, 0], _first_year(margin_all >= 0, years), scale
     )
@@ -196,10 +198,11 @@ def check(
     evaluated = ~np.isnan(margin)
     met = evaluated & (margin >= 0)
     scale = np.array([e.scale for e in evals])[None, :]
+    # "at risk" is about computed outcomes; a tracked path supplied at the target is just met
+    computed = np.array([t.kind != "tracked" for t in records])[None, :]
+    close = computed & (margin < at_risk * scale)
     status = np.where(
-        ~evaluated,
-        "not_evaluated",
-        np.where(met, np.where(margin < at_risk * scale, "at_risk", "met"), "missed"),
+        ~evaluated, "not_evaluated", np.where(met, np.where(close, "at_risk", "met"), "missed")
     ).astype(object)
     ds = xr.Dataset(
         {
@@ -382,6 +385,8 @@ def written_value(value: float, unit: str, unit_as_written: str | None, basis: s
         return "—"
     if basis == "relative_change":
         return f"{value * 100:+.1f}%"
+    if unit == "1" and unit_as_written in (None, "", "1", "%"):
+        return f"{value * 100:.4g}%"
     if unit_as_written:
         try:
             shown = float(convert(value, unit, unit_as_written))
