@@ -1,0 +1,239 @@
+"""Plan targets drawn over a time series (shared by :func:`trajectory` and :func:`fan`).
+
+A value target of the catalogue is drawn at its year: a short horizontal bound with a triangle
+pointing to the allowed side (``>=`` up, ``<=`` down), a band for ``approx`` (左右, value ±
+tolerance), a dot for ``==``.  ``relative_change`` targets (e.g. 能耗强度比2020年下降13%) become
+the absolute level implied by the base-year value of the series they are drawn against.
+``peak_by`` targets of the indicator are a dotted vertical line at the year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import offset_copy
+
+from ._style import OP_SYMBOLS, STATUS_COLOURS, STATUS_LABELS, TIER_LABELS, pick
+
+VALUE_OPS = (">=", "<=", "approx", "==")
+MARKERS = {">=": "^", "<=": "v", "approx": "D", "==": "o"}
+NEUTRAL = "#555555"
+HALF_WIDTH = 0.9  # half the length of a bound line [years]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One drawn line: its key (scenario, region), years and values."""
+
+    scenario: str
+    region: str
+    years: np.ndarray
+    values: np.ndarray
+
+    def at(self, year: int) -> float:
+        hit = self.years == year
+        return float(self.values[hit][0]) if hit.any() else float("nan")
+
+
+def resolve_catalogue(targets):
+    """None: the bundled catalogue; False: no targets; else the given Catalogue/iterable."""
+    if targets is False:
+        return ()
+    if targets is None:
+        from ..catalogue import load_targets
+
+        return load_targets()
+    if isinstance(targets, str):
+        from ..catalogue import load_targets
+
+        return load_targets(targets)
+    return targets
+
+
+def select(targets, indicator: str, regions, years) -> tuple[list, list]:
+    """(value targets, peak_by targets) of *indicator* in *regions* within *years*."""
+    years = {int(y) for y in years}
+    value, peak = [], []
+    for t in resolve_catalogue(targets):
+        if t.indicator != indicator or t.region not in regions or t.year not in years:
+            continue
+        if t.op in VALUE_OPS and (t.base_year is None or t.base_year in years):
+            value.append(t)
+        elif t.op == "peak_by":
+            peak.append(t)
+    return value, peak
+
+
+def bounds(t, series: Series) -> tuple[float, float, float]:
+    """(level, low, high) of target *t* in the series' units (absolute)."""
+    value = float(t.value)
+    tol = float(t.tolerance or 0.0) if t.op == "approx" else 0.0
+    if t.basis == "relative_change":
+        base = series.at(t.base_year)
+        return base * (1 + value), base * (1 + value - tol), base * (1 + value + tol)
+    return value, value - tol, value + tol
+
+
+def computed_status(t, series: Series) -> str:
+    """met/missed of the drawn value at the target year (when no check result is given)."""
+    x = series.at(t.year)
+    level, low, high = bounds(t, series)
+    if not np.isfinite(x) or not np.isfinite(level):
+        return "not_evaluated"
+    ok = {
+        ">=": x >= level - 1e-12 * abs(level),
+        "<=": x <= level + 1e-12 * abs(level),
+        "approx": low <= x <= high,
+        "==": abs(x - level) <= 1e-9 * max(abs(level), 1.0),
+    }[t.op]
+    return "met" if ok else "missed"
+
+
+def status_of(t, series: Series, check=None) -> str:
+    """The target's status for the series: from *check* when it has it, else computed."""
+    if check is not None:
+        ds = check.dataset
+        if t.id in ds.target.values and series.scenario in ds.scenario.values:
+            return str(ds.status.sel(scenario=series.scenario, target=t.id).item())
+    return computed_status(t, series)
+
+
+def peak_status(t, series: Series, check=None, tolerance: float = 0.01) -> str:
+    if check is not None:
+        return status_of(t, series, check)
+    from ..peaking import peak_by_margin
+
+    margin = peak_by_margin(series.values[None, :], series.years, t.year, tolerance)[0]
+    return "met" if margin >= 0 else "missed"
+
+
+def wording(t, lang: str) -> str:
+    """The target as the plan writes it: year, operator, value and unit as written, tier."""
+    tier = pick(TIER_LABELS, t.tier, lang)
+    if t.op == "peak_by":
+        text = f"{t.year}年前达峰" if lang == "zh" else f"peak by {t.year}"
+        return f"{text} ({tier})"
+    op = OP_SYMBOLS.get(t.op, t.op)
+    if t.value_as_written is not None:
+        number = _number(t.value_as_written)
+        unit = t.unit_as_written or ""
+    else:
+        number, unit = _number(abs(t.value) * 100 if t.unit == "1" else t.value), "%"
+    if t.basis == "relative_change":
+        sign = "−" if t.value < 0 else "+"
+        number = number.lstrip("-")
+        if lang == "zh":
+            text = f"较{t.base_year}年{sign}{number}{unit}"
+        else:
+            text = f"{sign}{number}{unit} vs {t.base_year}"
+    else:
+        text = f"{number}{unit}"
+    if t.op == "approx" and lang == "zh":
+        text += "左右"
+    year = f"{t.year}年" if lang == "zh" else f"{t.year}"
+    return f"{year} {op} {text} ({tier})"
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def draw_value_target(ax, t, series_list: list[Series], check=None) -> dict[str, str]:
+    """Draw one value target against every series; returns {series key: status}."""
+    statuses = {(s.scenario, s.region): status_of(t, s, check) for s in series_list}
+    drawn = set()
+    for s in series_list:
+        level, low, high = bounds(t, s)
+        if not np.isfinite(level):
+            continue
+        key = round(level, 9)
+        same = {v for (sc, rg), v in statuses.items() if rg == s.region}
+        colour = STATUS_COLOURS[next(iter(same))] if len(same) == 1 else NEUTRAL
+        if key not in drawn:
+            drawn.add(key)
+            _glyph(ax, t, level, low, high, colour)
+        if len(series_list) > 1:
+            status = statuses[(s.scenario, s.region)]
+            ax.plot(
+                [t.year],
+                [s.at(t.year)],
+                marker="o",
+                ms=4.5,
+                color=STATUS_COLOURS[status],
+                mec="white",
+                mew=0.6,
+                zorder=5,
+                gid=f"status:{t.id}:{s.scenario}:{s.region}:{status}",
+            )
+    return statuses
+
+
+def _glyph(ax, t, level, low, high, colour) -> None:
+    year = t.year
+    xs = [year - HALF_WIDTH, year + HALF_WIDTH]
+    if t.op == "approx":
+        ax.add_patch(
+            Rectangle(
+                (xs[0], low),
+                2 * HALF_WIDTH,
+                high - low,
+                facecolor=colour,
+                alpha=0.3,
+                edgecolor=colour,
+                lw=0.8,
+                zorder=3,
+                gid=f"target-band:{t.id}",
+            )
+        )
+    ax.plot(xs, [level, level], color=colour, lw=1.6, zorder=4, gid=f"target-bound:{t.id}")
+    shift = {">=": 4.5, "<=": -4.5}.get(t.op, 0.0)
+    transform = offset_copy(ax.transData, fig=ax.figure, y=shift, units="points")
+    ax.plot(
+        [year],
+        [level],
+        marker=MARKERS[t.op],
+        ms=6,
+        color=colour,
+        mec="black",
+        mew=0.5,
+        transform=transform,
+        zorder=6,
+        gid=f"target:{t.id}",
+        linestyle="none",
+    )
+
+
+def draw_peak_target(ax, t, series_list: list[Series], check=None) -> None:
+    statuses = {peak_status(t, s, check) for s in series_list if s.region == t.region}
+    colour = STATUS_COLOURS[next(iter(statuses))] if len(statuses) == 1 else NEUTRAL
+    ax.axvline(t.year, color=colour, ls=":", lw=1.2, zorder=2, gid=f"target:{t.id}")
+
+
+def legend_handles(value_targets, peak_targets, statuses: set[str], lang: str) -> list:
+    """Proxy artists: one per target (the plan's wording), then the status colours used."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=MARKERS[t.op],
+            color=NEUTRAL,
+            mec="black",
+            mew=0.5,
+            lw=1.2,
+            ms=5,
+            label=wording(t, lang),
+        )
+        for t in value_targets
+    ]
+    handles += [Line2D([], [], color=NEUTRAL, ls=":", label=wording(t, lang)) for t in peak_targets]
+    handles += [
+        Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
+        for s in ("met", "at_risk", "missed", "not_evaluated")
+        if s in statuses
+    ]
+    return handles
