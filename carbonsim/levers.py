@@ -30,7 +30,7 @@ from importlib import resources
 
 import numpy as np
 
-from .constants import CITY, REGIONS
+from .constants import CITY, FIRST_YEAR, LAST_YEAR, REGIONS
 from .errors import LeverError, did_you_mean
 from .units import UnitError, convert, parse_quantity
 
@@ -189,10 +189,10 @@ def _interpolate(spec: LeverSpec, milestones: Mapping, start, years: np.ndarray,
     """Milestones {year: value (scalar or (n,))} -> array (n, n_years)."""
     points = sorted((_year_key(k), v) for k, v in milestones.items())
     for year, _ in points:
-        if year < years[0] or year > years[-1]:
+        if year < FIRST_YEAR or year > LAST_YEAR:
             raise LeverError(
                 f"lever {spec.name!r}{where}: milestone year {year} is outside the horizon "
-                f"{years[0]}–{years[-1]}"
+                f"{FIRST_YEAR}–{LAST_YEAR}"
             )
     xs = [y for y, _ in points]
     vs = [np.broadcast_to(_number(spec, v, f"{where}, year {y}"), (n,)) for y, v in points]
