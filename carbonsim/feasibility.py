@@ -16,7 +16,6 @@ indicator the model does not compute) is ``not_evaluated`` with the reason — n
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from dataclasses import dataclass

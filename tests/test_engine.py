@@ -115,7 +115,9 @@ def test_more_solar_never_raises_co2_or_lowers_non_fossil(toy, levers, extra):
     base, high = sim(toy, levers), sim(toy, more)
     assert (high.co2 <= base.co2 + 1e-9).all()  # consumption basis, every region
     city = "wuzhong"
-    assert (high.co2_assessment.sel(region=city) <= base.co2_assessment.sel(region=city) + 1e-9).all()
+    assert (
+        high.co2_assessment.sel(region=city) <= base.co2_assessment.sel(region=city) + 1e-9
+    ).all()
     assert (high.non_fossil_share >= base.non_fossil_share - 1e-12).all()
     assert (high.nonhydro_renewable_share >= base.nonhydro_renewable_share - 1e-12).all()
 

@@ -24,7 +24,9 @@ def trajectories(**series) -> xr.Dataset:
 
 def peaking_series(peak: int, rebound_year: int | None = None, rebound: float = 0.0) -> np.ndarray:
     """Rises 2 %/yr to *peak*, falls 1 %/yr after; optionally a rebound above the peak."""
-    x = np.where(YEARS <= peak, 1.02 ** (YEARS - 2020), 1.02 ** (peak - 2020) * 0.99 ** (YEARS - peak))
+    x = np.where(
+        YEARS <= peak, 1.02 ** (YEARS - 2020), 1.02 ** (peak - 2020) * 0.99 ** (YEARS - peak)
+    )
     if rebound_year is not None:
         x[YEARS == rebound_year] = x[YEARS == peak][0] * (1 + rebound)
     return 100 * x
@@ -55,7 +57,9 @@ def catalogue(tmp_path, *records):
         fields.update(rec)
         if "v" in rec:
             fields["value"] = f"value = {rec['v']}\n"
-            fields["written"] = f'value_as_written = {rec.get("w", rec["v"])}\nunit_as_written = "{rec.get("uw", "1")}"\n'
+            fields["written"] = (
+                f'value_as_written = {rec.get("w", rec["v"])}\nunit_as_written = "{rec.get("uw", "1")}"\n'
+            )
         text += RECORD.format(**fields)
     path = tmp_path / "cat.toml"
     path.write_text(text, encoding="utf-8")
@@ -88,7 +92,9 @@ def test_share_exactly_at_the_bound_is_met_with_zero_margin(tmp_path):
     assert int(res.first_year_met) == 2025
 
 
-@pytest.mark.parametrize(("value", "status"), [(0.189, "at_risk"), (0.175, "met"), (0.1905, "missed"), (0.169, "missed")])
+@pytest.mark.parametrize(
+    ("value", "status"), [(0.189, "at_risk"), (0.175, "met"), (0.1905, "missed"), (0.169, "missed")]
+)
 def test_approx_target_inside_and_outside_its_tolerance(tmp_path, value, status):
     share = np.full(len(YEARS), value)
     traj = trajectories(non_fossil_share={"wuzhong": share})
@@ -114,10 +120,13 @@ def test_relative_change_target(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("litong_peak", "city_peak", "met"), [(2026, 2028, True), (2027, 2028, True), (2028, 2028, False)]
+    ("litong_peak", "city_peak", "met"),
+    [(2026, 2028, True), (2027, 2028, True), (2028, 2028, False)],
 )
 def test_peak_before(tmp_path, litong_peak, city_peak, met):
-    traj = trajectories(co2={"litong": peaking_series(litong_peak), "wuzhong": peaking_series(city_peak)})
+    traj = trajectories(
+        co2={"litong": peaking_series(litong_peak), "wuzhong": peaking_series(city_peak)}
+    )
     cat = catalogue(tmp_path, {"id": "first", "region": "litong", "indicator": "co2", "year": 2030,
                                "op": "peak_before", "unit": "1e4 t CO2", "kind": "order",
                                "tier": "stretch",
@@ -129,7 +138,9 @@ def test_peak_before(tmp_path, litong_peak, city_peak, met):
 
 @pytest.mark.parametrize(("county_peak", "met"), [(2027, True), (2029, True), (2030, False)])
 def test_peak_with_within_a_year(tmp_path, county_peak, met):
-    traj = trajectories(co2={"hongsibu": peaking_series(county_peak), "wuzhong": peaking_series(2028)})
+    traj = trajectories(
+        co2={"hongsibu": peaking_series(county_peak), "wuzhong": peaking_series(2028)}
+    )
     cat = catalogue(tmp_path, {"id": "with", "region": "hongsibu", "indicator": "co2", "year": 2030,
                                "op": "peak_with", "unit": "1e4 t CO2", "kind": "order",
                                "extra": 'other_region = "wuzhong"\nlag_years = 1\n'})  # fmt: skip
@@ -181,11 +192,22 @@ def test_bundled_catalogue_on_toy_trajectories_outputs(toy, tmp_path):
     res = check(traj)
     df = res.to_dataframe()
     assert len(df) == len(load_targets())
-    assert list(df.columns[:8]) == ["scenario", "target", "region", "indicator", "year", "op", "tier", "kind"]
+    assert list(df.columns[:8]) == [
+        "scenario",
+        "target",
+        "region",
+        "indicator",
+        "year",
+        "op",
+        "tier",
+        "kind",
+    ]
     html = res._repr_html_()
     assert "主要目标" in html and "力争目标" in html and "未评估" in html
     path = res.to_csv(tmp_path / "f.csv", bom=True)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "利通区".encode() not in raw[:3]
     # statuses partition the records
-    assert sum(res.summary()[s].sum() for s in ("met", "at_risk", "missed", "not_evaluated")) == len(df)
+    assert sum(
+        res.summary()[s].sum() for s in ("met", "at_risk", "missed", "not_evaluated")
+    ) == len(df)

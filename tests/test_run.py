@@ -88,7 +88,9 @@ def test_explain_names_capacity_for_the_stretch_capacity_target():
 
 def test_cli_run_end_to_end(tmp_path, capsys):
     out = tmp_path / "res"
-    code = main(["run", str(SCENARIOS / "plan.toml"), "--out", str(out), "--years", "2020:2040", "--bom"])
+    code = main(
+        ["run", str(SCENARIOS / "plan.toml"), "--out", str(out), "--years", "2020:2040", "--bom"]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "main_2025_new_energy_capacity" in printed and "missed" in printed
@@ -108,7 +110,9 @@ def test_cli_run_end_to_end(tmp_path, capsys):
 
 
 def test_cli_run_strict_exits_1_when_a_binding_target_is_missed(tmp_path, capsys):
-    code = main(["run", str(SCENARIOS / "bau.toml"), "--out", str(tmp_path), "--strict", "--no-explain"])
+    code = main(
+        ["run", str(SCENARIOS / "bau.toml"), "--out", str(tmp_path), "--strict", "--no-explain"]
+    )
     assert code == 1
 
 
