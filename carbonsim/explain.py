@@ -84,7 +84,7 @@ def explain(
     """
     ds = _baseline(baseline)
     years = list(years)
-    values, n, _, _ = _resolve_input(levers_or_scenario)
+    values, *_ = _resolve_input(levers_or_scenario)
     base = lever_arrays(values, 1, years, ds)
     names = (
         list(levers) if levers else [n for n, s in lever_table().items() if s.group != "tracked"]

@@ -61,7 +61,7 @@ class LeverSpec:
 
     @property
     def is_rate(self) -> bool:
-        """Rates (unit ``1/yr``) hold their first milestone backwards instead of starting at 2020."""
+        """Rates (unit ``1/yr``) hold their first milestone backwards (no 2020 start)."""
         return self.unit == "1/yr"
 
     def shape(self, n: int, n_years: int, n_regions: int = len(REGIONS)) -> tuple[int, ...]:
@@ -261,9 +261,10 @@ def _regional(spec, value, start, years, n, regions) -> np.ndarray:
         unknown = [k for k in value if k not in regions and k not in _REGION_DEFAULT_KEYS]
         if unknown:
             valid = [*regions, *_REGION_DEFAULT_KEYS]
+            hint = did_you_mean(unknown[0], valid)
             raise LeverError(
                 f"lever {spec.name!r}: unknown region {unknown[0]!r}; valid regions are "
-                f"{', '.join(regions)} (or 'default' for the rest).{did_you_mean(unknown[0], valid)}"
+                f"{', '.join(regions)} (or 'default' for the rest).{hint}"
             )
         fallback = next((value[k] for k in _REGION_DEFAULT_KEYS if k in value), None)
         out = np.empty((n, len(regions), len(years)))

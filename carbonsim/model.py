@@ -218,20 +218,11 @@ def lever_arrays(
     starts = lever_starts(ds)
     arrays = {}
     for name, spec in table.items():
-        given = levers.get(name)
+        given = _given_or_default(name, spec, levers, starts)
         if given is None:
-            if spec.default == "baseline":
-                if name == "vre_absorption_limit":
-                    continue  # calibrated below
-                if name not in starts:
-                    continue  # tracked indicator without a 2020 value: no path
-                given = starts[name]
-            elif isinstance(spec.default, float) and np.isnan(spec.default):
-                continue  # tracked indicator the scenario does not speak to
-            else:
-                given = spec.default
+            continue
         start = starts.get(name)
-        if start is None and isinstance(spec.default, float) and not np.isnan(spec.default):
+        if start is None and _is_number(spec.default):
             start = spec.default  # milestones of a level lever start from its default in 2020
         arrays[name] = expand_lever(name, given, n, years, start=start)
     if "vre_absorption_limit" in levers:
@@ -243,6 +234,21 @@ def lever_arrays(
         arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
     _check_share_groups(arrays, years)
     return arrays
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, float) and not np.isnan(value)
+
+
+def _given_or_default(name, spec, levers, starts):
+    """The lever's value: given, else its default; None when it has no path (see below)."""
+    given = levers.get(name)
+    if given is not None:
+        return given
+    if spec.default == "baseline":
+        # vre_absorption_limit is calibrated; a tracked indicator without a 2020 value has no path
+        return None if name == "vre_absorption_limit" else starts.get(name)
+    return spec.default if _is_number(spec.default) else None
 
 
 def _check_share_groups(arrays, years) -> None:
@@ -433,7 +439,7 @@ def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
             raise LeverError(f"lever {name!r} is missing from some scenarios of the batch")
         like = next(a[name] for a in list_of_arrays if name in a)
         out[name] = np.concatenate(
-            [a.get(name, np.full((_n(a),) + like.shape[1:], np.nan)) for a in list_of_arrays]
+            [a.get(name, np.full((_n(a), *like.shape[1:]), np.nan)) for a in list_of_arrays]
         )
     return out
 

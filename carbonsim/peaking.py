@@ -27,7 +27,7 @@ PLATEAU_TOLERANCE = 0.01
 def _suffix_max(x: np.ndarray) -> np.ndarray:
     """max over years strictly after each year (−inf after the last)."""
     rev = np.maximum.accumulate(x[..., ::-1], axis=-1)[..., ::-1]
-    return np.concatenate([rev[..., 1:], np.full(x.shape[:-1] + (1,), -np.inf)], axis=-1)
+    return np.concatenate([rev[..., 1:], np.full((*x.shape[:-1], 1), -np.inf)], axis=-1)
 
 
 def peaked_mask(x: np.ndarray, tolerance: float = PLATEAU_TOLERANCE) -> np.ndarray:

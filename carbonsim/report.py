@@ -37,8 +37,11 @@ def _target_rows(result: CheckResult, scenario) -> pd.DataFrame:
 
 def peak_lines(result: CheckResult, scenario) -> list[str]:
     peaks = result.peaks.sel(scenario=scenario)
-    lines = ["| 地区 region | CO2 peak | coal peak | road oil peak | CO2 peaked by 2030 | 稳中有降 to 2035 |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| 地区 region | CO2 peak | coal peak | road oil peak | CO2 peaked by 2030 "
+        "| 稳中有降 to 2035 |",
+        "|---|---|---|---|---|---|",
+    ]
     for region in peaks.region.values:
         p = peaks.sel(region=region)
         py = {q: int(p.peak_year.sel(quantity=q)) for q in p.quantity.values}
@@ -83,8 +86,11 @@ def summary_markdown(result: CheckResult, explanation: pd.DataFrame | None = Non
 def _missed_table(df: pd.DataFrame, explanation) -> list[str]:
     if df.empty:
         return ["None."]
-    lines = ["| target | clause | region | target as written | simulated | margin | levers that help most |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| target | clause | region | target as written | simulated | margin "
+        "| levers that help most |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in df.itertuples():
         helps = ""
         if explanation is not None and len(explanation):
@@ -101,9 +107,8 @@ def terminal_table(result: CheckResult, colour: bool = False, width: int = 28) -
     """A compact table of every target of the first scenario for a terminal."""
     scenario = result.dataset.scenario.values[0]
     df = _target_rows(result, scenario)
-    lines = [
-        f"{'target':<44} {'region':<12} {'year':>4}  {'target as written':<{width}} {'simulated':<16} status"
-    ]
+    head = f"{'target':<44} {'region':<12} {'year':>4}  {'target as written':<{width}} "
+    lines = [head + f"{'simulated':<16} status"]
     for r in df.itertuples():
         mark = STATUS_MARK[r.status]
         status = f"{mark} {r.status}"

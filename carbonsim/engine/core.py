@@ -1,8 +1,9 @@
 """One call from lever arrays and baseline parameters to every trajectory array.
 
 ``run(levers, params, method)`` returns a dict of numpy arrays whose region axis holds the city
-first (index 0, the sum of the counties) and then the counties in :data:`~carbonsim.constants.REGIONS`
-order.  Ratios are computed after summing, so the city's shares are its own, not averages.
+first (index 0, the sum of the counties) and then the counties in
+:data:`~carbonsim.constants.REGIONS` order.  Ratios are computed after summing, so the city's
+shares are its own, not averages.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def run(
     dict of ndarray
         Trajectory arrays; region axis = (city, counties...).
     """
-    n, n_r, n_y = lv["gdp_growth"].shape
+    n, _, n_y = lv["gdp_growth"].shape
     gdp = p["gdp"][None, :, None] * cumulative_index(lv["gdp_growth"])
     va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
     fe, extras = _final_energy(lv, p, gdp, va)
