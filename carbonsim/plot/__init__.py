@@ -16,13 +16,22 @@ from ._style import register_fonts
 
 register_fonts()
 
+from .drivers import emission_drivers  # noqa: E402
+from .grid import dashboard  # noqa: E402
 from .order import peaking_order  # noqa: E402
+from .power import power_mix  # noqa: E402
+from .region import binned_share, feasible_region  # noqa: E402
 from .series import QUANTILES, fan, quantile_summary, trajectory  # noqa: E402
 
 __all__ = [
     "QUANTILES",
+    "binned_share",
+    "dashboard",
+    "emission_drivers",
     "fan",
+    "feasible_region",
     "peaking_order",
+    "power_mix",
     "quantile_summary",
     "trajectory",
 ]

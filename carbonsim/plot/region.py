@@ -1,0 +1,171 @@
+"""The feasible region: over two levers, the share of scenarios that meet a set of targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from matplotlib.lines import Line2D
+
+from ._style import A4_WIDTH, check_lang, finish, new_figure, percent_axis, style
+
+__all__ = ["binned_share", "feasible_region"]
+
+CMAP = "RdYlGn"
+TEXT = {
+    "colourbar": ("满足所选目标的情景比例", "share of scenarios meeting the targets"),
+    "half": ("50% 情景满足", "50 % of scenarios meet them"),
+    "all": ("全部情景满足", "all scenarios meet them"),
+    "title": ("可行域", "Feasible region"),
+}
+
+
+def _text(key: str, lang: str) -> str:
+    return TEXT[key][0 if lang == "zh" else 1]
+
+
+def binned_share(samples, x: str, y: str, bins: int = 12, targets=()) -> xr.Dataset:
+    """Bin a per-scenario table (two lever columns and a boolean ``met``) into the share of
+    scenarios meeting the targets per cell: the Dataset :func:`feasible_region` draws.
+
+    Cells without any scenario are NaN (drawn blank).
+    """
+    for column in (x, y, "met"):
+        if column not in samples:
+            raise KeyError(f"the samples table has no column {column!r}: {list(samples.columns)}")
+    xs = np.asarray(samples[x], float)
+    ys = np.asarray(samples[y], float)
+    met = np.asarray(samples["met"], bool)
+    x_edges = np.linspace(xs.min(), xs.max(), bins + 1)
+    y_edges = np.linspace(ys.min(), ys.max(), bins + 1)
+    count, _, _ = np.histogram2d(ys, xs, bins=(y_edges, x_edges))
+    hits, _, _ = np.histogram2d(ys, xs, bins=(y_edges, x_edges), weights=met.astype(float))
+    share = np.divide(hits, count, out=np.full(count.shape, np.nan), where=count > 0)
+    return xr.Dataset(
+        {
+            "share_met": (("y", "x"), share),
+            "n_scenarios": (("y", "x"), count.astype(int)),
+        },
+        coords={"x": (x_edges[:-1] + x_edges[1:]) / 2, "y": (y_edges[:-1] + y_edges[1:]) / 2},
+        attrs={"x_lever": x, "y_lever": y, "targets": list(targets)},
+    )
+
+
+def _lever_label(name: str, lang: str) -> tuple[str, bool]:
+    """(axis label, whether the lever is a share/rate shown in per cent)."""
+    from ..levers import lever_table
+
+    spec = lever_table().get(name.split(".")[0].split("[")[0])
+    if spec is None:
+        return name, False
+    title = spec.name_zh if lang == "zh" else name.replace("_", " ")
+    percent = spec.unit in ("1", "1/yr")
+    unit = (
+        "%" + ("/年" if lang == "zh" else "/yr") * (spec.unit == "1/yr") if percent else spec.unit
+    )
+    return f"{title} ({unit})", percent
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    if len(centres) == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    mid = (centres[:-1] + centres[1:]) / 2
+    return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
+
+
+def _contours(ax, ds: xr.Dataset, share: np.ndarray, lang: str) -> list:
+    """The 50 % (dashed) and 100 % (solid) contours, where the data cross them."""
+    handles = []
+    finite = share[np.isfinite(share)]
+    if finite.size == 0 or share.shape[0] < 2 or share.shape[1] < 2:
+        return handles
+    low, high = float(finite.min()), float(finite.max())
+    masked = np.ma.masked_invalid(share)
+    for level, ls, key in ((0.5, "--", "half"), (0.999, "-", "all")):
+        if low < level < high or (level == 0.999 and low < level <= high):
+            ax.contour(
+                ds.x.values, ds.y.values, masked, levels=[level], colors="black", linestyles=ls
+            )
+            handles.append(Line2D([], [], color="black", ls=ls, label=_text(key, lang)))
+    return handles
+
+
+def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int = 12, targets=()):
+    """The share of scenarios meeting a chosen set of targets over two levers.
+
+    A heat map of ``share_met`` with the 50 % (dashed) and 100 % (solid) contours.
+
+    Parameters
+    ----------
+    result : xarray.Dataset or pandas.DataFrame
+        A Dataset with coords ``x`` and ``y`` (lever values), ``share_met`` (y, x) in [0, 1]
+        and attrs ``x_lever``, ``y_lever``, ``targets`` (as :func:`carbonsim.feasible_region`
+        returns it); or a per-scenario table with two lever columns and a boolean ``met``
+        column, binned into ``bins`` × ``bins`` cells (:func:`binned_share`).
+    lang : {"zh", "en"}
+    ax : matplotlib Axes, optional
+    x, y : str, optional
+        For a table: the lever columns (default: the two columns besides ``met``).
+    bins : int
+        For a table: cells per axis.
+    targets : sequence of str
+        For a table: the ids of the targets ``met`` refers to (shown in the title).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    check_lang(lang)
+    ds = result if isinstance(result, xr.Dataset) else _from_table(result, x, y, bins, targets)
+    if "share_met" not in ds:
+        raise KeyError("the feasible-region dataset needs a variable 'share_met' (y, x)")
+    share = np.asarray(ds.share_met.transpose("y", "x").values, float)
+    with style(lang):
+        if ax is None:
+            ax = new_figure(A4_WIDTH * 0.75, 4.2).add_subplot()
+        fig = ax.figure
+        mesh = ax.pcolormesh(
+            _edges(np.asarray(ds.x.values, float)),
+            _edges(np.asarray(ds.y.values, float)),
+            np.ma.masked_invalid(share),
+            cmap=CMAP,
+            vmin=0.0,
+            vmax=1.0,
+            gid="share",
+        )
+        bar = fig.colorbar(mesh, ax=ax)
+        bar.set_label(_text("colourbar", lang))
+        percent_axis(bar.ax.yaxis)
+        handles = _contours(ax, ds, share, lang)
+        if handles:
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
+        _label_axes(ax, ds, lang)
+        finish(fig)
+    return fig
+
+
+def _from_table(table, x, y, bins, targets) -> xr.Dataset:
+    if x is None or y is None:
+        levers = [c for c in table.columns if c != "met"]
+        if len(levers) != 2:
+            raise ValueError(f"give x= and y=: the table has columns {list(table.columns)}")
+        x, y = levers
+    return binned_share(table, x, y, bins, targets)
+
+
+def _label_axes(ax, ds: xr.Dataset, lang: str) -> None:
+    x_label, x_percent = _lever_label(str(ds.attrs.get("x_lever", "x")), lang)
+    y_label, y_percent = _lever_label(str(ds.attrs.get("y_lever", "y")), lang)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if x_percent:
+        percent_axis(ax.xaxis)
+    if y_percent:
+        percent_axis(ax.yaxis)
+    targets = ds.attrs.get("targets", [])
+    targets = [targets] if isinstance(targets, str) else list(targets)
+    if not targets:
+        ax.set_title(_text("title", lang), loc="left", fontsize=8)
+        return
+    shown = ", ".join(targets[:3]) + (" …" if len(targets) > 3 else "")
+    count = f"{len(targets)} 个目标" if lang == "zh" else f"{len(targets)} target(s)"
+    ax.set_title(f"{_text('title', lang)}: {count}\n{shown}", loc="left", fontsize=8)
