@@ -116,7 +116,7 @@ def _colours(ds: xr.Dataset) -> np.ndarray:
     margin = np.asarray(ds.margin.transpose("scenario", "target").values, float)
     alpha = intensity(margin, np.asarray(ds.target_value.values, float))
     alpha = np.where(status == "at_risk", 0.85, alpha)  # at risk: small margins by definition
-    rgb = np.ones(status.shape + (3,))
+    rgb = np.ones((*status.shape, 3))
     for name, colour in STATUS_COLOURS.items():
         hit = status == name
         a = 1.0 if name == "not_evaluated" else alpha[hit][:, None]
