@@ -134,14 +134,16 @@ def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
     el_rate = (1 - nf) * rate + nf * nf_rate
     el = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
     el = el * ratio(elec_consumption, elec_final)[:, :, None, :]
-    direct = fe[:, :, :, [F["coal"], F["oil"], F["gas"], F["biomass"]]].sum(3)
+    weights = np.zeros(len(F))
+    weights[[F["coal"], F["oil"], F["gas"], F["biomass"]]] = 1.0
+    direct = np.einsum("srkft,f->srkt", fe, weights)  # one pass, no temporary copy
     heat = fe[:, :, :, F["heat"]] / p["heat_supply_efficiency"]
     return direct + heat + el * el_rate
 
 
 def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
     ef = p["emission_factor"]  # (fuel,) t CO2/tce
-    combustion = (fe * ef[None, None, None, :, None]).sum(3)  # (S, R, sector, Y)
+    combustion = np.einsum("srkft,f->srkt", fe, ef)  # (S, R, sector, Y)
     rate = lv["coal_supply_rate"][:, None, :] * TCE_PER_TWH_PER_GCE
     power_coal = gen[:, :, T["coal"]] * rate
     power_gas = gen[:, :, T["gas"]] * p["gas_heat_rate"] * TCE_PER_TWH_PER_GCE
@@ -149,7 +151,7 @@ def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
     co2_heat = heat_coal * ef[F["coal"]] + heat_gas * ef[F["gas"]]
     process = primary_output * p["process_emission_factor"][None, None, :, None]
     by_source = np.stack([combustion.sum(2), co2_heat, co2_power, process.sum(2)], axis=2)
-    fuel_use = fe[:, :, :, :3].sum(2)  # end-use coal, oil, gas (S, R, 3, Y)
+    fuel_use = np.einsum("srkft->srft", fe[:, :, :, :3])  # end-use coal, oil, gas (S, R, 3, Y)
     fuel_use[:, :, 0] += heat_coal + power_coal
     fuel_use[:, :, 2] += heat_gas + power_gas
     by_fuel = fuel_use * ef[None, None, :3, None]
