@@ -1,0 +1,28 @@
+"""The planners' notebooks run top to bottom on a fresh kernel (nbclient), within two minutes each."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebook_runs(path, monkeypatch):
+    nb = nbformat.read(path, as_version=4)
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), (
+        f"{path.name}: outputs must be stripped in git"
+    )
+    monkeypatch.setenv("CARBONSIM_NOTEBOOK_SWEEP_N", os.environ.get("CARBONSIM_NOTEBOOK_SWEEP_N", "256"))
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    client.execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    if path.stem in ("01-quickstart", "03-sweeps-and-sensitivity"):
+        assert len(images) >= 2, "the charts were not drawn"
