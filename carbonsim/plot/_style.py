@@ -80,9 +80,16 @@ def new_figure(width: float = A4_WIDTH, height: float = 4.0, **kwargs) -> Figure
 
 
 def finish(fig: Figure) -> Figure:
-    """Lay the figure out once inside the style context, so that ticks created at layout time
-    get the chart's fonts too (they copy the first tick's font when drawn again later)."""
-    fig.draw_without_rendering()
+    """Give every text of the figure the chart's font families (texts made before the style
+    context, e.g. of an ``ax`` the caller made, keep matplotlib's default otherwise), then lay
+    the figure out once, so ticks made at layout time get them too (later ticks copy them)."""
+    from matplotlib.text import Text
+
+    families = mpl.rcParams["font.family"]
+    for _ in range(2):
+        for text in fig.findobj(Text):
+            text.set_fontfamily(families)
+        fig.draw_without_rendering()
     return fig
 
 
