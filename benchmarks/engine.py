@@ -93,7 +93,8 @@ def one_size(n: int) -> dict:
 
 def main(sizes: list[int]) -> None:
     print(
-        f"{'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} {'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9}"
+        f"{'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
+        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9}"
     )
     for n in sizes:
         out = subprocess.run(
@@ -101,8 +102,10 @@ def main(sizes: list[int]) -> None:
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"{r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} {r['scenarios_per_second']:>10.0f} "
-            f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} {r['loop_seconds_estimate']:>12.1f} "
+            f"{r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
+            f"{r['scenarios_per_second']:>10.0f} "
+            f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
+            f"{r['loop_seconds_estimate']:>12.1f} "
             f"{r['speedup_vs_loop']:>8.0f}x"
         )
 

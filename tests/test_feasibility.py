@@ -52,14 +52,21 @@ note = "test record"
 def catalogue(tmp_path, *records):
     text = ""
     for rec in records:
-        fields = {"region": "wuzhong", "unit": "1", "basis": "absolute", "tier": "binding",
-                  "kind": "simulated", "extra": "", "value": "", "written": ""}  # fmt: skip
+        fields = {
+            "region": "wuzhong",
+            "unit": "1",
+            "basis": "absolute",
+            "tier": "binding",
+            "kind": "simulated",
+            "extra": "",
+            "value": "",
+            "written": "",
+        }
         fields.update(rec)
         if "v" in rec:
             fields["value"] = f"value = {rec['v']}\n"
-            fields["written"] = (
-                f'value_as_written = {rec.get("w", rec["v"])}\nunit_as_written = "{rec.get("uw", "1")}"\n'
-            )
+            written, unit = rec.get("w", rec["v"]), rec.get("uw", "1")
+            fields["written"] = f'value_as_written = {written}\nunit_as_written = "{unit}"\n'
         text += RECORD.format(**fields)
     path = tmp_path / "cat.toml"
     path.write_text(text, encoding="utf-8")
@@ -70,8 +77,17 @@ def catalogue(tmp_path, *records):
 def test_peak_by_with_a_one_percent_rebound(tmp_path, tolerance, met):
     co2 = peaking_series(2028, rebound_year=2031, rebound=0.01)
     traj = trajectories(co2={"wuzhong": co2})
-    cat = catalogue(tmp_path, {"id": "peak", "indicator": "co2", "year": 2030, "op": "peak_by",
-                               "unit": "1e4 t CO2", "kind": "order"})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "peak",
+            "indicator": "co2",
+            "year": 2030,
+            "op": "peak_by",
+            "unit": "1e4 t CO2",
+            "kind": "order",
+        },
+    )
     res = check(traj, cat, plateau_tolerance=tolerance).dataset.sel(scenario="s")
     assert bool(res.met.sel(target="peak")) is met
     expected_margin = 1 + tolerance - 1.01
@@ -83,8 +99,18 @@ def test_peak_by_with_a_one_percent_rebound(tmp_path, tolerance, met):
 def test_share_exactly_at_the_bound_is_met_with_zero_margin(tmp_path):
     share = np.linspace(0.2, 0.4, len(YEARS))  # 0.25 in 2025
     traj = trajectories(nonhydro_renewable_share={"wuzhong": share})
-    cat = catalogue(tmp_path, {"id": "nhre", "indicator": "nonhydro_renewable_share",
-                               "year": 2025, "op": ">=", "v": 0.25, "w": 25, "uw": "%"})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "nhre",
+            "indicator": "nonhydro_renewable_share",
+            "year": 2025,
+            "op": ">=",
+            "v": 0.25,
+            "w": 25,
+            "uw": "%",
+        },
+    )
     res = check(traj, cat).dataset.sel(target="nhre", scenario="s")
     assert float(res.margin) == pytest.approx(0.0, abs=1e-12)
     assert bool(res.met)
@@ -98,9 +124,20 @@ def test_share_exactly_at_the_bound_is_met_with_zero_margin(tmp_path):
 def test_approx_target_inside_and_outside_its_tolerance(tmp_path, value, status):
     share = np.full(len(YEARS), value)
     traj = trajectories(non_fossil_share={"wuzhong": share})
-    cat = catalogue(tmp_path, {"id": "nf", "indicator": "non_fossil_share", "year": 2025,
-                               "op": "approx", "v": 0.18, "w": 18, "uw": "%", "tier": "approx",
-                               "extra": "tolerance = 0.01\n"})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "nf",
+            "indicator": "non_fossil_share",
+            "year": 2025,
+            "op": "approx",
+            "v": 0.18,
+            "w": 18,
+            "uw": "%",
+            "tier": "approx",
+            "extra": "tolerance = 0.01\n",
+        },
+    )
     res = check(traj, cat).dataset.sel(target="nf", scenario="s")
     assert str(res.status.values) == status
     assert float(res.margin) == pytest.approx(0.01 - abs(value - 0.18))
@@ -109,9 +146,20 @@ def test_approx_target_inside_and_outside_its_tolerance(tmp_path, value, status)
 def test_relative_change_target(tmp_path):
     intensity = 1.0 * 0.97 ** (YEARS - 2020)  # -14.1 % by 2025
     traj = trajectories(energy_intensity={"wuzhong": intensity})
-    cat = catalogue(tmp_path, {"id": "ei", "indicator": "energy_intensity", "year": 2025, "op": "<=",
-                               "v": -0.13, "w": 13, "uw": "%", "basis": "relative_change",
-                               "extra": "base_year = 2020\n"})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "ei",
+            "indicator": "energy_intensity",
+            "year": 2025,
+            "op": "<=",
+            "v": -0.13,
+            "w": 13,
+            "uw": "%",
+            "basis": "relative_change",
+            "extra": "base_year = 2020\n",
+        },
+    )
     res = check(traj, cat).dataset.sel(target="ei", scenario="s")
     assert float(res.value) == pytest.approx(0.97**5 - 1)
     assert float(res.margin) == pytest.approx(-0.13 - (0.97**5 - 1))
@@ -127,10 +175,20 @@ def test_peak_before(tmp_path, litong_peak, city_peak, met):
     traj = trajectories(
         co2={"litong": peaking_series(litong_peak), "wuzhong": peaking_series(city_peak)}
     )
-    cat = catalogue(tmp_path, {"id": "first", "region": "litong", "indicator": "co2", "year": 2030,
-                               "op": "peak_before", "unit": "1e4 t CO2", "kind": "order",
-                               "tier": "stretch",
-                               "extra": 'other_region = "wuzhong"\nother_indicator = "co2"\n'})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "first",
+            "region": "litong",
+            "indicator": "co2",
+            "year": 2030,
+            "op": "peak_before",
+            "unit": "1e4 t CO2",
+            "kind": "order",
+            "tier": "stretch",
+            "extra": 'other_region = "wuzhong"\nother_indicator = "co2"\n',
+        },
+    )
     res = check(traj, cat).dataset.sel(target="first", scenario="s")
     assert bool(res.met) is met
     assert float(res.margin) == city_peak - litong_peak - 1
@@ -141,17 +199,34 @@ def test_peak_with_within_a_year(tmp_path, county_peak, met):
     traj = trajectories(
         co2={"hongsibu": peaking_series(county_peak), "wuzhong": peaking_series(2028)}
     )
-    cat = catalogue(tmp_path, {"id": "with", "region": "hongsibu", "indicator": "co2", "year": 2030,
-                               "op": "peak_with", "unit": "1e4 t CO2", "kind": "order",
-                               "extra": 'other_region = "wuzhong"\nlag_years = 1\n'})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "with",
+            "region": "hongsibu",
+            "indicator": "co2",
+            "year": 2030,
+            "op": "peak_with",
+            "unit": "1e4 t CO2",
+            "kind": "order",
+            "extra": 'other_region = "wuzhong"\nlag_years = 1\n',
+        },
+    )
     assert bool(check(traj, cat).dataset.met.sel(target="with", scenario="s")) is met
 
 
 def test_nonincreasing_after_the_peak(tmp_path):
     falling = peaking_series(2028)
     rebound = peaking_series(2028, rebound_year=2033, rebound=0.03)
-    rec = {"id": "dec", "indicator": "co2", "year": 2035, "op": "nonincreasing", "unit": "1e4 t CO2",
-           "kind": "order", "extra": "first_year = 2031\nlast_year = 2035\n"}  # fmt: skip
+    rec = {
+        "id": "dec",
+        "indicator": "co2",
+        "year": 2035,
+        "op": "nonincreasing",
+        "unit": "1e4 t CO2",
+        "kind": "order",
+        "extra": "first_year = 2031\nlast_year = 2035\n",
+    }
     cat = catalogue(tmp_path, rec)
     assert bool(check(trajectories(co2={"wuzhong": falling}), cat).dataset.met.item())
     assert not bool(check(trajectories(co2={"wuzhong": rebound}), cat).dataset.met.item())
@@ -159,8 +234,19 @@ def test_nonincreasing_after_the_peak(tmp_path):
 
 def test_missing_tracked_indicator_is_not_evaluated_never_met(tmp_path):
     traj = trajectories(co2={"wuzhong": peaking_series(2028)})
-    cat = catalogue(tmp_path, {"id": "forest", "indicator": "forest_coverage", "year": 2025, "op": ">=",
-                               "v": 0.204, "w": 20.4, "uw": "%", "kind": "tracked"})  # fmt: skip
+    cat = catalogue(
+        tmp_path,
+        {
+            "id": "forest",
+            "indicator": "forest_coverage",
+            "year": 2025,
+            "op": ">=",
+            "v": 0.204,
+            "w": 20.4,
+            "uw": "%",
+            "kind": "tracked",
+        },
+    )
     res = check(traj, cat)
     assert str(res.dataset.status.sel(target="forest").item()) == "not_evaluated"
     assert not bool(res.dataset.met.sel(target="forest").item())

@@ -1,4 +1,4 @@
-"""The planners' notebooks run top to bottom on a fresh kernel (nbclient), within two minutes each."""
+"""The planners' notebooks run top to bottom on a fresh kernel (nbclient), in two minutes each."""
 
 import os
 from pathlib import Path
@@ -16,7 +16,9 @@ def test_notebook_runs(path, monkeypatch):
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), (
         f"{path.name}: outputs must be stripped in git"
     )
-    monkeypatch.setenv("CARBONSIM_NOTEBOOK_SWEEP_N", os.environ.get("CARBONSIM_NOTEBOOK_SWEEP_N", "256"))
+    monkeypatch.setenv(
+        "CARBONSIM_NOTEBOOK_SWEEP_N", os.environ.get("CARBONSIM_NOTEBOOK_SWEEP_N", "256")
+    )
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
     )
