@@ -458,10 +458,14 @@ def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
 
     if n <= chunk_size:
         return one(arrays)
-    pieces = []
+    out: dict[str, np.ndarray] = {}
     for start in range(0, n, chunk_size):
-        pieces.append(one({k: v[start : start + chunk_size] for k, v in arrays.items()}))
-    return {k: np.concatenate([p[k] for p in pieces], axis=0) for k in pieces[0]}
+        piece = one({k: v[start : start + chunk_size] for k, v in arrays.items()})
+        if not out:  # allocate once: peak memory = the result plus one chunk
+            out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in piece.items()}
+        for k, v in piece.items():
+            out[k][start : start + len(v)] = v
+    return out
 
 
 _BASELINE_CACHE: dict[str, xr.Dataset] = {}
