@@ -1,4 +1,4 @@
-"""carbonsim: the 吴忠市碳达峰实施方案 as computable constraints, simulated for many scenarios at once.
+"""carbonsim: the 吴忠市碳达峰实施方案 as constraints, simulated for many scenarios at once.
 
 One entry point per job:
 
@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "load_baseline": "baseline",
     "Baseline": "baseline",
     "LEVERS": "levers",
+    "LeverSet": "model",
     "simulate": "model",
     "load_scenario": "scenario",
     "Scenario": "scenario",
@@ -37,9 +38,14 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str):
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'carbonsim' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    if module is not None:
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    try:  # submodules: carbonsim.model, carbonsim.sampling, carbonsim.plot …
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module 'carbonsim' has no attribute {name!r}") from None
 
 
 def __dir__() -> list[str]:
