@@ -72,27 +72,49 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
 
 
+def _outline(ax, xe: np.ndarray, ye: np.ndarray, inside: np.ndarray) -> bool:
+    """Draw the boundary of the cells where *inside* holds (y, x); False if there are none."""
+    from matplotlib.collections import LineCollection
+
+    padded = np.pad(inside, 1, constant_values=False)
+    segments = []
+    for j, i in np.argwhere(inside):
+        x0, x1, y0, y1 = xe[i], xe[i + 1], ye[j], ye[j + 1]
+        if not padded[j, i + 1]:  # below (row j - 1)
+            segments.append([(x0, y0), (x1, y0)])
+        if not padded[j + 2, i + 1]:  # above
+            segments.append([(x0, y1), (x1, y1)])
+        if not padded[j + 1, i]:  # left
+            segments.append([(x0, y0), (x0, y1)])
+        if not padded[j + 1, i + 2]:  # right
+            segments.append([(x1, y0), (x1, y1)])
+    if segments:
+        ax.add_collection(LineCollection(segments, colors="black", lw=1.6, gid="all-met"))
+    return bool(segments)
+
+
 def _contours(ax, ds: xr.Dataset, share: np.ndarray, lang: str) -> list:
-    """The 50 % (dashed) and 100 % (solid) contours, where the data cross them."""
+    """The 50 % contour (dashed, interpolated) and the outline of the cells where every
+    scenario meets the targets (solid, along cell edges: no interpolation to blur it)."""
     handles = []
     finite = share[np.isfinite(share)]
-    if finite.size == 0 or share.shape[0] < 2 or share.shape[1] < 2:
+    if finite.size == 0:
         return handles
+    x, y = np.asarray(ds.x.values, float), np.asarray(ds.y.values, float)
     low, high = float(finite.min()), float(finite.max())
-    masked = np.ma.masked_invalid(share)
-    for level, ls, key in ((0.5, "--", "half"), (0.999, "-", "all")):
-        if low < level < high or (level == 0.999 and low < level <= high):
-            ax.contour(
-                ds.x.values, ds.y.values, masked, levels=[level], colors="black", linestyles=ls
-            )
-            handles.append(Line2D([], [], color="black", ls=ls, label=_text(key, lang)))
+    if low < 0.5 < high and min(share.shape) >= 2:
+        ax.contour(x, y, np.ma.masked_invalid(share), levels=[0.5], colors="black", linestyles="--")
+        handles.append(Line2D([], [], color="black", ls="--", label=_text("half", lang)))
+    if _outline(ax, _edges(x), _edges(y), np.nan_to_num(share) >= 1.0 - 1e-9):
+        handles.append(Line2D([], [], color="black", lw=1.6, label=_text("all", lang)))
     return handles
 
 
 def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int = 12, targets=()):
     """The share of scenarios meeting a chosen set of targets over two levers.
 
-    A heat map of ``share_met`` with the 50 % (dashed) and 100 % (solid) contours.
+    A heat map of ``share_met`` with the 50 % contour (dashed) and the outline of the cells
+    where every scenario meets the targets (solid, the 100 % contour along cell edges).
 
     Parameters
     ----------
