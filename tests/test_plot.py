@@ -120,12 +120,15 @@ def test_font_has_every_chinese_character_the_package_writes(result):
     from matplotlib.ft2font import FT2Font
 
     from carbonsim.constants import REGION_NAMES_ZH
+    from carbonsim.levers import lever_table
     from carbonsim.model import variable_metadata
 
     charmap = FT2Font(str(FONT_PATH)).get_charmap()
     texts = list(REGION_NAMES_ZH.values())
     texts += [v["long_name_zh"] for v in variable_metadata().values()]
     texts += [t.written + (t.unit_as_written or "") + t.source_text for t in load_targets()]
+    texts += [spec.name_zh for spec in lever_table().values()]
+    texts += [path.read_text(encoding="utf-8") for path in FONT_PATH.parent.parent.glob("*.py")]
     missing = sorted(
         {c for text in texts for c in text if ord(c) > 0x2E7F} - set(map(chr, charmap))
     )
@@ -303,6 +306,19 @@ def test_peaking_order_one_scenario(three):
     assert line.get_xdata()[0] == city
     assert len(by_gid(ax, "expectation:")) == 6  # city by 2030, 2 率先, 2 同步, coal first
     assert overlapping(ax.get_yticklabels(), fig) == []
+
+
+def test_peaking_order_few_scenarios_one_marker_each(result):
+    fig = cplot.peaking_order(result)  # a CheckResult: its peak table
+    ax = fig.axes[0]
+    peaks = result.peaks.peak_year
+    for scenario in ("bau", "plan", "stretch"):
+        (dot,) = by_gid(ax, f"peaks:yanchi:co2:{scenario}")
+        expected = float(peaks.sel(scenario=scenario, region="yanchi", quantity="co2"))
+        assert dot.get_offsets()[0, 0] == expected
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"bau", "plan", "stretch"} <= set(legend)
+    render(fig)
 
 
 def test_peaking_order_many_scenarios_shows_distributions(batch):

@@ -38,6 +38,9 @@ EXPECTATION_LABELS = {
 }
 VERDICTS = {"True": ("符合", "met"), "False": ("不符合", "missed")}
 BAND_COLOUR = "#e5f5e0"
+#: up to this many scenarios each gets its own marker; more are drawn as distributions
+FEW = 6
+SCENARIO_MARKERS = ("o", "s", "D", "^", "v", "P")
 BAND_EDGE = "#74c476"
 
 
@@ -165,8 +168,23 @@ def _expectation_text(row: Row, met: np.ndarray | None, lang: str) -> tuple[str,
     return f"{text}\n{verdict}", colour
 
 
-def _draw_row(ax, y: int, row: Row, n: int, marker: str) -> None:
+def _draw_row(ax, y: int, row: Row, scenarios: list[str], marker: str) -> None:
     colour = REGION_COLOURS.get(row.region, "#444444")
+    n = len(scenarios)
+    if 1 < n <= FEW:  # a few named scenarios: one marker each, side by side
+        for k, scenario in enumerate(scenarios):
+            ax.scatter(
+                [row.years[k]],
+                [y + (k - (n - 1) / 2) * 0.2],
+                s=30,
+                color=colour,
+                edgecolors="black",
+                linewidths=0.5,
+                marker=SCENARIO_MARKERS[k],
+                zorder=4,
+                gid=f"peaks:{row.region}:{row.quantity}:{scenario}",
+            )
+        return
     values, counts = np.unique(row.years[np.isfinite(row.years)], return_counts=True)
     share = counts / max(n, 1)
     sizes = 36.0 if n == 1 else 12.0 + 260.0 * share
@@ -197,8 +215,9 @@ def peaking_order(
 ):
     """Peak year of each county and the city, with the plan's peaking order as expectations.
 
-    One scenario: a dot per region; many: a row of bubbles per region whose areas are the
-    shares of scenarios peaking in each year (a histogram row), with the median as a bar.  The
+    One scenario: a dot per region; up to six: one marker per scenario (legend); more: a row
+    of bubbles per region whose areas are the shares of scenarios peaking in each year (a
+    histogram row), with the median as a bar.  The
     city's peak (median) is a dashed reference line.  The plan's order clauses of the catalogue
     (三(十): 利通区、同心县 率先; 红寺堡区、盐池县 同步; 青铜峡市 coal before the city's CO2 —
     its coal row is added; the city by 2030) are shaded windows (relative to the city's median
@@ -232,7 +251,7 @@ def peaking_order(
         if ax is None:
             ax = new_figure(A4_WIDTH, 0.42 * len(rows) + 1.6).add_subplot()
         fig = ax.figure
-        _draw_all(ax, rows, ds, n, x_min, lang)
+        _draw_all(ax, rows, ds, x_min, lang)
         handles = _reference_lines(ax, ds, quantity, horizon, lang)
         ax.set_yticks(range(len(rows)), [_row_label(r, lang) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -247,7 +266,7 @@ def peaking_order(
         else:
             ax.set_title(f"Peaking order: {what} ({count})", loc="left")
         ax.legend(
-            handles=handles + _key_handles(n, lang),
+            handles=handles + _key_handles([str(s) for s in ds.scenario.values], lang),
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             ncols=3,
@@ -285,13 +304,18 @@ def _reference_lines(ax, ds, quantity, horizon, lang) -> list:
     return handles
 
 
-def _key_handles(n: int, lang: str) -> list:
+def _key_handles(scenarios: list[str], lang: str) -> list:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     window = "规划要求的达峰窗口" if lang == "zh" else "window the plan expects"
     handles = [Patch(facecolor=BAND_COLOUR, edgecolor=BAND_EDGE, ls="--", label=window)]
-    if n > 1:
+    if 1 < len(scenarios) <= FEW:
+        return handles + [
+            Line2D([], [], marker=m, ls="", color="#888888", mec="black", mew=0.5, label=s)
+            for m, s in zip(SCENARIO_MARKERS, scenarios, strict=False)
+        ]
+    if len(scenarios) > 1:
         median = "中位数" if lang == "zh" else "median"
         handles.append(Line2D([], [], marker="|", ms=10, mew=2, color="black", ls="", label=median))
         for share in (0.1, 0.5):
@@ -310,7 +334,8 @@ def _key_handles(n: int, lang: str) -> list:
     return handles
 
 
-def _draw_all(ax, rows: list[Row], ds: xr.Dataset, n: int, x_min: float, lang: str) -> None:
+def _draw_all(ax, rows: list[Row], ds: xr.Dataset, x_min: float, lang: str) -> None:
+    scenarios = [str(s) for s in ds.scenario.values]
     right = blended_transform_factory(ax.transAxes, ax.transData)
     for y, row in enumerate(rows):
         window = _window(row, x_min)
@@ -326,7 +351,7 @@ def _draw_all(ax, rows: list[Row], ds: xr.Dataset, n: int, x_min: float, lang: s
                 zorder=1,
                 gid=f"expectation:{row.region}:{row.quantity}",
             )
-        _draw_row(ax, y, row, n, "o" if row.quantity == "co2" else "s")
+        _draw_row(ax, y, row, scenarios, "o" if row.quantity == "co2" else "s")
         text, colour = _expectation_text(row, _met(row, ds), lang)
         if text:
             ax.text(1.01, y, text, transform=right, va="center", fontsize=7, color=colour)

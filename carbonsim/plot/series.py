@@ -178,7 +178,7 @@ def trajectory(
             )
             handles.append(line)
         handles += _draw_targets(ax, targets, indicator, regions, series_list, check, lang)
-        names = "、".join(region_name(r, lang) for r in regions)
+        names = ("、" if lang == "zh" else ", ").join(region_name(r, lang) for r in regions)
         title = variable_label(da.attrs, indicator, lang, with_unit=False)
         low = min(float(np.nanmin(s.values)) for s in series_list)
         _finish_axes(ax, da, indicator, lang, f"{title} — {names}", handles, low)
