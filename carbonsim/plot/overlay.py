@@ -101,12 +101,13 @@ def status_of(t, series: Series, check=None) -> str:
     return computed_status(t, series)
 
 
-def peak_status(t, series: Series, check=None, tolerance: float = 0.01) -> str:
+def peak_status(t, series: Series, check=None) -> str:
+    """met/missed of "peaked by t.year" (with the default plateau tolerance) for the series."""
     if check is not None:
         return status_of(t, series, check)
-    from ..peaking import peak_by_margin
+    from ..peaking import PLATEAU_TOLERANCE, peak_by_margin
 
-    margin = peak_by_margin(series.values[None, :], series.years, t.year, tolerance)[0]
+    margin = peak_by_margin(series.values[None, :], series.years, t.year, PLATEAU_TOLERANCE)[0]
     return "met" if margin >= 0 else "missed"
 
 
