@@ -70,6 +70,7 @@ class WhatItTakes:
     scenario: object = None
     not_evaluated: dict = field(default_factory=dict)
     evaluations: int = 0
+    candidates: int = 0
     from_year: int = 2021
     directions: dict = field(default_factory=dict)
 
@@ -109,7 +110,10 @@ class WhatItTakes:
         """Infeasible only: what cannot be met and the best margins."""
         if self.feasible:
             return []
-        lines = [f"**{INFEASIBLE_TEXT.capitalize()}.**"]
+        lines = [
+            f"**{INFEASIBLE_TEXT.capitalize()}** (none of {self.candidates} settings evaluated "
+            f"in {self.evaluations} batches met every target).",
+        ]
         if self.unattainable:
             lines.append("Cannot be met even alone: " + ", ".join(self.unattainable) + ".")
         if self.conflicting:
@@ -231,6 +235,8 @@ def _margin(value: float, unit: str) -> str:
         return "—"
     if unit == "yr":
         return f"{value:+.0f} yr"
+    if abs(value) < 1e-9:
+        value = 0.0  # solver and float noise at a binding target
     return f"{value:+.4g} {unit}"
 
 
@@ -283,6 +289,7 @@ def _lever_rows(adjustments, arrays, solution, years) -> list[dict]:
 
 
 def _lever_row(adj: Adjustment, year: int, before: float, after: float) -> dict:
+    before, after = (0.0 if abs(v) < 1e-12 else v for v in (before, after))  # float noise
     shown = plan_unit(adj.spec.unit)
     to_plan = (lambda v: float(convert(v, adj.spec.unit, shown))) if shown else (lambda v: np.nan)
     return {
@@ -358,6 +365,7 @@ def build_result(scen, problem, goal, margins, best, infeasible, adjusted, dropp
         scenario=adjusted,
         not_evaluated=dropped,
         evaluations=problem.calls,
+        candidates=len(problem.history()[0]),
         from_year=int(np.asarray(problem.years)[problem.adjustments[0].year_mask][0]),
         directions=_directions(problem, goal),
     )

@@ -171,19 +171,33 @@ def _evaluable(problem: search.Problem):
     return keep, dropped
 
 
+def _search(problem, goal, z, m, seed):
+    if problem.k == 1:
+        return search.solve_one(problem, goal, z, m)
+    return search.solve_many(problem, goal, z, m, seed)
+
+
 def _solve(problem, objective, seed):
+    """-> (best z (1, k), objective, None) or (compromise z, objective, infeasibility report)."""
     z = search.initial_candidates(problem, seed)
     m = problem.margins(z)
     goal = _objective(objective, problem, z, m)
-    if problem.k == 1:
-        best = search.solve_one(problem, goal, z, m)
-    else:
-        best = search.solve_many(problem, goal, z, m, seed)
-    return best, goal
+    best = _search(problem, goal, z, m, seed)
+    if best is not None:
+        return best, goal, None
+    # no candidate met everything: look harder (best margins), then solve from what was found
+    best_margin, compromise = search.best_margins(problem, seed)
+    z, m = problem.history()
+    if (problem.worst(m) >= 0).any():
+        return _search(problem, goal, z, m, seed), goal, None
+    return compromise[None], goal, (best_margin, *search.conflicting_set(problem, best_margin))
 
 
 def _binding(problem, goal, z_after, m_after) -> np.ndarray:
-    """Met targets at zero margin, or that a small step toward the objective's optimum breaks."""
+    """Met targets that the levers move (their margin varied over the candidates) and that are
+    at zero margin or broken by a small step toward the objective's optimum."""
+    _, seen = problem.history()
+    moved = np.nanmax(seen, axis=0) - np.nanmin(seen, axis=0) > 1e-9 * problem.scale
     normalised = problem.normalised(m_after)[0]
     met = normalised >= 0
     toward = goal.optimum() - z_after[0]
@@ -193,7 +207,7 @@ def _binding(problem, goal, z_after, m_after) -> np.ndarray:
         broken = problem.margins(probe)[0] < 0
     else:
         broken = np.zeros_like(met)
-    return met & ((normalised <= search.BINDING_TOLERANCE) | broken)
+    return met & moved & ((normalised <= search.BINDING_TOLERANCE) | broken)
 
 
 def what_it_takes(
@@ -260,12 +274,7 @@ def what_it_takes(
     keep, dropped = _evaluable(search.Problem(arrays, adjustments, chosen, years, ds))
     problem = search.Problem(arrays, adjustments, keep, years, ds)
     m_before = problem.margins(np.zeros((1, problem.k)))
-    best, goal = _solve(problem, objective, seed)
-    infeasible = None
-    if best is None:
-        best_margin, compromise = search.best_margins(problem, seed)
-        infeasible = (best_margin, *search.conflicting_set(problem, best_margin))
-        best = compromise[None]
+    best, goal, infeasible = _solve(problem, objective, seed)
     m_after = problem.margins(best)
     binding = _binding(problem, goal, best, m_after) if infeasible is None else None
     solution = problem.lever_arrays(best)

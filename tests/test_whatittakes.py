@@ -142,6 +142,25 @@ def test_results_are_reproducible(plan):
     assert a.to_dataframe().equals(b.to_dataframe())
 
 
+def test_several_levers_with_a_step_target(plan, catalogue):
+    levers = ["gdp_growth:litong", "other_industry_intensity_change:litong"]
+    r = what_it_takes(plan, "j1_litong_co2_peak_before_city", levers)
+    assert r.feasible and r.targets.margin_after.iloc[0] >= 0
+    order = catalogue.filter(region="litong", kind="order")
+    assert margins_of(r.scenario, order)[0] == r.targets.margin_after.iloc[0]
+
+
+def test_targets_by_filter_and_the_tables(plan):
+    r = what_it_takes(plan, {"indicator": "storage_to_new_energy_ratio"}, ["storage_ratio"])
+    assert list(r.targets.target) == ["a5_2025_storage_ratio"]
+    frame = r.to_dataframe()
+    assert set(frame.part) == {"lever", "target"}
+    assert list(frame[frame.part == "lever"].year) == [2025, 2030, 2035]
+    html = r._repr_html_()
+    assert "<table>" in html and "storage_ratio" in html and "feasible" in html
+    assert "<WhatItTakes 'plan': feasible" in repr(r)
+
+
 # ---------------------------------------------------------------------------------------------
 # infeasible
 # ---------------------------------------------------------------------------------------------
