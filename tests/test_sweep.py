@@ -1,0 +1,359 @@
+"""Sweeps: exact agreement with a direct check, independence of chunking and workers, resume
+after a real kill, refusals, quantile resolution, rank measure, Saltelli mode, progress."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from scipy import stats
+
+import carbonsim
+from carbonsim._sweep_store import histogram_quantiles
+from carbonsim.cli import main
+from carbonsim.feasibility import check, peak_table
+from carbonsim.scenario import load_scenario
+from carbonsim.sweep import FAN_INDICATORS, QUANTILES, SweepError, _progress_bar, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+UNCERTAINTY = ROOT / "scenarios" / "uncertainty.toml"
+N = 400
+
+PLANTED = """\
+id = "planted"
+[levers.gdp_growth]
+2025 = { dist = "uniform", low = 0.02, high = 0.09 }
+[levers.wind_hours]
+2025 = { dist = "uniform", low = 1640, high = 1660 }
+[levers.storage_ratio]
+2025 = { dist = "uniform", low = 0.05, high = 0.06 }
+"""
+
+
+def assert_same_numbers(a: xr.Dataset, b: xr.Dataset) -> None:
+    """Every variable and coordinate exactly equal (NaN equal to NaN)."""
+    assert sorted(a.variables) == sorted(b.variables)
+    for name in a.variables:
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(UNCERTAINTY)
+
+
+@pytest.fixture(scope="module")
+def reference(scenario):
+    """N scenarios in chunks of 50, in-process, with samples kept."""
+    return sweep(scenario, N, seed=3, chunk_size=50, keep_samples=True, progress=False)
+
+
+@pytest.fixture(scope="module")
+def direct(scenario):
+    """The same N scenarios simulated in one batch and checked directly."""
+    trajectories = carbonsim.simulate(scenario.to_levers(n=N, seed=3, method="sobol"))
+    return trajectories, check(trajectories)
+
+
+@pytest.fixture
+def planted(tmp_path):
+    path = tmp_path / "planted.toml"
+    path.write_text(PLANTED, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# agreement with a direct check of the same LeverSet
+# ---------------------------------------------------------------------------------------------
+def test_probabilities_equal_a_direct_check(reference, direct):
+    _, result = direct
+    ds = result.dataset
+    evaluated = (ds.status != "not_evaluated").sum("scenario")
+    expected = (ds.met.sum("scenario") / evaluated).where(evaluated > 0)
+    summary = reference.summary
+    np.testing.assert_array_equal(summary.probability.values, expected.values)
+    np.testing.assert_array_equal(summary.n_evaluated.values, evaluated.values)
+    p = expected.values
+    np.testing.assert_array_equal(
+        summary.standard_error.values, np.sqrt(p * (1 - p) / evaluated.values)
+    )
+    np.testing.assert_array_equal(summary.sample_margin.values, ds.margin.values)
+    frame = reference.probabilities()
+    assert list(frame.target) == list(ds.target.values)
+    assert summary.attrs["n_scenarios"] == N
+
+
+def test_joint_probabilities_and_peak_counts_equal_a_direct_check(reference, direct):
+    trajectories, result = direct
+    ds = result.dataset
+    evaluated = (ds.status != "not_evaluated").values
+    met = ds.met.values
+    summary = reference.summary
+    for group, mask in (
+        ("all_binding", ds.tier.values == "binding"),
+        ("peaking_order", ds.kind.values == "order"),
+    ):
+        ev = evaluated & mask
+        expected = ((met | ~ev).all(axis=1) & ev.any(axis=1)).sum() / ev.any(axis=1).sum()
+        assert summary.joint_probability.sel(joint=group).item() == expected
+    peaks = peak_table(trajectories)
+    for quantity in ("co2", "coal_consumption", "road_oil_consumption"):
+        years = peaks.peak_year.sel(quantity=quantity, region="tongxin").values
+        counts = summary.peak_year_count.sel(quantity=quantity, region="tongxin")
+        for year in np.unique(years):
+            assert counts.sel(peak_year=year).item() == (years == year).sum()
+        assert counts.sum().item() == N
+
+
+def test_quantiles_within_their_resolution_of_numpy(reference, direct):
+    trajectories, _ = direct
+    summary = reference.summary
+    for name in FAN_INDICATORS:
+        q = summary[f"quantiles_{name}"]
+        assert q.dims == ("quantile", "region", "year")
+        assert list(q["quantile"].values) == [0.05, 0.25, 0.5, 0.75, 0.95]
+        for key in ("units", "long_name", "long_name_zh"):
+            assert q.attrs[key] == trajectories[name].attrs[key]
+        x = trajectories[name].transpose("scenario", "region", "year").values
+        exact = np.quantile(x, QUANTILES, axis=0)
+        resolution = summary[f"quantile_resolution_{name}"].values
+        error = np.abs(q.values - exact)
+        assert np.all(error <= resolution * (1 + 1e-9) + 1e-12 * np.abs(exact)), name
+    # the resolution is a bin width: a small fraction of the spread of the 2030 CO2
+    co2 = summary.quantiles_co2.sel(region="wuzhong", year=2030)
+    width = summary.quantile_resolution_co2.sel(region="wuzhong", year=2030)
+    assert float(width.max()) < 0.02 * float(co2.sel(quantile=0.95) - co2.sel(quantile=0.05))
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1000])
+def test_histogram_quantiles_bound_on_synthetic_data(n):
+    rng = np.random.default_rng(n)
+    x = rng.lognormal(size=(n, 5))
+    lo, hi, bins = np.full(5, 0.5), np.full(5, 3.0), 20
+    width = (hi - lo) / bins
+    inner = 1 + np.clip(np.floor((x - lo) / width), 0, bins - 1)
+    index = np.where(x < lo, 0, np.where(x >= hi, bins + 1, inner)).astype(int)
+    counts = np.stack([np.bincount(index[:, j], minlength=bins + 2) for j in range(5)])
+    values, resolution = histogram_quantiles(counts, lo, hi, x.min(0), x.max(0), QUANTILES)
+    exact = np.quantile(x, QUANTILES, axis=0)
+    assert np.all(np.abs(values - exact) <= resolution * (1 + 1e-9) + 1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# independence of chunk size and workers
+# ---------------------------------------------------------------------------------------------
+def test_chunk_size_does_not_change_any_number(reference, scenario):
+    other = sweep(scenario, N, seed=3, chunk_size=200, keep_samples=True, progress=False)
+    assert_same_numbers(reference.summary, other.summary)
+
+
+def test_lhs_is_independent_of_the_chunk_size(scenario):
+    a = sweep(scenario, 120, seed=4, method="lhs", chunk_size=25, progress=False)
+    b = sweep(scenario, 120, seed=4, method="lhs", chunk_size=120, progress=False)
+    assert_same_numbers(a.summary, b.summary)
+
+
+def test_dask_cluster_gives_the_same_numbers(reference, scenario, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = sweep(
+            scenario,
+            N,
+            seed=3,
+            chunk_size=100,
+            keep_samples=True,
+            scheduler=cluster.scheduler_address,
+            out=tmp_path / "remote.zarr",
+            progress=False,
+        )
+    assert_same_numbers(reference.summary, remote.summary.load())
+    local = sweep(scenario, N, seed=3, chunk_size=64, workers=2, progress=False)
+    assert_same_numbers(reference.summary.drop_vars(_samples(reference)), local.summary)
+
+
+def _samples(result) -> list[str]:
+    return [v for v in result.summary.variables if "scenario" in result.summary[v].dims]
+
+
+# ---------------------------------------------------------------------------------------------
+# the store: kill and resume, refusals
+# ---------------------------------------------------------------------------------------------
+def _chunk_files(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (out / "chunks").glob("[0-9]*.npz")}
+
+
+def test_resume_after_kill_recomputes_only_missing_chunks(tmp_path):
+    out = tmp_path / "killed.zarr"
+    n, chunk = 1000, 50
+    command = [
+        *(sys.executable, "-m", "carbonsim.cli", "sweep", str(UNCERTAINTY)),
+        *("-n", str(n), "--seed", "5", "--chunk", str(chunk), "--out", str(out), "--quiet"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(_chunk_files(out) if (out / "chunks").is_dir() else {}) < 3:
+        assert process.poll() is None, "the sweep ended before it could be killed"
+        assert time.monotonic() < deadline, "no chunk written within two minutes"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    before = _chunk_files(out)
+    assert 3 <= len(before) < n // chunk
+    assert not (out / "summary.csv").exists()
+
+    resumed = sweep(UNCERTAINTY, n, seed=5, chunk_size=chunk, out=out, resume=True, progress=False)
+    after = _chunk_files(out)
+    assert len(after) == n // chunk
+    assert all(after[name] == mtime for name, mtime in before.items())  # not rewritten
+    missing = sorted(set(range(n // chunk)) - {int(name[:6]) for name in before})
+    assert resumed.computed_chunks == missing
+    assert resumed.reused_chunks == len(before)
+    runs = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert [r["todo"] for r in runs if r["event"] == "run"][-1] == missing
+
+    uninterrupted = sweep(UNCERTAINTY, n, seed=5, chunk_size=200, progress=False)
+    assert_same_numbers(resumed.summary, uninterrupted.summary)
+    assert_same_numbers(xr.open_zarr(out).load(), uninterrupted.summary)
+    table = (out / "summary.csv").read_text(encoding="utf-8")
+    assert table.startswith("target,region,indicator,year")
+    assert "joint:all_binding" in table
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    out = tmp_path_factory.mktemp("store") / "small.zarr"
+    sweep(UNCERTAINTY, 20, seed=1, chunk_size=10, out=out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"seed": 2}, "seed: 1 (stored) ≠ 2 (now)"),
+        ({"n": 30}, "n: 20 (stored) ≠ 30 (now)"),
+        ({"method": "random"}, 'method: "sobol" (stored) ≠ "random" (now)'),
+        ({"chunk_size": 5}, "chunk size: 10 (stored) ≠ 5 (now)"),
+        ({"scenario": "planted"}, "scenario content"),
+    ],
+)
+def test_resume_with_other_settings_is_refused(small_store, planted, change, named):
+    args = {"scenario": UNCERTAINTY, "n": 20, "seed": 1, "chunk_size": 10, **change}
+    if args["scenario"] == "planted":
+        args["scenario"] = planted
+    before = _chunk_files(small_store)
+    with pytest.raises(SweepError, match="cannot resume") as info:
+        sweep(args.pop("scenario"), out=small_store, resume=True, progress=False, **args)
+    assert named in str(info.value)
+    assert "choose another out" in str(info.value)
+    assert _chunk_files(small_store) == before  # nothing touched
+
+
+def test_existing_sweep_needs_resume_or_overwrite(small_store, tmp_path):
+    with pytest.raises(SweepError, match=r"already holds a sweep.*--resume.*--overwrite"):
+        sweep(UNCERTAINTY, 20, seed=1, chunk_size=10, out=small_store, progress=False)
+    other = tmp_path / "not-a-sweep"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(SweepError, match="not a carbonsim sweep"):
+        sweep(UNCERTAINTY, 20, seed=1, chunk_size=10, out=other, progress=False)
+    assert (other / "notes.txt").exists()
+
+
+def test_cli_writes_the_store_and_refuses_a_mismatched_resume(tmp_path, capsys):
+    out = tmp_path / "cli.zarr"
+    args = ["sweep", str(UNCERTAINTY), "-n", "40", "--seed", "2", "--chunk", "20"]
+    assert main([*args, "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")  # quiet: nothing at all
+    summary = xr.open_zarr(out)
+    assert "quantiles_co2" in summary and summary.attrs["n_scenarios"] == 40
+    assert main([*args, "--out", str(out), "--resume"]) == 0
+    printed = capsys.readouterr().out
+    assert "0 computed, 2 reused" in printed and "P(all binding targets met)" in printed
+    assert main([*args[:-4], "--seed", "3", "--chunk", "20", "--out", str(out), "--resume"]) == 2
+    assert "seed: 2 (stored) ≠ 3 (now)" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# sensitivity
+# ---------------------------------------------------------------------------------------------
+def test_rank_measure_finds_the_planted_driver(planted):
+    result = sweep(planted, 256, seed=1, method="random", keep_samples=True, progress=False)
+    table = result.sensitivity()
+    co2 = table[table.outcome == "co2_2030"].reset_index(drop=True)
+    assert co2.dimension[0] == "gdp_growth.2025"
+    assert co2.spearman[0] > 0.9
+    assert (co2.spearman[1:].abs() < 0.3).all()
+    # close to scipy's Spearman on the same scenarios (outcome ranks from the pilot's CDF)
+    ds = result.summary
+    y = carbonsim.simulate(
+        load_scenario(planted).to_levers(n=256, seed=1, method="random"), variables=["co2"]
+    ).co2.sel(region="wuzhong", year=2030)
+    for j, name in enumerate(ds.dimension.values):
+        exact = stats.spearmanr(ds.sample_value.values[:, j], y.values).statistic
+        ours = ds.spearman.sel(outcome="co2_2030", dimension=name).item()
+        assert abs(ours - exact) < 0.02
+
+
+def test_saltelli_mode_returns_sobol_indices(planted):
+    pytest.importorskip("SALib")
+    result = sweep(planted, 16, seed=2, method="saltelli", chunk_size=30, progress=False)
+    ds = result.summary
+    assert ds.attrs["n_scenarios"] == 16 * (3 + 2)
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        assert ds[f"sobol_{key}"].dims == ("outcome", "dimension")
+    st = ds.sobol_ST.sel(outcome="co2_2030")
+    assert st.idxmax().item() == "gdp_growth.2025"
+    assert {"S1", "ST"} <= {c.removeprefix("sobol_") for c in result.sensitivity().columns}
+
+
+# ---------------------------------------------------------------------------------------------
+# progress
+# ---------------------------------------------------------------------------------------------
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch, capsys):
+    sweep(UNCERTAINTY, 10, seed=1, progress=True)
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress_bar(True, 100, 0) as bar:
+        bar.update(50)
+    assert "scenarios/s" in terminal.getvalue() and "50/100" in terminal.getvalue()
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with _progress_bar(False, 100, 0) as bar:
+        bar.update(50)
+    assert quiet.getvalue() == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# arguments
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "sobel"}, "Did you mean 'sobol'"),
+        ({"n": 0}, "n must be a positive integer"),
+        ({"chunk_size": -5}, "chunk_size must be a positive integer"),
+        ({"seed": -1}, r"seed must be an integer in \[0, 2\*\*128\)"),
+        ({"workers": 2, "scheduler": "tcp://x:1"}, "not both"),
+        ({"resume": True}, "resume needs out="),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, message):
+    args = {"n": 10, **kwargs}
+    with pytest.raises(SweepError, match=message):
+        sweep(UNCERTAINTY, progress=False, **args)
