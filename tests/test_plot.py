@@ -511,6 +511,23 @@ def test_feasible_region_from_samples_table(grid_result):
     assert fig.axes[0].get_xlabel() == "gdp growth (%/yr)"
 
 
+def test_feasible_region_of_carbonsim_feasible_region(baseline):
+    """carbonsim.feasible_region(): one scenario per point, the share of the targets met, drawn
+    on the levers' 2030 values."""
+    ids = ["main_2030_new_energy_capacity", "main_2025_energy_intensity"]
+    res = carbonsim.feasible_region(
+        {}, "solar_capacity:yanchi", "gdp_growth", targets=ids, grid=(5, 4), baseline=baseline
+    )
+    fig = cplot.feasible_region(res)
+    render(fig)
+    ax = fig.axes[0]
+    (mesh,) = by_gid(ax, "share")
+    x_edges = mesh.get_coordinates()[0, :, 0]
+    assert x_edges.min() < float(res.x_value.min()) < float(res.x_value.max()) < x_edges.max()
+    assert ax.get_xlabel() == "光伏装机容量(盐池县, 2030年) (GW)"
+    assert fig.axes[1].get_ylabel() == "所选目标中达成的比例"
+
+
 # ---------------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ TEXT = {
     "colourbar": ("满足所选目标的情景比例", "share of scenarios meeting the targets"),
     "half": ("50% 情景满足", "50 % of scenarios meet them"),
     "all": ("全部情景满足", "all scenarios meet them"),
+    # carbonsim.feasible_region(): one scenario per grid point, share of the targets met
+    "colourbar_targets": ("所选目标中达成的比例", "share of the chosen targets met"),
+    "half_targets": ("半数目标达成", "half of the targets met"),
+    "all_targets": ("全部目标达成", "all targets met"),
     "title": ("可行域", "Feasible region"),
 }
 
@@ -50,14 +54,22 @@ def binned_share(samples, x: str, y: str, bins: int = 12, targets=()) -> xr.Data
     )
 
 
-def _lever_label(name: str, lang: str) -> tuple[str, bool]:
-    """(axis label, whether the lever is a share/rate shown in per cent)."""
+def _lever_label(name: str, lang: str, year=None) -> tuple[str, bool]:
+    """(axis label, whether the lever is a share/rate shown in per cent); *name* may carry a
+    region, ``"solar_capacity:yanchi"``."""
     from ..levers import lever_table
+    from ._style import region_name
 
-    spec = lever_table().get(name.split(".")[0].split("[")[0])
+    lever, _, region = name.partition(":")
+    spec = lever_table().get(lever.split(".")[0].split("[")[0])
     if spec is None:
         return name, False
-    title = spec.name_zh if lang == "zh" else name.replace("_", " ")
+    title = spec.name_zh if lang == "zh" else lever.replace("_", " ")
+    where = [region_name(region, lang)] if region else []
+    if year is not None:
+        where.append(f"{year}年" if lang == "zh" else str(year))
+    if where:
+        title += f"({', '.join(where)})" if lang == "zh" else f" ({', '.join(where)})"
     percent = spec.unit in ("1", "1/yr")
     unit = (
         "%" + ("/年" if lang == "zh" else "/yr") * (spec.unit == "1/yr") if percent else spec.unit
@@ -93,21 +105,33 @@ def _outline(ax, xe: np.ndarray, ye: np.ndarray, inside: np.ndarray) -> bool:
     return bool(segments)
 
 
-def _contours(ax, ds: xr.Dataset, share: np.ndarray, lang: str) -> list:
+def _contours(ax, x, y, share: np.ndarray, lang: str, suffix: str) -> list:
     """The 50 % contour (dashed, interpolated) and the outline of the cells where every
     scenario meets the targets (solid, along cell edges: no interpolation to blur it)."""
     handles = []
     finite = share[np.isfinite(share)]
     if finite.size == 0:
         return handles
-    x, y = np.asarray(ds.x.values, float), np.asarray(ds.y.values, float)
     low, high = float(finite.min()), float(finite.max())
     if low < 0.5 < high and min(share.shape) >= 2:
         ax.contour(x, y, np.ma.masked_invalid(share), levels=[0.5], colors="black", linestyles="--")
-        handles.append(Line2D([], [], color="black", ls="--", label=_text("half", lang)))
+        handles.append(Line2D([], [], color="black", ls="--", label=_text("half" + suffix, lang)))
     if _outline(ax, _edges(x), _edges(y), np.nan_to_num(share) >= 1.0 - 1e-9):
-        handles.append(Line2D([], [], color="black", lw=1.6, label=_text("all", lang)))
+        handles.append(Line2D([], [], color="black", lw=1.6, label=_text("all" + suffix, lang)))
     return handles
+
+
+def _axis(ds: xr.Dataset, dim: str) -> tuple[np.ndarray, object]:
+    """The lever values along *dim* (``x_value`` when the dataset has them, monotone) and the
+    year they refer to."""
+    values = np.asarray(ds[dim].values, float)
+    name = f"{dim}_value"
+    if name in ds.coords:
+        real = np.asarray(ds[name].values, float)
+        step = np.diff(real)
+        if len(real) > 1 and ((step > 0).all() or (step < 0).all()):
+            return real, ds[name].attrs.get("year")
+    return values, None
 
 
 def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int = 12, targets=()):
@@ -120,9 +144,12 @@ def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int
     ----------
     result : xarray.Dataset or pandas.DataFrame
         A Dataset with coords ``x`` and ``y`` (lever values), ``share_met`` (y, x) in [0, 1]
-        and attrs ``x_lever``, ``y_lever``, ``targets`` (as :func:`carbonsim.feasible_region`
-        returns it); or a per-scenario table with two lever columns and a boolean ``met``
-        column, binned into ``bins`` × ``bins`` cells (:func:`binned_share`).
+        and attrs ``x_lever``, ``y_lever``, ``targets``; or a per-scenario table with two lever
+        columns and a boolean ``met`` column, binned into ``bins`` × ``bins`` cells
+        (:func:`binned_share`).  The output of :func:`carbonsim.feasible_region` (one
+        scenario per grid point, ``share_met`` = the share of the chosen *targets* met, lever
+        values in the ``x_value``/``y_value`` coords) is drawn on the levers' values and
+        labelled as a share of targets.
     lang : {"zh", "en"}
     ax : matplotlib Axes, optional
     x, y : str, optional
@@ -141,13 +168,16 @@ def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int
     if "share_met" not in ds:
         raise KeyError("the feasible-region dataset needs a variable 'share_met' (y, x)")
     share = np.asarray(ds.share_met.transpose("y", "x").values, float)
+    (x, x_year), (y, y_year) = _axis(ds, "x"), _axis(ds, "y")
+    # carbonsim.feasible_region() gives the share of the targets met by one scenario per point
+    suffix = "_targets" if "n_met" in ds or "all_met" in ds else ""
     with style(lang):
         if ax is None:
             ax = new_figure(A4_WIDTH * 0.75, 4.2).add_subplot()
         fig = ax.figure
         mesh = ax.pcolormesh(
-            _edges(np.asarray(ds.x.values, float)),
-            _edges(np.asarray(ds.y.values, float)),
+            _edges(x),
+            _edges(y),
             np.ma.masked_invalid(share),
             cmap=CMAP,
             vmin=0.0,
@@ -155,12 +185,12 @@ def feasible_region(result, lang: str = "zh", ax=None, x=None, y=None, bins: int
             gid="share",
         )
         bar = fig.colorbar(mesh, ax=ax)
-        bar.set_label(_text("colourbar", lang))
+        bar.set_label(_text("colourbar" + suffix, lang))
         percent_axis(bar.ax.yaxis)
-        handles = _contours(ax, ds, share, lang)
+        handles = _contours(ax, x, y, share, lang, suffix)
         if handles:
             ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
-        _label_axes(ax, ds, lang)
+        _label_axes(ax, ds, lang, (x_year, y_year))
         finish(fig)
     return fig
 
@@ -174,9 +204,9 @@ def _from_table(table, x, y, bins, targets) -> xr.Dataset:
     return binned_share(table, x, y, bins, targets)
 
 
-def _label_axes(ax, ds: xr.Dataset, lang: str) -> None:
-    x_label, x_percent = _lever_label(str(ds.attrs.get("x_lever", "x")), lang)
-    y_label, y_percent = _lever_label(str(ds.attrs.get("y_lever", "y")), lang)
+def _label_axes(ax, ds: xr.Dataset, lang: str, years) -> None:
+    x_label, x_percent = _lever_label(str(ds.attrs.get("x_lever", "x")), lang, years[0])
+    y_label, y_percent = _lever_label(str(ds.attrs.get("y_lever", "y")), lang, years[1])
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if x_percent:
