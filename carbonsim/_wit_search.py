@@ -9,7 +9,8 @@ neighbours together).
 * one lever: a grid over the bounds brackets the boundary of the feasible set next to the best
   feasible grid point; ``scipy.optimize.brentq`` finds it when every margin is continuous,
   ``scipy.optimize.bisect`` on the met / not-met indicator when a margin counts years;
-* several levers: a Sobol sample (local and global), then ``scipy.optimize.minimize`` (SLSQP,
+* several levers: a Sobol sample (local and global), then from a few feasible starts (the best
+  of each orthant around the scenario, the most interior) ``scipy.optimize.minimize`` (SLSQP,
   margins as constraints) when every margin is continuous, or rounds of a shrinking random search
   when one counts years; finally a line search toward the unconstrained optimum;
 * no feasible point: the best margin of each target alone (refined by shrinking searches), the
@@ -36,6 +37,8 @@ BINDING_TOLERANCE = 1e-6
 GRID_POINTS = (129, 513)
 SAMPLE_POWER = (7, 9)  # 2**p local + 2**p global Sobol points
 SEARCH_ROUNDS = 12
+#: local searches started from different feasible candidates (several levers)
+STARTS = 4
 SEARCH_BATCH = 64
 
 
@@ -73,9 +76,15 @@ class Problem:
         return len(self.adjustments)
 
     def to_x(self, z) -> np.ndarray:
-        """Scalars ``(m, k)`` of relative changes ``(m, k)``."""
+        """Scalars ``(m, k)`` of relative changes ``(m, k)`` (rounding noise at the bounds and at
+        the scenario's value removed)."""
         z = np.atleast_2d(np.asarray(z, dtype=float))
-        return np.stack([a.to_x(z[:, j]) for j, a in enumerate(self.adjustments)], axis=1)
+        x = np.stack([a.to_x(z[:, j]) for j, a in enumerate(self.adjustments)], axis=1)
+        for j, a in enumerate(self.adjustments):
+            for exact in (a.lower, a.upper, a.x0):
+                close = np.abs(x[:, j] - exact) <= 1e-12 * max(1.0, abs(exact))
+                x[close, j] = exact
+        return x
 
     def lever_arrays(self, z) -> dict:
         """Full lever arrays of candidates *z*."""
@@ -310,14 +319,31 @@ def solve_many(problem, objective, z, m, seed) -> np.ndarray | None:
     feasible = problem.worst(m) >= 0
     if not feasible.any():
         return None
+    finals = []
+    for start in starts(problem, objective, z, m):
+        if problem.steps:
+            best = random_search(problem, objective, start, seed)
+        else:
+            best = _accept(problem, objective, start, slsqp(problem, objective, start))
+        finals.append(_accept(problem, objective, best, line_polish(problem, objective, best)))
+    finals = np.array(finals)
+    return _tidy(problem, finals[int(np.argmin(objective(finals)))])[None]
+
+
+def starts(problem: Problem, objective: Objective, z, m) -> list[np.ndarray]:
+    """Starting points of the local searches (the feasible set may have several basins): the
+    best feasible candidates, each the best of its orthant around the scenario, and the most
+    interior one (the largest smallest margin)."""
+    feasible = problem.worst(m) >= 0
     f = np.where(feasible, objective(z), np.inf)
-    start = z[int(np.argmin(f))]
-    if problem.steps:
-        best = random_search(problem, objective, start, seed)
-    else:
-        best = _accept(problem, objective, start, slsqp(problem, objective, start))
-    best = _accept(problem, objective, best, line_polish(problem, objective, best))
-    return _tidy(problem, best)[None]
+    orthant = np.sign(np.round(z, 12)) @ (3 ** np.arange(problem.k))
+    chosen = []
+    for key in np.unique(orthant[feasible]):
+        idx = np.flatnonzero(feasible & (orthant == key))
+        chosen.append(idx[np.argmin(f[idx])])
+    chosen = sorted(chosen, key=lambda i: f[i])[: STARTS - 1]
+    interior = int(np.argmax(problem.worst(m)))
+    return [z[i] for i in dict.fromkeys([*chosen, interior])]
 
 
 def _tidy(problem, z: np.ndarray) -> np.ndarray:
