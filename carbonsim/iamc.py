@@ -63,73 +63,42 @@ IAMC_COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "valu
 UNIT_SYSTEMS = ("iamc", "model")
 _ORDER_OPS = ("peak_by", "peak_in", "peak_before", "peak_with", "nonincreasing")
 
-#: Sums that hold in the exported data: variable -> its components (pyam ``check_aggregate``).
-AGGREGATES: dict[str, tuple[str, ...]] = {
-    "Emissions|CO2": ("Emissions|CO2|Energy", "Emissions|CO2|Industrial Processes"),
-    "Emissions|CO2|Energy": ("Emissions|CO2|Energy|Demand", "Emissions|CO2|Energy|Supply"),
-    "Emissions|CO2|Energy|Demand": tuple(
-        f"Emissions|CO2|Energy|Demand|{s}"
-        for s in ("Industry", "Residential and Commercial", "Transportation", "Other Sector")
+_SECTORS = "Industry; Residential and Commercial; Transportation; Other Sector"
+
+
+def _sum(total: str, parts: str, template: str = "") -> tuple[str, tuple[str, ...]]:
+    """``(total, components)``; components are ``template.format(part)`` (default: children)."""
+    template = template or total + "|{}"
+    return total, tuple(template.format(p.strip()) for p in parts.split(";"))
+
+
+#: Sums that hold in the exported data, ``(total, components)`` for pyam ``check_aggregate``.
+AGGREGATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    _sum("Emissions|CO2", "Energy; Industrial Processes"),
+    _sum("Emissions|CO2|Energy", "Demand; Supply"),
+    _sum("Emissions|CO2|Energy|Demand", _SECTORS),
+    _sum("Emissions|CO2|Energy|Supply", "Heat; Electricity"),
+    _sum(
+        "Emissions|CO2|Industrial Processes",
+        "Aluminium; Magnesium; Cement; Coke; Calcium Carbide; Caustic Soda",
     ),
-    "Emissions|CO2|Energy|Supply": (
-        "Emissions|CO2|Energy|Supply|Heat",
-        "Emissions|CO2|Energy|Supply|Electricity",
+    _sum("Carbon Sequestration|Land Use", "Forest; Grassland; Wetland"),
+    _sum("Primary Energy", "Coal; Oil; Gas; Non-Fossil"),
+    _sum("Primary Energy|Fossil", "Coal; Oil; Gas", "Primary Energy|{}"),
+    _sum("Final Energy", _SECTORS),
+    _sum("Final Energy", "Solids; Liquids; Gases; Electricity; Heat; Hydrogen"),
+    _sum(
+        "Final Energy|Industry",
+        "Non-Ferrous Metals; Non-Metallic Minerals; Chemicals; Construction; Other",
     ),
-    "Emissions|CO2|Industrial Processes": tuple(
-        f"Emissions|CO2|Industrial Processes|{p}"
-        for p in ("Aluminium", "Magnesium", "Cement", "Coke", "Calcium Carbide", "Caustic Soda")
-    ),
-    "Carbon Sequestration|Land Use": tuple(
-        f"Carbon Sequestration|Land Use|{s}" for s in ("Forest", "Grassland", "Wetland")
-    ),
-    "Primary Energy": tuple(f"Primary Energy|{f}" for f in ("Coal", "Oil", "Gas", "Non-Fossil")),
-    "Primary Energy|Fossil": tuple(f"Primary Energy|{f}" for f in ("Coal", "Oil", "Gas")),
-    "Final Energy": tuple(
-        f"Final Energy|{s}"
-        for s in ("Industry", "Residential and Commercial", "Transportation", "Other Sector")
-    ),
-    "Final Energy|Industry": tuple(
-        f"Final Energy|Industry|{s}"
-        for s in (
-            "Non-Ferrous Metals",
-            "Non-Metallic Minerals",
-            "Chemicals",
-            "Construction",
-            "Other",
-        )
-    ),
-    "Final Energy|Residential and Commercial": (
-        "Final Energy|Residential and Commercial|Residential",
-        "Final Energy|Residential and Commercial|Commercial",
-    ),
-    "Final Energy|Transportation": (
-        "Final Energy|Transportation|Passenger",
-        "Final Energy|Transportation|Freight",
-    ),
-    "Final Energy|Electricity": tuple(
-        f"Final Energy|{s}|Electricity"
-        for s in ("Industry", "Residential and Commercial", "Transportation", "Other Sector")
-    ),
-    "Final Energy|Solids": ("Final Energy|Solids|Coal", "Final Energy|Solids|Biomass"),
-    "Secondary Energy|Electricity": tuple(
-        f"Secondary Energy|Electricity|{t}"
-        for t in ("Coal", "Gas", "Hydro", "Wind", "Solar", "Biomass")
-    ),
-    "Capacity|Electricity|Wind and Solar": (
-        "Capacity|Electricity|Wind",
-        "Capacity|Electricity|Solar",
-    ),
-    "Capacity|Electricity|Storage": (
-        "Capacity|Electricity|Storage|Battery",
-        "Capacity|Electricity|Storage|Pumped Hydro",
-    ),
-    "GDP|MER": tuple(
-        f"Value Added|{s}" for s in ("Agriculture", "Industry", "Construction", "Services")
-    ),
-}
-#: Final energy by carrier sums to the total as well.
-CARRIERS = tuple(
-    f"Final Energy|{c}" for c in ("Solids", "Liquids", "Gases", "Electricity", "Heat", "Hydrogen")
+    _sum("Final Energy|Residential and Commercial", "Residential; Commercial"),
+    _sum("Final Energy|Transportation", "Passenger; Freight"),
+    _sum("Final Energy|Electricity", _SECTORS, "Final Energy|{}|Electricity"),
+    _sum("Final Energy|Solids", "Coal; Biomass"),
+    _sum("Secondary Energy|Electricity", "Coal; Gas; Hydro; Wind; Solar; Biomass"),
+    _sum("Capacity|Electricity|Wind and Solar", "Wind; Solar", "Capacity|Electricity|{}"),
+    _sum("Capacity|Electricity|Storage", "Battery; Pumped Hydro"),
+    _sum("GDP|MER", "Agriculture; Industry; Construction; Services", "Value Added|{}"),
 )
 
 
@@ -659,15 +628,25 @@ def _indicator_index() -> dict[str, IamcVariable]:
     return out
 
 
+#: as the feasibility check reads a bound: within this (relative to the value, at least
+#: absolute) of it counts as meeting it
+ROUNDING = 1e-9
+
+
 def _ratio_bounds(t) -> tuple[float, float]:
-    """Bounds on the target's quantity (x, or x / x_base − 1) from its operator."""
+    """Bounds on the target's quantity (x, or x / x_base − 1) from its operator.
+
+    Each bound is widened by the check's rounding slack (:data:`ROUNDING`), so pyam passes
+    exactly what :func:`carbonsim.feasibility.check` counts as met.
+    """
     v = float(t.value)
-    tol = float(t.tolerance or 0.0)
+    slack = ROUNDING * max(1.0, abs(v))
+    half_width = {"==": 1e-9, "approx": float(t.tolerance or 0.0)}.get(t.op, 0.0) + slack
     return {
-        ">=": (v, np.nan),
-        "<=": (np.nan, v),
-        "==": (v - 1e-9, v + 1e-9),
-        "approx": (v - tol, v + tol),
+        ">=": (v - slack, np.nan),
+        "<=": (np.nan, v + slack),
+        "==": (v - half_width, v + half_width),
+        "approx": (v - half_width, v + half_width),
     }[t.op]
 
 
@@ -743,10 +722,11 @@ def catalogue_to_pyam_criteria(
     -------
     PyamCriteria
         ``>=`` gives a lower bound, ``<=`` an upper bound, ``approx`` both (value ± tolerance),
-        ``==`` both (± 1e-9, as the feasibility check reads it), in IAMC units on the mapped
-        variable, region and year.  Peaking and order records (``peak_by``, ``peak_before``,
-        ``peak_with``, ``peak_in``, ``nonincreasing``), records on indicators without an IAMC
-        variable, and relative records without trajectories are in ``unsupported``.
+        ``==`` both (± 1e-9), in IAMC units on the mapped variable, region and year; each bound
+        is widened by the rounding slack the feasibility check allows (1e-9 of the value).
+        Peaking and order records (``peak_by``, ``peak_before``, ``peak_with``, ``peak_in``,
+        ``nonincreasing``), records on indicators without an IAMC variable, and relative records
+        without trajectories (or whose base-year value is 0) are in ``unsupported``.
     """
     from .catalogue import load_targets
 
