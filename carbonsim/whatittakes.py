@@ -314,7 +314,7 @@ def feasible_region(
     x_lever: str,
     y_lever: str,
     targets=None,
-    grid: tuple[int, int] = (21, 21),
+    grid: tuple[int, int] | int = (21, 21),
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
     from_year: int = 2021,
@@ -329,7 +329,7 @@ def feasible_region(
     ----------
     x_lever, y_lever : str
         Lever specs as for :func:`what_it_takes` (``"solar_capacity:yanchi"``).
-    grid : (int, int)
+    grid : (int, int) or int
         Points along x and y.
     x_range, y_range : (float, float), optional
         Scalar ranges (default: a relative change of -100 %…+100 % of the lever's 2030 value,
@@ -348,7 +348,8 @@ def feasible_region(
     ds, years = _baseline(baseline), [int(y) for y in years]
     arrays = lever_arrays(scen.to_levers(), 1, years, ds)
     adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year))
-    xs, ys = _axis(adjs[0], x_range, grid[0]), _axis(adjs[1], y_range, grid[1])
+    nx, ny = (grid, grid) if isinstance(grid, int) else grid
+    xs, ys = _axis(adjs[0], x_range, nx), _axis(adjs[1], y_range, ny)
     spans = {adjs[0].key: (xs.min(), xs.max()), adjs[1].key: (ys.min(), ys.max())}
     adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year), spans)
     problem = search.Problem(arrays, adjs, chosen, years, ds)

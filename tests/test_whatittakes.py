@@ -78,6 +78,23 @@ def test_storage_ratio_shift_matches_hand_computation(plan, catalogue):
     assert r.relative_change["storage_ratio"] == pytest.approx(0.5, abs=1e-5)
 
 
+def test_a_lever_the_scenario_leaves_unchanged_moves_by_an_added_amount(plan, catalogue):
+    # the plan keeps clinker output at its 2020 level (500 万吨): x is an amount, split by county
+    question = variant(catalogue, "c4_2025_clinker_capacity_cap", id="clinker_400", value=400.0)
+    r = what_it_takes(plan, [question], ["output_clinker"])
+    assert r.adjustments[0].mode == "add_level"
+    assert r.scalars["output_clinker"] == pytest.approx(-100.0, abs=1e-6)
+    assert r.levers.after.tolist() == pytest.approx([400.0, 400.0, 400.0], abs=1e-6)
+
+
+def test_from_year_keeps_earlier_years(plan):
+    r = what_it_takes(plan, "a1_2030_new_energy_capacity", ["solar_capacity"], from_year=2026)
+    rows = r.levers.set_index("year")
+    assert rows.loc[2025, "after"] == rows.loc[2025, "before"]
+    assert rows.loc[2030, "after"] > rows.loc[2030, "before"]
+    assert "from 2026" in r.lever_lines()[0]
+
+
 def test_already_met_needs_no_change_and_least_effort_finds_the_slack(plan, catalogue):
     r = what_it_takes(plan, "a5_2025_storage_ratio", ["storage_ratio"])
     assert r.feasible and r.scalars["storage_ratio"] == 0.0
