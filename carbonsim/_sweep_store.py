@@ -726,7 +726,7 @@ class SweepResult:
         return (
             f"<div class='carbonsim-sweep'><h4>{esc(repr(self))}</h4><ul>{joint}</ul>"
             "<p>Binding targets least likely to be met:</p><table><thead><tr><th>target</th>"
-            "<th>region</th><th>target</th><th>P(met)</th><th>95 %</th></tr></thead>"
+            "<th>region</th><th>plan value</th><th>P(met)</th><th>95 %</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div>"
         )
 

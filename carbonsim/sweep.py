@@ -413,7 +413,7 @@ class _Dask:
                 "workers/scheduler need dask.distributed: pip install 'carbonsim[dask]'"
             ) from exc
         self._own = []
-        if scheduler is not None and not isinstance(scheduler, str):
+        if hasattr(scheduler, "submit"):
             self.client = scheduler  # a distributed.Client the caller manages
             return
         if scheduler is None:
@@ -428,7 +428,7 @@ class _Dask:
             )
             self._own.append(cluster)
             scheduler = cluster
-        self.client = Client(scheduler)
+        self.client = Client(scheduler)  # an address, or a cluster object
         self._own.insert(0, self.client)
 
     def pilot(self, spec, rows):
@@ -460,15 +460,16 @@ class _Dask:
             item.close()
 
 
-def _executor(workers, scheduler):
+def _check_where(workers, scheduler) -> None:
     if workers is not None and scheduler is not None:
         raise SweepError(
             "give either workers (a local cluster) or scheduler (an address), not both"
         )
-    if workers is not None and (
-        isinstance(workers, bool) or int(workers) != workers or workers < 1
-    ):
-        raise SweepError(f"workers must be a positive integer, got {workers!r}")
+    if workers is not None:
+        _positive(workers, "workers")
+
+
+def _executor(workers, scheduler):
     if workers is None and scheduler is None:
         return _InProcess()
     return _Dask(workers, scheduler)
@@ -568,8 +569,9 @@ def sweep(
         Without it the sweep runs in memory and cannot be resumed.
     workers : int, optional
         Run chunks on a local Dask cluster of this many single-threaded worker processes.
-    scheduler : str or distributed.Client, optional
-        Run chunks on an existing Dask cluster (``"tcp://host:8786"``) or client.
+    scheduler : str, distributed.Client or cluster, optional
+        Run chunks on an existing Dask cluster: its scheduler address (``"tcp://host:8786"``),
+        a client (left open) or a cluster object.
     resume : bool
         Continue the sweep in *out*: only missing chunks are computed.  Refused if the
         scenario content, n, seed, method, chunk size (or targets, baseline, years) differ.
@@ -611,6 +613,7 @@ def sweep(
         keep_samples=bool(keep_samples),
         bins=bins,
     )
+    _check_where(workers, scheduler)
     store = DirectoryStore(Path(out)) if out is not None else MemoryStore()
     done = store.start(spec, resume=resume, overwrite=overwrite)
     executor = _executor(workers, scheduler)
@@ -629,9 +632,9 @@ def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> li
         store.save_pilot(executor.pilot(spec, rows))
     todo = [i for i in range(spec.n_chunks) if i not in done]
     store.log("run", todo=todo, reused=len(done))
-    initial = sum(np.subtract(*spec.bounds(i)[::-1]) for i in done)
+    initial = sum(stop - start for start, stop in map(spec.bounds, done))
     computed = []
-    with _progress_bar(progress, spec.rows, int(initial)) as bar:
+    with _progress_bar(progress, spec.rows, initial) as bar:
 
         def on_done(index: int, part: dict) -> None:
             store.add(index, part)

@@ -351,6 +351,7 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch, capsys)
         ({"seed": -1}, r"seed must be an integer in \[0, 2\*\*128\)"),
         ({"workers": 2, "scheduler": "tcp://x:1"}, "not both"),
         ({"resume": True}, "resume needs out="),
+        ({"workers": 0}, "workers must be a positive integer"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, message):
