@@ -54,6 +54,7 @@ __all__ = [
     "from_iamc",
     "iamc_region",
     "iamc_variables",
+    "mapping_table",
     "region_id",
     "to_iamc",
     "validate",
@@ -296,8 +297,9 @@ def to_iamc(
         ``"iamc"``: IAMC units (``Mt CO2/yr``, ``EJ/yr``, ``GW``, ``%`` …); ``"model"``: the
         trajectories' own units (``1e4 t CO2``, ``1e4 tce`` …), numbers unchanged.
     path : str or Path, optional
-        Also write the table: ``.csv`` (UTF-8) or ``.xlsx`` (sheet ``data``, needs openpyxl),
-        atomically.
+        Also write the table, atomically: ``.csv`` (UTF-8) or ``.xlsx`` (needs openpyxl; sheet
+        ``data``, and sheet ``meta`` with each scenario's ``co2_basis``, ``electricity_method``
+        and ``price_basis``, which pyam reads as ``IamDataFrame.meta``).
 
     Returns
     -------

@@ -402,3 +402,16 @@ def test_pyam_and_carbonsim_agree_on_what_fails(pyam, batch):
         t for t in targets if all((s, t) in by_pyam for s in batch.scenario.values)
     }
     assert len(varied) >= 10
+
+
+def test_docs_list_every_iamc_variable_and_sum():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "exchange.md").read_text("utf-8")
+
+    def cell(name: str) -> str:  # a code span in a Markdown table cell: "|" escaped
+        return "`" + name.replace("|", "\\|") + "`"
+
+    for name in iamc_variables():
+        assert f"| {cell(name)} |" in text, name
+    for total, components in AGGREGATES:
+        assert f"| {cell(total)} | {', '.join(map(cell, components))} |" in text, total
+    assert "pyam-iamc>=4.0" in text
