@@ -283,7 +283,9 @@ def _regional(spec, value, start, years, n, regions) -> np.ndarray:
     arr = None if _is_milestones(value) or isinstance(value, str) else np.asarray(value)
     if arr is not None and arr.ndim >= 2 and arr.shape[-2:] == (len(regions), len(years)):
         return np.broadcast_to(arr, (n, len(regions), len(years))).copy()
-    if arr is not None and arr.ndim == 1 and arr.shape == (len(regions),) != (n,):
+    # a bare 1-D array of one value per county is per county, even when n equals the number
+    # of counties (per-scenario values go in milestones or as (scenario, 1, 1) arrays)
+    if arr is not None and arr.ndim == 1 and arr.shape == (len(regions),):
         arr = np.broadcast_to(arr[None, :, None], (n, len(regions), len(years)))
         return _number(spec, arr, "").copy()
     start_all = None if start is None else np.asarray(start)

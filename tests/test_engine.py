@@ -245,3 +245,17 @@ def test_units_as_planners_write_them(toy):
     a = sim(toy, {"solar_capacity": {"yanchi": {2030: "1500 万千瓦"}}})
     b = sim(toy, {"solar_capacity": {"yanchi": {2030: 15.0}}})
     assert np.array_equal(a.capacity.values, b.capacity.values)
+
+
+def test_a_batch_as_large_as_the_number_of_counties_is_not_read_as_counties(toy):
+    """Regression: with n == 5 scenarios a (5,) baseline start was read as per-scenario."""
+    gdp = np.array([0.01, 0.02, 0.03, 0.04, 0.05])
+    five = sim(toy, carbonsim.model.LeverSet({"gdp_growth": {2021: gdp}}, n=5))
+    four = sim(toy, carbonsim.model.LeverSet({"gdp_growth": {2021: gdp[:4]}}, n=4))
+    assert np.array_equal(five.product_output.values[:4], four.product_output.values)
+    assert np.array_equal(five.co2.values[:4], four.co2.values)
+    # a bare array of one value per county stays per county
+    per_county = sim(toy, {"wind_capacity": np.array([0.0, 1.0, 2.0, 3.0, 4.0])})
+    np.testing.assert_allclose(
+        per_county.capacity.sel(tech="wind", year=2030).values[0, 1:], [0, 1, 2, 3, 4]
+    )
