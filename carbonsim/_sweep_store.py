@@ -660,7 +660,9 @@ class SweepResult:
         joint = self.joint_probabilities().rename(columns={"group": "target"})
         joint["target"] = "joint:" + joint["target"]
         joint["kind"] = "joint"
-        return pd.concat([self.probabilities(), joint], ignore_index=True)
+        frame = pd.concat([self.probabilities(), joint], ignore_index=True)
+        integers = ["year", "n_evaluated", *STATUSES]
+        return frame.astype({column: "Int64" for column in integers})
 
     def sensitivity(self, dropna: bool = True) -> pd.DataFrame:
         """One row per (outcome, lever): Spearman ρ (and Sobol' S1/ST with ``saltelli``),

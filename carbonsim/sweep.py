@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -647,3 +648,15 @@ def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> li
         executor.run(_Job(spec, store.pilot), todo, rows_for, on_done)
     store.log("finished", computed=sorted(computed))
     return sorted(computed)
+
+
+class _CallableModule(types.ModuleType):
+    """``carbonsim.sweep`` names both this module and its function: once the module is
+    imported, Python binds the package attribute to the module, so the module calls the
+    function (``carbonsim.sweep(...)`` and ``from carbonsim import sweep`` always work)."""
+
+    def __call__(self, *args, **kwargs) -> SweepResult:
+        return sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
