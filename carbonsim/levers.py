@@ -195,10 +195,18 @@ def _interpolate(spec: LeverSpec, milestones: Mapping, start, years: np.ndarray,
                 f"{FIRST_YEAR}–{LAST_YEAR}"
             )
     xs = [y for y, _ in points]
-    vs = [np.broadcast_to(_number(spec, v, f"{where}, year {y}"), (n,)) for y, v in points]
+    vs = [np.atleast_1d(_number(spec, v, f"{where}, year {y}")) for y, v in points]
     if xs[0] > years[0] and not spec.is_rate and start is not None:
         xs.insert(0, int(years[0]))
-        vs.insert(0, np.broadcast_to(np.asarray(start, dtype=float), (n,)))
+        vs.insert(0, np.atleast_1d(np.asarray(start, dtype=float)))
+    bad = [v.shape for v in vs if v.shape not in ((1,), (n,))]
+    if bad:
+        raise LeverError(
+            f"lever {spec.name!r}{where}: milestone values must be numbers or arrays over the "
+            f"{n} scenarios, got shape {bad[0]}"
+        )
+    rows = max(len(v) for v in vs)  # 1 when no milestone varies by scenario: computed once
+    vs = [np.broadcast_to(v, (rows,)) for v in vs]
     xp = np.asarray(xs, dtype=float)
     fp = np.stack(vs, axis=1)  # (n, M)
     yrs = years.astype(float)
@@ -211,18 +219,18 @@ def _interpolate(spec: LeverSpec, milestones: Mapping, start, years: np.ndarray,
 
 
 def _series(spec, value, start, years, n, where) -> np.ndarray:
-    """One region's (or a city-wide) value -> (n, n_years)."""
+    """One region's (or a city-wide) value -> (1 or n, n_years)."""
     if _is_milestones(value):
         return _interpolate(spec, value, start, years, n, where)
     arr = _number(spec, value, where)
     if arr.ndim == 0:
-        return np.broadcast_to(arr, (n, len(years))).copy()
+        return np.broadcast_to(arr, (1, len(years)))
     if arr.shape == (len(years),):
-        return np.broadcast_to(arr, (n, len(years))).copy()
+        return arr[None, :]
     if arr.shape == (n,):
-        return np.broadcast_to(arr[:, None], (n, len(years))).copy()
+        return np.broadcast_to(arr[:, None], (n, len(years)))
     if arr.shape == (n, len(years)) or arr.shape == (1, len(years)):
-        return np.broadcast_to(arr, (n, len(years))).copy()
+        return arr
     raise LeverError(
         f"lever {spec.name!r}{where}: array of shape {arr.shape} does not fit "
         f"(year,)=({len(years)},), (scenario,)=({n},) or (scenario, year)=({n}, {len(years)})"
@@ -245,7 +253,7 @@ def _from_dataarray(spec: LeverSpec, value, n: int, years: np.ndarray, regions) 
     for axis, dim in enumerate(target):
         if dim not in value.dims:
             arr = np.expand_dims(arr, axis)
-    return np.broadcast_to(arr, spec.shape(n, len(years), len(regions))).copy()
+    return arr
 
 
 def _numeric_default(spec: LeverSpec) -> float | None:
@@ -267,7 +275,7 @@ def _regional(spec, value, start, years, n, regions) -> np.ndarray:
                 f"{', '.join(regions)} (or 'default' for the rest).{hint}"
             )
         fallback = next((value[k] for k in _REGION_DEFAULT_KEYS if k in value), None)
-        out = np.empty((n, len(regions), len(years)))
+        parts = []
         for i, region in enumerate(regions):
             given = value.get(region, fallback)
             start_r = None if start is None else np.asarray(start)[..., i]
@@ -278,22 +286,27 @@ def _regional(spec, value, start, years, n, regions) -> np.ndarray:
                     f"lever {spec.name!r}: no value for region {region!r} and no default; "
                     "give every county or a 'default'"
                 )
-            out[:, i, :] = _series(spec, given, start_r, years, n, f", region {region!r}")
-        return out
+            parts.append(_series(spec, given, start_r, years, n, f", region {region!r}"))
+        return _stack_regions(parts)
     arr = None if _is_milestones(value) or isinstance(value, str) else np.asarray(value)
     if arr is not None and arr.ndim >= 2 and arr.shape[-2:] == (len(regions), len(years)):
-        return np.broadcast_to(arr, (n, len(regions), len(years))).copy()
+        return _number(spec, arr.reshape((-1, len(regions), len(years))), "")
     # a bare 1-D array of one value per county is per county, even when n equals the number
     # of counties (per-scenario values go in milestones or as (scenario, 1, 1) arrays)
     if arr is not None and arr.ndim == 1 and arr.shape == (len(regions),):
-        arr = np.broadcast_to(arr[None, :, None], (n, len(regions), len(years)))
-        return _number(spec, arr, "").copy()
+        return np.broadcast_to(_number(spec, arr, "")[None, :, None], (1, len(regions), len(years)))
     start_all = None if start is None else np.asarray(start)
-    out = np.empty((n, len(regions), len(years)))
+    parts = []
     for i, region in enumerate(regions):
         start_r = None if start_all is None else start_all[..., i]
-        out[:, i, :] = _series(spec, value, start_r, years, n, f", region {region!r}")
-    return out
+        parts.append(_series(spec, value, start_r, years, n, f", region {region!r}"))
+    return _stack_regions(parts)
+
+
+def _stack_regions(parts: list[np.ndarray]) -> np.ndarray:
+    """Per-region (1 or n, year) arrays -> (1 or n, region, year), n rows only when needed."""
+    rows = max(p.shape[0] for p in parts)
+    return np.stack([np.broadcast_to(p, (rows, p.shape[1])) for p in parts], axis=1)
 
 
 def expand_lever(
@@ -325,7 +338,8 @@ def expand_lever(
     Returns
     -------
     numpy.ndarray
-        ``(n, region, year)`` or ``(n, year)``, in the lever's unit.
+        ``(n, region, year)`` or ``(n, year)``, in the lever's unit; a read-only broadcast view
+        when the value does not vary by scenario (copy it before writing into it).
 
     Raises
     ------
@@ -344,7 +358,15 @@ def expand_lever(
     else:
         out = _series(spec, value, start, years_arr, n, "")
     check_bounds(spec, out, years_arr, regions)
-    return out
+    full = spec.shape(n, len(years_arr), len(regions))
+    try:
+        # a read-only view: a lever that does not vary by scenario costs one row of memory
+        return np.broadcast_to(out, full)
+    except ValueError:
+        raise LeverError(
+            f"lever {spec.name!r}: array of shape {np.shape(out)} does not fit {full} "
+            "(scenario, [region,] year)"
+        ) from None
 
 
 def check_bounds(spec: LeverSpec, arr: np.ndarray, years, regions=REGIONS) -> None:
