@@ -3,8 +3,8 @@
 Dispatch is city-wide (one grid node): the counties' plants pool their output and every county
 draws the same mix.  Order of use, each step a closed-form min/max so that it vectorises:
 
-1. wind and solar output after curtailment, ``W``; the UHVDC line (宁电入湘) takes its renewable
-   part ``X_nf = min(r·X, W)`` first;
+1. wind and solar output after curtailment, ``W``; the UHVDC line (宁电入湘, rated flow ``X``,
+   renewable share ``r``) takes ``X_nf = min(r·X, W)`` of it first and ``(1 − r)·X`` of fossil power;
 2. local demand ``D`` (final electricity x (1 + losses)) absorbs wind and solar directly up to a
    saturating ceiling ``a·D·(1 - exp(-W'/(a·D)))`` (``a`` = ``vre_absorption_limit``: hourly
    mismatch caps what wind and solar can serve without storage);
@@ -77,9 +77,12 @@ def dispatch(gen_city, demand, storage_energy, eta, lv):
     w = gen_city[:, T["wind"]] + gen_city[:, T["solar"]]
     firm = gen_city[:, T["hydro"]] + gen_city[:, T["biomass"]]
     fossil = gen_city[:, T["coal"]] + gen_city[:, T["gas"]]
-    x = lv["uhvdc_export"]
-    x_nf = np.minimum(lv["uhvdc_renewable_share"] * x, w)
-    x_fos = x - x_nf
+    # the line's fossil part is (1 - r) of its rated flow; its renewable part is r of it as far
+    # as the city's wind and solar allow (the line carries less when they fall short)
+    share = lv["uhvdc_renewable_share"]
+    x_nf = np.minimum(share * lv["uhvdc_export"], w)
+    x_fos = (1.0 - share) * lv["uhvdc_export"]
+    x = x_nf + x_fos
     w_avail = w - x_nf
     a = lv["vre_absorption_limit"]
     ad = a * demand
