@@ -403,6 +403,11 @@ class _InProcess:
         pass
 
 
+#: glibc malloc: allocations above this size are mmapped (see :class:`_Dask`)
+MMAP_THRESHOLD = 32 * 2**20
+_PRE_SPAWN_MMAP = "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_"
+
+
 class _Dask:
     """Chunks as tasks on a ``dask.distributed`` cluster (local processes or a scheduler)."""
 
@@ -420,13 +425,19 @@ class _Dask:
         if scheduler is None:
             import logging
 
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            import dask
+
+            # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which freezes glibc's mmap
+            # threshold at 128 kB: every engine array becomes a fresh mmap and a chunk takes
+            # twice as long.  Arrays up to 32 MB come from the heap again with this setting.
+            with dask.config.set({_PRE_SPAWN_MMAP: MMAP_THRESHOLD}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self._own.append(cluster)
             scheduler = cluster
         self.client = Client(scheduler)  # an address, or a cluster object
