@@ -9,25 +9,10 @@ import sys
 import unicodedata
 from typing import Any
 
-#: The CSV columns, in order (one row per target).
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "region",
-    "indicator",
-    "year",
-    "op",
-    "value",
-    "unit",
-    "value_as_written",
-    "unit_as_written",
-    "basis",
-    "base_year",
-    "tier",
-    "kind",
-    "clause",
-    "source_text",
-    "note",
-)
+from .._catalogue_checks import FIELDS
+
+#: The CSV columns, in order (one row per target): the record's fields up to the note.
+CSV_COLUMNS: tuple[str, ...] = FIELDS[: FIELDS.index("note") + 1]
 _TABLE_COLUMNS = ("id", "region", "year", "op", "target", "tier", "clause")
 
 _DESCRIPTION = """\
