@@ -28,6 +28,8 @@ from _derive_inputs import (
     VEHICLES_PER_PERSON,
 )
 
+from carbonsim.constants import FUELS, SECTORS
+
 
 def row(
     variable, value, unit, provenance, source, region="", sector="", fuel="", tech="", product=""
@@ -149,24 +151,8 @@ def energy_rows(energy: dict, other_total: float) -> list[dict]:
     return out
 
 
-_SECTOR_ORDER = (
-    "aluminium",
-    "magnesium",
-    "cement",
-    "coke",
-    "carbide",
-    "caustic_soda",
-    "other_industry",
-    "construction",
-    "residential",
-    "public",
-    "passenger_transport",
-    "freight_transport",
-    "agriculture",
-)
-
-
-_FUEL_ORDER = ("coal", "oil", "gas", "electricity", "heat", "hydrogen", "biomass")
+_SECTOR_ORDER = SECTORS  # the model's sector and fuel order (carbonsim.constants)
+_FUEL_ORDER = FUELS
 
 
 def _energy_order(item):
