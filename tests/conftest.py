@@ -7,7 +7,7 @@ import pytest
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from toy_baseline import toy_baseline  # noqa: E402
+from toy_baseline import toy_baseline
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ Dispatch is city-wide (one grid node): the counties' plants pool their output an
 draws the same mix.  Order of use, each step a closed-form min/max so that it vectorises:
 
 1. wind and solar output after curtailment, ``W``; the UHVDC line (宁电入湘, rated flow ``X``,
-   renewable share ``r``) takes ``X_nf = min(r·X, W)`` of it first and ``(1 − r)·X`` of fossil power;
+   renewable share ``r``) takes ``X_nf = min(r·X, W)`` of it first, and ``(1 − r)·X`` of fossil
+   power;
 2. local demand ``D`` (final electricity x (1 + losses)) absorbs wind and solar directly up to a
    saturating ceiling ``a·D·(1 - exp(-W'/(a·D)))`` (``a`` = ``vre_absorption_limit``: hourly
    mismatch caps what wind and solar can serve without storage);
