@@ -17,9 +17,9 @@ See ``docs/sweeps.md`` for the statistics (standard errors, quantile resolution,
 Examples
 --------
 >>> import carbonsim
->>> result = carbonsim.sweep("scenarios/uncertainty.toml", n=64, seed=1, progress=False)
-... # doctest: +SKIP
+>>> result = carbonsim.sweep("scenarios/uncertainty.toml", 64, progress=False)  # doctest: +SKIP
 >>> result.probabilities().head()  # doctest: +SKIP
+>>> load_sweep("sweep.zarr").sensitivity()  # a finished sweep folder  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from ._sweep_store import (
     SweepError,
     SweepResult,
     merge,
+    open_summary,
     summarise,
 )
 from .catalogue import Catalogue, Target, load_targets
@@ -52,7 +53,15 @@ from .model import simulate
 from .sampling import dimension_names, unit_sample
 from .scenario import Scenario, load_scenario
 
-__all__ = ["FAN_INDICATORS", "METHODS", "QUANTILES", "SweepError", "SweepResult", "sweep"]
+__all__ = [
+    "FAN_INDICATORS",
+    "METHODS",
+    "QUANTILES",
+    "SweepError",
+    "SweepResult",
+    "load_sweep",
+    "sweep",
+]
 
 #: Sampling designs of a sweep ("saltelli": SALib's design, for Sobol' indices).
 METHODS: tuple[str, ...] = ("sobol", "lhs", "random", "saltelli")
@@ -635,6 +644,19 @@ def sweep(
         executor.close()
     summary = summarise(spec, store.pilot, store.totals(), store, QUANTILES)
     return store.finish(summary, computed=computed, reused=len(done))
+
+
+def load_sweep(out: str | os.PathLike) -> SweepResult:
+    """A finished sweep folder as a :class:`SweepResult` (per-scenario arrays stay on disk)."""
+    path = Path(out)
+    manifest = path / "manifest.json"
+    if not manifest.is_file() or not (path / ".zmetadata").is_file():
+        raise SweepError(
+            f"{path} holds no finished sweep (no manifest.json or summary); run it, or resume "
+            "it with resume=True (--resume) to write the summary"
+        )
+    summary = open_summary(path)
+    return SweepResult(summary, path, computed=(), reused=int(summary.attrs["n_chunks"]))
 
 
 def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> list[int]:

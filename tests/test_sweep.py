@@ -21,7 +21,14 @@ from carbonsim._sweep_store import histogram_quantiles
 from carbonsim.cli import main
 from carbonsim.feasibility import check, peak_table
 from carbonsim.scenario import load_scenario
-from carbonsim.sweep import FAN_INDICATORS, QUANTILES, SweepError, _progress_bar, sweep
+from carbonsim.sweep import (
+    FAN_INDICATORS,
+    QUANTILES,
+    SweepError,
+    _progress_bar,
+    load_sweep,
+    sweep,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 UNCERTAINTY = ROOT / "scenarios" / "uncertainty.toml"
@@ -276,6 +283,8 @@ def test_cli_writes_the_store_and_refuses_a_mismatched_resume(tmp_path, capsys):
     assert capsys.readouterr() == ("", "")  # quiet: nothing at all
     summary = xr.open_zarr(out)
     assert "quantiles_co2" in summary and summary.attrs["n_scenarios"] == 40
+    reopened = load_sweep(out).probabilities()
+    np.testing.assert_array_equal(reopened.probability, summary.probability.values)
     assert main([*args, "--out", str(out), "--resume"]) == 0
     printed = capsys.readouterr().out
     assert "0 computed, 2 reused" in printed and "P(all binding targets met)" in printed
