@@ -22,7 +22,7 @@ examples:
   carbonsim sweep scenarios/uncertainty.toml -n 1000000 --seed 1 --out big.zarr --workers 2
   carbonsim sweep scenarios/uncertainty.toml -n 1000000 --seed 1 --out big.zarr --resume
   carbonsim sweep scenarios/uncertainty.toml -n 1024 --method saltelli --out sobol.zarr
-  carbonsim sweep scenarios/uncertainty.toml -n 100000 --scheduler tcp://10.0.0.5:8786
+  carbonsim sweep scenarios/uncertainty.toml -n 100000 --scheduler tcp://scheduler-host:8786
 """
 
 
