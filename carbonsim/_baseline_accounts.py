@@ -172,7 +172,7 @@ def check_references(ds: xr.Dataset, balances: xr.Dataset | None = None) -> pd.D
              "electricity_consumption", "co2_assessment")}}  # fmt: skip
     rows = []
     for name, da in model.items():
-        value = float(da.sel(region=C.CITY))
+        value = float(da.sel(region=str(ds.attrs.get("city", C.CITY))))
         ref_name = "co2" if name == "co2_assessment" else name
         ref = float(ds[f"{ref_name}_reference"])
         ok = abs(value / ref - 1) <= TOLERANCE

@@ -29,6 +29,7 @@ from ._baseline_schema import (
     VariableSpec,
 )
 from .errors import BaselineError, UnitError, choices_text, did_you_mean
+from .regions import WUZHONG, RegionSet
 from .units import convert
 
 __all__ = ["check_rows", "check_table", "read_csv"]
@@ -88,13 +89,15 @@ def _check_header(path, columns: list[str]) -> None:
             )
 
 
-def check_rows(table: pd.DataFrame) -> pd.DataFrame:
+def check_rows(table: pd.DataFrame, regions: RegionSet = WUZHONG) -> pd.DataFrame:
     """Validate each row; return the table with ``value`` as float in the model unit.
 
     Parameters
     ----------
     table : pandas.DataFrame
         A table from :func:`read_csv`.
+    regions : RegionSet
+        The city and counties a row may name (default 吴忠市).
 
     Returns
     -------
@@ -106,7 +109,7 @@ def check_rows(table: pd.DataFrame) -> pd.DataFrame:
     BaselineError
         At the first bad row or duplicate key, naming its file, row and column.
     """
-    values = [_check_row(r) for r in table.to_dict("records")]
+    values = [_check_row(r, regions) for r in table.to_dict("records")]
     table = table.copy()
     table["value"] = values
     table["unit"] = [SPECS[v].units for v in table["variable"]]
@@ -114,9 +117,9 @@ def check_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _check_row(r: dict) -> float:
+def _check_row(r: dict, regions: RegionSet) -> float:
     spec = _spec_of(r)
-    _check_region(r, spec)
+    _check_region(r, spec, regions)
     for column in DIM_COLUMNS:
         _check_dim(r, spec, column)
     value = _value_in_model_unit(r, spec)
@@ -134,7 +137,7 @@ def _spec_of(r: dict) -> VariableSpec:
     return SPECS[name]
 
 
-def _check_region(r: dict, spec: VariableSpec) -> None:
+def _check_region(r: dict, spec: VariableSpec, regions: RegionSet) -> None:
     region, where = r["region"], _where(r["_file"], r["_row"], "region")
     if spec.kind == PARAMETER:
         if region:
@@ -143,9 +146,9 @@ def _check_region(r: dict, spec: VariableSpec) -> None:
                 f"(got {region!r})"
             )
         return
-    allowed = (C.CITY,) if spec.kind == REFERENCE else C.ALL_REGIONS
+    allowed = (regions.city,) if spec.kind == REFERENCE else regions.all
     if spec.kind == WEIGHTED:
-        allowed = C.REGIONS
+        allowed = regions.counties
     if region not in allowed:
         hint = did_you_mean(region, allowed) if region else " The region is empty."
         raise BaselineError(
@@ -236,20 +239,24 @@ def _describe(r) -> str:
 # ---------------------------------------------------------------------------------------------
 # table-level checks
 # ---------------------------------------------------------------------------------------------
-def check_table(table: pd.DataFrame) -> None:
+def check_table(table: pd.DataFrame, regions: RegionSet = WUZHONG) -> None:
     """Check the rows together: completeness, mixes, county sums and energy identities.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Rows from :func:`check_rows` (the bundled file with any override applied).
+    regions : RegionSet
+        The city and counties of the table (default 吴忠市).
 
     Raises
     ------
     BaselineError
         At the first inconsistency, naming the file and row to change.
     """
-    _check_complete(table)
+    table = table.copy()
+    table["_city"] = table["region"] == regions.city
+    _check_complete(table, regions)
     _check_mixes(table)
     _check_value_added(table)
     _check_city_totals(table)
@@ -259,16 +266,16 @@ def check_table(table: pd.DataFrame) -> None:
 
 def _rows_of(table: pd.DataFrame, variable: str, counties_only: bool = False) -> pd.DataFrame:
     rows = table[table["variable"] == variable]
-    return rows[rows["region"] != C.CITY] if counties_only else rows
+    return rows[~rows["_city"]] if counties_only else rows
 
 
-def _check_complete(table: pd.DataFrame) -> None:
+def _check_complete(table: pd.DataFrame, regions: RegionSet) -> None:
     files = ", ".join(dict.fromkeys(table["_file"]))
     for spec in SPECS.values():
         if not spec.complete:
             continue
         have = {tuple(r) for r in _rows_of(table, spec.name)[list(KEY)].to_numpy()}
-        for key in spec.required_keys():
+        for key in spec.required_keys(regions):
             if key not in have:
                 missing = ", ".join(f"{k}={v}" for k, v in zip(KEY[1:], key[1:], strict=True) if v)
                 raise BaselineError(
@@ -310,9 +317,7 @@ def _check_value_added(table: pd.DataFrame) -> None:
 def _check_city_totals(table: pd.DataFrame) -> None:
     """City rows of additive variables and gdp_reference must equal the sum of the counties."""
     controls = [
-        r
-        for r in table.to_dict("records")
-        if r["region"] == C.CITY and SPECS[r["variable"]].kind == ADDITIVE
+        r for r in table.to_dict("records") if r["_city"] and SPECS[r["variable"]].kind == ADDITIVE
     ]
     controls += [
         {**r, "variable": "gdp"} for r in _rows_of(table, "gdp_reference").to_dict("records")

@@ -97,10 +97,16 @@ class VariableSpec:
     def required_columns(self) -> tuple[str, ...]:
         return self.used_columns() or ("value",)
 
-    def required_keys(self):
-        """Every (variable, region, sector, fuel, tech, product) key a complete variable needs."""
-        regions = {ADDITIVE: C.REGIONS, WEIGHTED: C.REGIONS, REFERENCE: (C.CITY,)}
-        axes = [regions.get(self.kind, ("",))]
+    def required_keys(self, regions=None):
+        """Every (variable, region, sector, fuel, tech, product) key a complete variable needs.
+
+        *regions* is a :class:`~carbonsim.regions.RegionSet` (default 吴忠市).
+        """
+        city, counties = (
+            (C.CITY, C.REGIONS) if regions is None else (regions.city, regions.counties)
+        )
+        by_kind = {ADDITIVE: counties, WEIGHTED: counties, REFERENCE: (city,)}
+        axes = [by_kind.get(self.kind, ("",))]
         axes += [
             self.coords[self.dim_for_column(c)] if self.dim_for_column(c) else ("",)
             for c in DIM_COLUMNS

@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 
-from .constants import REGION_NAMES_ZH
+from .regions import regions_of
 
 STATUS_STYLE = {
     "met": ("#2e7d32", "达标 met"),
@@ -36,7 +36,7 @@ def _row(res, i: int) -> str:
     t = ds.isel(target=i)
     n = ds.sizes["scenario"]
     region = str(t.region.values)
-    who = REGION_NAMES_ZH.get(region, region)
+    who = regions_of(res.trajectories).name_zh(region)
     target = f"{t.written.values} ({int(t.year.values)})"
     if n == 1:
         status = str(t.status.values[0])
@@ -110,12 +110,13 @@ def _peaks(res) -> str:
     if peaks.sizes["scenario"] != 1:
         return ""
     rows = []
+    names = regions_of(res.trajectories)
     for region in peaks.region.values:
         cells = "".join(
             f"<td>{int(peaks.peak_year.sel(region=region, quantity=q).values[0])}</td>"
             for q in peaks.quantity.values
         )
-        rows.append(f"<tr><td>{html.escape(REGION_NAMES_ZH.get(region, region))}</td>{cells}</tr>")
+        rows.append(f"<tr><td>{html.escape(names.name_zh(str(region)))}</td>{cells}</tr>")
     head = "".join(f"<th>{html.escape(q)}</th>" for q in peaks.quantity.values)
     return (
         f"<h4>达峰年份 peak years (plateau tolerance {res.tolerance:.0%})</h4>"

@@ -51,6 +51,7 @@ from ._baseline_schema import TOLERANCE as TOLERANCE
 from ._baseline_schema import WEIGHTED as WEIGHTED
 from ._baseline_schema import VariableSpec as VariableSpec
 from .errors import BaselineError, did_you_mean
+from .regions import WUZHONG, RegionSet, read_regions
 
 # The schema (_baseline_schema), the checks (_baseline_checks) and the accounts
 # (_baseline_accounts) live in private modules; the names imported above with a redundant alias
@@ -74,7 +75,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "baseline" / "wuzhong-
 # ---------------------------------------------------------------------------------------------
 # public loaders
 # ---------------------------------------------------------------------------------------------
-def load_baseline_table(path=None, override=None) -> pd.DataFrame:
+def load_baseline_table(path=None, override=None, regions=None) -> pd.DataFrame:
     """The validated tidy calibration table.
 
     Parameters
@@ -86,28 +87,43 @@ def load_baseline_table(path=None, override=None) -> pd.DataFrame:
         (variable, region, sector, fuel, tech, product) — any subset — and may add rows. Values in
         another unit of the same dimension (e.g. 万千瓦 for GW) are converted. A row with region
         ``wuzhong`` for an additive variable is a city total the counties must sum to.
+    regions : RegionSet, str or Path, optional
+        Another city's regions: a :class:`~carbonsim.regions.RegionSet` or a regions CSV with
+        the columns ``region, name_zh, name_en, city`` (see :func:`~carbonsim.regions.read_regions`
+        and docs/baseline.md).  Default: 吴忠市 and its five counties.  A row naming a region
+        outside them is refused.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``variable, region, sector, fuel, tech, product, value, unit, provenance,
         source`` plus ``file`` and ``row`` (where each row came from); values in model units.
+        ``table.attrs["regions"]`` holds the :class:`~carbonsim.regions.RegionSet`.
 
     Raises
     ------
     BaselineError
         Naming the file, row and column of the first problem found.
     """
-    table = _check_rows(_read(path or DEFAULT_PATH))
+    regions = _region_set(regions)
+    table = _check_rows(_read(path or DEFAULT_PATH), regions)
     if override is not None:
-        extra = _check_rows(_read(override))
+        extra = _check_rows(_read(override), regions)
         keep = ~table.set_index(list(_KEY)).index.isin(extra.set_index(list(_KEY)).index)
         table = pd.concat([table[keep], extra], ignore_index=True)
-    _check_table(table)
-    return table.rename(columns={"_file": "file", "_row": "row"}).reset_index(drop=True)
+    _check_table(table, regions)
+    table = table.rename(columns={"_file": "file", "_row": "row"}).reset_index(drop=True)
+    table.attrs["regions"] = regions
+    return table
 
 
-def load_baseline(path=None, override=None) -> xr.Dataset:
+def _region_set(regions) -> RegionSet:
+    if regions is None:
+        return WUZHONG
+    return regions if isinstance(regions, RegionSet) else read_regions(regions)
+
+
+def load_baseline(path=None, override=None, regions=None) -> xr.Dataset:
     """The 2020 calibration as a Dataset: counties plus the city (``wuzhong``) as their sum.
 
     Additive variables (GDP, energy, capacity, …) are entered per county and summed for the city;
@@ -119,18 +135,23 @@ def load_baseline(path=None, override=None) -> xr.Dataset:
 
     Parameters are as for :func:`load_baseline_table`.
     """
-    return dataset_from_table(load_baseline_table(path, override))
+    return dataset_from_table(load_baseline_table(path, override, regions))
 
 
-def dataset_from_table(table: pd.DataFrame) -> xr.Dataset:
-    """The Dataset of a table from :func:`load_baseline_table` (validate once, use twice)."""
-    ds = xr.Dataset(coords=_coords())
+def dataset_from_table(table: pd.DataFrame, regions: RegionSet | None = None) -> xr.Dataset:
+    """The Dataset of a table from :func:`load_baseline_table` (validate once, use twice).
+
+    *regions* defaults to the table's own (``table.attrs["regions"]``), else 吴忠市.
+    """
+    regions = regions or table.attrs.get("regions") or WUZHONG
+    ds = xr.Dataset(coords=_coords(regions))
     for spec in SPECS.values():
-        ds[spec.name] = _to_array(spec, table[table["variable"] == spec.name])
-    _weighted_city(ds)
+        ds[spec.name] = _to_array(spec, table[table["variable"] == spec.name], regions)
+    _weighted_city(ds, regions)
     files = list(dict.fromkeys(table["file"]))
     ds.attrs = {
-        "title": "carbonsim baseline: 吴忠市 and its five counties, 2020",
+        "title": _title(regions),
+        "city": regions.city,
         "base_year": C.BASE_YEAR,
         "files": "; ".join(files),
         "conventions": (
@@ -142,24 +163,27 @@ def dataset_from_table(table: pd.DataFrame) -> xr.Dataset:
     return ds
 
 
-def _coords() -> dict:
-    coords = {
-        "region": ("region", list(C.ALL_REGIONS)),
-        "name_zh": ("region", [C.REGION_NAMES_ZH[r] for r in C.ALL_REGIONS]),
-        "name_en": ("region", [C.REGION_NAMES_EN[r] for r in C.ALL_REGIONS]),
-    }
+def _title(regions: RegionSet) -> str:
+    if regions == WUZHONG:
+        return "carbonsim baseline: 吴忠市 and its five counties, 2020"
+    n = len(regions.counties)
+    return f"carbonsim baseline: {regions.name_zh(regions.city)} and its {n} counties, 2020"
+
+
+def _coords(regions: RegionSet) -> dict:
+    coords = regions.coords()
     for spec in SPECS.values():
         for dim, values in spec.coords.items():
             coords.setdefault(dim, (dim, list(values)))
     return coords
 
 
-def _to_array(spec: VariableSpec, rows: pd.DataFrame) -> xr.DataArray:
+def _to_array(spec: VariableSpec, rows: pd.DataFrame, regions: RegionSet) -> xr.DataArray:
     dims = spec.dataset_dims()
-    coords = {d: list(C.ALL_REGIONS) if d == "region" else list(spec.coords[d]) for d in dims}
+    coords = {d: list(regions.all) if d == "region" else list(spec.coords[d]) for d in dims}
     data = np.zeros([len(coords[d]) for d in dims])
     records = []
-    rows = rows[rows["region"] != C.CITY] if spec.kind in (ADDITIVE, WEIGHTED) else rows
+    rows = rows[rows["region"] != regions.city] if spec.kind in (ADDITIVE, WEIGHTED) else rows
     for r in rows.to_dict("records"):
         index = tuple(coords[d].index(r[spec.column_for_dim(d)]) for d in dims)
         data[index] = r["value"]
@@ -171,15 +195,15 @@ def _to_array(spec: VariableSpec, rows: pd.DataFrame) -> xr.DataArray:
     return xr.DataArray(data, dims=dims, coords=coords, attrs=attrs)
 
 
-def _weighted_city(ds: xr.Dataset) -> None:
+def _weighted_city(ds: xr.Dataset, regions: RegionSet) -> None:
     for spec in SPECS.values():
         if spec.kind != WEIGHTED:
             continue
-        weight = ds[spec.weight].sel(region=list(C.REGIONS))
-        values = ds[spec.name].sel(region=list(C.REGIONS))
+        weight = ds[spec.weight].sel(region=list(regions.counties))
+        values = ds[spec.name].sel(region=list(regions.counties))
         total = float(weight.sum())
         city = float((values * weight).sum() / total) if total > 0 else float(values.mean())
-        ds[spec.name].loc[{"region": C.CITY}] = city
+        ds[spec.name].loc[{"region": regions.city}] = city
 
 
 def _provenance_json(records: list[dict]) -> str:
@@ -225,7 +249,7 @@ def provenance(ds: xr.Dataset | None, variable: str, **coords) -> dict:
     wanted = _wanted_coords(spec, coords)
     value = float(ds[variable].sel({spec.dim_for_column(k) or k: v for k, v in wanted.items()}))
     info = json.loads(ds[variable].attrs["provenance"])
-    matches = _matching(info, spec, wanted)
+    matches = _matching(info, spec, wanted, str(ds.attrs.get("city", C.CITY)))
     result = {"value": value, "units": ds[variable].attrs["units"]}
     if not matches:
         return {
@@ -236,12 +260,15 @@ def provenance(ds: xr.Dataset | None, variable: str, **coords) -> dict:
     provs = [m[1] for m in matches]
     texts = list(dict.fromkeys(info["sources"][m[2]] for m in matches))
     prov = "estimate" if "estimate" in provs else "source"
-    if wanted.get("region") == C.CITY and spec.kind in (ADDITIVE, WEIGHTED):
+    city = str(ds.attrs.get("city", C.CITY))
+    if wanted.get("region") == city and spec.kind in (ADDITIVE, WEIGHTED):
         how = "sum" if spec.kind == ADDITIVE else f"{spec.weight}-weighted mean"
+        n = len(ds.region) - 1
+        counties = "the five counties" if n == 5 else f"the {n} counties"
         return {
             **result,
             "provenance": prov,
-            "source": f"{how} of the five counties; " + " | ".join(texts),
+            "source": f"{how} of {counties}; " + " | ".join(texts),
         }
     return {**result, "provenance": prov, "source": texts[0]}
 
@@ -262,9 +289,9 @@ def _wanted_coords(spec: VariableSpec, coords: dict) -> dict:
     return wanted
 
 
-def _matching(info: dict, spec: VariableSpec, wanted: dict) -> list:
+def _matching(info: dict, spec: VariableSpec, wanted: dict, city_id: str) -> list:
     region = wanted.get("region")
-    city = region == C.CITY and spec.kind in (ADDITIVE, WEIGHTED)
+    city = region == city_id and spec.kind in (ADDITIVE, WEIGHTED)
     out = []
     for rec in info["records"]:
         coords = rec[0]
@@ -284,9 +311,9 @@ class Baseline:
     dataset: xr.Dataset
 
     @classmethod
-    def load(cls, path=None, override=None) -> Baseline:
+    def load(cls, path=None, override=None, regions=None) -> Baseline:
         """Load and validate (see :func:`load_baseline_table`)."""
-        table = load_baseline_table(path, override)
+        table = load_baseline_table(path, override, regions)
         return cls(table, dataset_from_table(table))
 
     def balances(self) -> xr.Dataset:

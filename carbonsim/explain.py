@@ -16,6 +16,7 @@ from .constants import DEFAULT_YEARS
 from .feasibility import check
 from .levers import lever_table
 from .model import _SHARE_GROUPS, _baseline, _resolve_input, lever_arrays, simulate_arrays
+from .regions import regions_of
 
 __all__ = ["explain", "perturbation_size"]
 
@@ -84,7 +85,7 @@ def explain(
     """
     ds = _baseline(baseline)
     years = list(years)
-    values, *_ = _resolve_input(levers_or_scenario)
+    values, *_ = _resolve_input(levers_or_scenario, regions_of(ds))
     base = lever_arrays(values, 1, years, ds)
     names = (
         list(levers) if levers else [n for n, s in lever_table().items() if s.group != "tracked"]

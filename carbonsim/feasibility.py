@@ -26,7 +26,7 @@ import pandas as pd
 import xarray as xr
 
 from .catalogue import Catalogue, Target, clause_group, load_targets
-from .constants import CITY, REGION_NAMES_ZH, REGIONS
+from .constants import CITY
 from .peaking import (
     PLATEAU_TOLERANCE,
     nonincreasing_margin,
@@ -34,6 +34,7 @@ from .peaking import (
     peak_value,
     peak_year,
 )
+from .regions import WUZHONG, RegionSet, regions_of
 from .units import UnitError, convert
 
 __all__ = ["CheckResult", "check", "peak_table"]
@@ -79,7 +80,7 @@ def _series(ds: xr.Dataset, indicator: str, region: str):
         if region not in da.region:
             return None, f"region {region!r} not in the trajectories"
         da = da.sel(region=region)
-    elif region != CITY:
+    elif region != str(ds.attrs.get("city", CITY)):
         return None, f"{indicator!r} is given for the city only, not for {region!r}"
     extra = [d for d in da.dims if d not in ("scenario", "year")]
     if extra:
@@ -257,6 +258,7 @@ def peak_table(
     peaked by *by* and the *decline_year* value below the peak.
     """
     years = np.asarray(trajectories.year.values)
+    regions = regions_of(trajectories)
     out = {}
     for q in quantities:
         x = np.asarray(trajectories[q].transpose("scenario", "region", "year").values)
@@ -278,7 +280,7 @@ def peak_table(
             "scenario": trajectories.scenario.values,
             "region": trajectories.region.values,
             "quantity": list(quantities),
-            "name_zh": ("region", [REGION_NAMES_ZH.get(r, r) for r in trajectories.region.values]),
+            "name_zh": ("region", [regions.name_zh(str(r)) for r in trajectories.region.values]),
         },
         attrs={"plateau_tolerance": tolerance},
     )
@@ -410,6 +412,8 @@ def write_atomic_text(path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def county_name(region: str) -> str:
-    """``利通区 litong``."""
-    return f"{REGION_NAMES_ZH.get(region, region)} {region}" if region in REGIONS else "吴忠市"
+def county_name(region: str, regions: RegionSet = WUZHONG) -> str:
+    """``利通区 litong`` (the city's Chinese name for anything but a county of *regions*)."""
+    if region in regions.counties:
+        return f"{regions.name_zh(region)} {region}"
+    return regions.name_zh(regions.city)

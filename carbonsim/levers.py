@@ -36,8 +36,6 @@ from .units import UnitError, convert, parse_quantity
 
 __all__ = ["LEVERS", "LeverSpec", "expand_lever", "lever_table", "render_levers_markdown"]
 
-_REGION_DEFAULT_KEYS = ("default", CITY, "all")
-
 
 @dataclass(frozen=True)
 class LeverSpec:
@@ -263,18 +261,20 @@ def _numeric_default(spec: LeverSpec) -> float | None:
     return None
 
 
-def _regional(spec, value, start, years, n, regions) -> np.ndarray:
-    """A regional lever -> (n, R, n_years)."""
+def _regional(spec, value, start, years, n, where) -> np.ndarray:
+    """A regional lever -> (n, R, n_years); *where* is (county ids, city id)."""
+    regions, city = where
     if isinstance(value, Mapping) and not _is_milestones(value):
-        unknown = [k for k in value if k not in regions and k not in _REGION_DEFAULT_KEYS]
+        defaults = _default_keys(city)
+        unknown = [k for k in value if k not in regions and k not in defaults]
         if unknown:
-            valid = [*regions, *_REGION_DEFAULT_KEYS]
+            valid = [*regions, *defaults]
             hint = did_you_mean(unknown[0], valid)
             raise LeverError(
                 f"lever {spec.name!r}: unknown region {unknown[0]!r}; valid regions are "
                 f"{', '.join(regions)} (or 'default' for the rest).{hint}"
             )
-        fallback = next((value[k] for k in _REGION_DEFAULT_KEYS if k in value), None)
+        fallback = next((value[k] for k in defaults if k in value), None)
         parts = []
         for i, region in enumerate(regions):
             given = value.get(region, fallback)
@@ -303,6 +303,11 @@ def _regional(spec, value, start, years, n, regions) -> np.ndarray:
     return _stack_regions(parts)
 
 
+def _default_keys(city: str) -> tuple[str, ...]:
+    """Keys meaning "every county not named": 'default', the city's id and 'all'."""
+    return ("default", city, "all")
+
+
 def _stack_regions(parts: list[np.ndarray]) -> np.ndarray:
     """Per-region (1 or n, year) arrays -> (1 or n, region, year), n rows only when needed."""
     rows = max(p.shape[0] for p in parts)
@@ -316,6 +321,7 @@ def expand_lever(
     years: Sequence[int],
     regions: Sequence[str] = REGIONS,
     start=None,
+    city: str = CITY,
 ) -> np.ndarray:
     """Expand a user *value* of lever *name* into its full array and validate it.
 
@@ -334,6 +340,8 @@ def expand_lever(
     start : array_like, optional
         The lever's 2020 value (scalar, or ``(region,)`` for regional levers); milestones of a
         level lever start from it.
+    city : str
+        The city's id, accepted like ``"default"`` as the key for every county not named.
 
     Returns
     -------
@@ -354,7 +362,7 @@ def expand_lever(
     elif spec.regional:
         if start is not None:
             start = np.broadcast_to(np.asarray(start, dtype=float), (len(regions),))
-        out = _regional(spec, value, start, years_arr, n, regions)
+        out = _regional(spec, value, start, years_arr, n, (regions, city))
     else:
         out = _series(spec, value, start, years_arr, n, "")
     check_bounds(spec, out, years_arr, regions)

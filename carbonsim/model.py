@@ -18,14 +18,9 @@ import xarray as xr
 
 from . import engine
 from .constants import (
-    ALL_REGIONS,
-    CITY,
     DEFAULT_YEARS,
     FUELS,
     PRODUCTS,
-    REGION_NAMES_EN,
-    REGION_NAMES_ZH,
-    REGIONS,
     SECTORS,
     TECHS,
     TWH_PER_10KTCE_ELECTRICITY,
@@ -33,6 +28,7 @@ from .constants import (
 from .engine.core import CO2_BASES, CO2_SOURCES, PRIMARY_FUELS, SINK_TYPES
 from .errors import LeverError
 from .levers import LEVERS, expand_lever, lever_table
+from .regions import WUZHONG, RegionSet, regions_of
 
 __all__ = ["LeverSet", "engine_parameters", "lever_arrays", "simulate"]
 
@@ -64,7 +60,7 @@ class LeverSet(dict):
 def _county(ds: xr.Dataset, name: str, **sel) -> np.ndarray:
     da = ds[name]
     if "region" in da.dims:
-        da = da.sel(region=list(REGIONS))
+        da = da.sel(region=list(regions_of(ds).counties))
     if sel:
         da = da.sel(**sel)
     return np.asarray(da.values, dtype=float)
@@ -83,7 +79,7 @@ def _scalar(ds, name, key=None, default=None) -> float:
     if key is not None:
         da = da.sel({_only_dim(da): key})
     if "region" in da.dims:
-        da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
+        da = _city_of(ds, da)
     return float(np.asarray(da.values).reshape(-1)[0])
 
 
@@ -91,26 +87,31 @@ def _vector(ds, name, coords, fill=0.0) -> np.ndarray:
     """A city-wide parameter along its one non-region dim, reindexed to *coords*."""
     da = ds[name]
     if "region" in da.dims:
-        da = da.sel(region=CITY) if CITY in da.region else da.isel(region=0)
+        da = _city_of(ds, da)
     dim = _only_dim(da)
     have = set(map(str, da[dim].values))
     return np.array([float(da.sel({dim: c})) if c in have else fill for c in coords])
 
 
+def _city_of(ds: xr.Dataset, da: xr.DataArray) -> xr.DataArray:
+    city = regions_of(ds).city
+    return da.sel(region=city) if city in da.region else da.isel(region=0)
+
+
 def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
     """Unwrap a baseline dataset into the plain arrays the engine reads (county axis only)."""
-    fe = (
-        ds["final_energy"].sel(region=list(REGIONS)).reindex(sector=list(SECTORS), fuel=list(FUELS))
-    )
+    counties = list(regions_of(ds).counties)
+    n_counties = len(counties)
+    fe = ds["final_energy"].sel(region=counties).reindex(sector=list(SECTORS), fuel=list(FUELS))
     fuel_mix = ds["product_fuel_mix"].reindex(product=list(PRODUCTS), fuel=list(FUELS))
     p = {
         "gdp": _county(ds, "gdp"),
-        "value_added": _county(ds, "value_added").reshape(len(REGIONS), -1),
+        "value_added": _county(ds, "value_added").reshape(n_counties, -1),
         "final_energy": np.nan_to_num(np.asarray(fe.values, dtype=float)),
         "unit_energy": _vector(ds, "product_unit_energy", PRODUCTS),
         "product_fuel_mix": np.nan_to_num(np.asarray(fuel_mix.values, dtype=float)),
         "process_emission_factor": _vector(ds, "process_emission_factor", PRODUCTS),
-        "floor_area": _county(ds, "floor_area").reshape(len(REGIONS), -1),
+        "floor_area": _county(ds, "floor_area").reshape(n_counties, -1),
         "vehicle_stock": _county(ds, "vehicle_stock"),
         "nev_stock_share": _county(ds, "nev_stock_share"),
         "vehicle_energy": _vector(ds, "vehicle_energy", FUELS),
@@ -141,7 +142,8 @@ def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
 
 def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
     """2020 values of the levers whose default is ``baseline`` ((region,) or scalar)."""
-    va = _county(ds, "value_added").reshape(len(REGIONS), -1)
+    n_counties = len(regions_of(ds).counties)
+    va = _county(ds, "value_added").reshape(n_counties, -1)
     gdp = _county(ds, "gdp")
     out: dict[str, np.ndarray | float] = {
         "primary_share": va[:, 0] / gdp,
@@ -154,13 +156,15 @@ def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
         "grid_emission_factor": _scalar(ds, "grid_emission_factor"),
         "grid_import_non_fossil_share": _scalar(ds, "grid_import_non_fossil_share"),
     }
-    output = _county(ds, "product_output").reshape(len(REGIONS), -1)
+    output = _county(ds, "product_output").reshape(n_counties, -1)
     for k, prod in enumerate(PRODUCTS):
         out[f"output_{prod}"] = output[:, k]
-    cap = _county(ds, "capacity").reshape(len(REGIONS), -1)
+    cap = _county(ds, "capacity").reshape(n_counties, -1)
     techs = list(ds["capacity"].tech.values)
     for tech in ("coal", "gas", "hydro", "wind", "solar", "biomass", "pumped_hydro"):
-        out[f"{tech}_capacity"] = cap[:, techs.index(tech)] if tech in techs else np.zeros(5)
+        out[f"{tech}_capacity"] = (
+            cap[:, techs.index(tech)] if tech in techs else np.zeros(n_counties)
+        )
     ne = out["wind_capacity"].sum() + out["solar_capacity"].sum()
     battery = cap[:, techs.index("battery")].sum() if "battery" in techs else 0.0
     out["storage_ratio"] = battery / ne if ne > 0 else 0.0
@@ -181,9 +185,8 @@ def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
 
 
 def _fuel_share_starts(ds) -> dict[str, np.ndarray]:
-    fe = (
-        ds["final_energy"].sel(region=list(REGIONS)).reindex(sector=list(SECTORS), fuel=list(FUELS))
-    )
+    counties = list(regions_of(ds).counties)
+    fe = ds["final_energy"].sel(region=counties).reindex(sector=list(SECTORS), fuel=list(FUELS))
     fe = fe.fillna(0.0)
 
     def share(sectors, fuel):
@@ -216,6 +219,8 @@ def lever_arrays(
     if unknown:
         LEVERS[unknown[0]]  # raises LeverError with a did-you-mean suggestion
     starts = lever_starts(ds)
+    regions = regions_of(ds)
+    where = {"regions": regions.counties, "city": regions.city}
     arrays = {}
     for name, spec in table.items():
         given = _given_or_default(name, spec, levers, starts)
@@ -224,15 +229,15 @@ def lever_arrays(
         start = starts.get(name)
         if start is None and _is_number(spec.default):
             start = spec.default  # milestones of a level lever start from its default in 2020
-        arrays[name] = expand_lever(name, given, n, years, start=start)
+        arrays[name] = expand_lever(name, given, n, years, start=start, **where)
     if "vre_absorption_limit" in levers:
         arrays["vre_absorption_limit"] = expand_lever(
-            "vre_absorption_limit", levers["vre_absorption_limit"], n, years
+            "vre_absorption_limit", levers["vre_absorption_limit"], n, years, **where
         )
     elif calibrate:
         limit = calibrate_absorption(ds)
         arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
-    _check_share_groups(arrays, years)
+    _check_share_groups(arrays, years, regions.counties)
     return arrays
 
 
@@ -251,12 +256,12 @@ def _given_or_default(name, spec, levers, starts):
     return spec.default if _is_number(spec.default) else None
 
 
-def _check_share_groups(arrays, years) -> None:
+def _check_share_groups(arrays, years, counties=WUZHONG.counties) -> None:
     for what, names in _SHARE_GROUPS.items():
         total = sum(arrays[name] for name in names)
         if (total > 1.0 + 1e-9).any():
             idx = np.unravel_index(np.argmax(total), total.shape)
-            region = f", region {REGIONS[idx[1]]!r}" if total.ndim == 3 else ""
+            region = f", region {counties[idx[1]]!r}" if total.ndim == 3 else ""
             raise LeverError(
                 f"{what} add up to {total[idx]:.3f} > 1 at scenario {idx[0]}{region}, year "
                 f"{years[idx[-1]]}: levers {', '.join(names)} must sum to at most 1"
@@ -294,14 +299,14 @@ def calibrate_absorption(ds: xr.Dataset) -> float:
 # ---------------------------------------------------------------------------------------------
 # simulate
 # ---------------------------------------------------------------------------------------------
-def _resolve_input(levers_or_scenario) -> tuple[Mapping, int, list[str], dict]:
-    """-> (lever values, n, scenario ids, attrs)."""
+def _resolve_input(levers_or_scenario, regions=None) -> tuple[Mapping, int, list[str], dict]:
+    """-> (lever values, n, scenario ids, attrs); a scenario file is read for *regions*."""
     if levers_or_scenario is None:
         return {}, 1, ["default"], {}
     if isinstance(levers_or_scenario, str | os.PathLike):
         from .scenario import load_scenario
 
-        levers_or_scenario = load_scenario(levers_or_scenario)
+        levers_or_scenario = load_scenario(levers_or_scenario, regions=regions)
     if hasattr(levers_or_scenario, "to_levers"):
         lv = levers_or_scenario.to_levers()
         ids = lv.scenario_ids or [levers_or_scenario.id] * lv.n
@@ -312,16 +317,16 @@ def _resolve_input(levers_or_scenario) -> tuple[Mapping, int, list[str], dict]:
     if isinstance(levers_or_scenario, Mapping):
         return levers_or_scenario, 1, ["custom"], {}
     if isinstance(levers_or_scenario, Iterable):
-        return _stack_scenarios(list(levers_or_scenario))
+        return _stack_scenarios(list(levers_or_scenario), regions)
     raise LeverError(
         "simulate() takes lever values (a dict), a Scenario, a list of Scenarios or the path of "
         f"a scenario file; got {type(levers_or_scenario).__name__}"
     )
 
 
-def _stack_scenarios(items: list) -> tuple[Mapping, int, list[str], dict]:
+def _stack_scenarios(items: list, regions=None) -> tuple[Mapping, int, list[str], dict]:
     """Several scenarios as one batch: each lever becomes a (scenario, ...) DataArray-like."""
-    sets = [_resolve_input(item) for item in items]
+    sets = [_resolve_input(item, regions) for item in items]
     return LeverSet(), sum(s[1] for s in sets), [i for s in sets for i in s[2]], {"_parts": sets}
 
 
@@ -380,7 +385,7 @@ def simulate(
     if years[0] != 2020 or np.any(np.diff(years) != 1):
         raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
     ds = _baseline(baseline)
-    values, n, ids, attrs = _resolve_input(levers_or_scenario)
+    values, n, ids, attrs = _resolve_input(levers_or_scenario, regions_of(ds))
     parts = attrs.pop("_parts", None)
     if parts is not None:
         arrays = _concat_arrays([lever_arrays(v, k, years, ds) for v, k, _, _ in parts])
@@ -389,7 +394,7 @@ def simulate(
     params = engine_parameters(ds)
     out = _run_chunked(arrays, params, (method, co2_basis), n, chunk_size, variables)
     attrs = {**attrs, "co2_basis": co2_basis}
-    return wrap(out, arrays, params, ids, years, method, attrs, variables)
+    return wrap(out, arrays, params, ids, years, method, attrs, variables, regions_of(ds))
 
 
 def simulate_arrays(
@@ -411,17 +416,18 @@ def simulate_arrays(
     ds = _baseline(baseline)
     years = [int(y) for y in years]
     arrays = dict(arrays)
+    regions = regions_of(ds)
     if validate:
         table = lever_table()
         for name, arr in arrays.items():
             from .levers import check_bounds
 
-            check_bounds(table[name], arr, years)
-        _check_share_groups(arrays, years)
+            check_bounds(table[name], arr, years, regions.counties)
+        _check_share_groups(arrays, years, regions.counties)
     params = engine_parameters(ds)
     out = _run_chunked(arrays, params, (method, co2_basis), len(ids), chunk_size, variables)
     attrs = {"co2_basis": co2_basis}
-    return wrap(out, arrays, params, list(ids), years, method, attrs, variables=variables)
+    return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
 
 
 def _concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
@@ -507,8 +513,18 @@ _EXTRA_DIMS = {
 }
 
 
-def wrap(out, arrays, params, ids, years, method, attrs=None, variables=None) -> xr.Dataset:
-    """Engine output -> labelled Dataset with units and bilingual names."""
+def wrap(
+    out,
+    arrays,
+    params,
+    ids,
+    years,
+    method,
+    attrs=None,
+    variables=None,
+    regions: RegionSet = WUZHONG,
+) -> xr.Dataset:
+    """Engine output -> labelled Dataset with units and bilingual names (city first)."""
     meta = variable_metadata()
     data_vars = {}
     wanted = None if variables is None else set(variables)
@@ -529,10 +545,8 @@ def wrap(out, arrays, params, ids, years, method, attrs=None, variables=None) ->
         data_vars[name] = (dims, arr, _attrs(meta.get(name) or _tracked_meta(name)))
     coords = {
         "scenario": list(ids),
-        "region": list(ALL_REGIONS),
+        **regions.coords(),
         "year": list(years),
-        "name_zh": ("region", [REGION_NAMES_ZH[r] for r in ALL_REGIONS]),
-        "name_en": ("region", [REGION_NAMES_EN[r] for r in ALL_REGIONS]),
         **{dim: list(values) for dim, values in _EXTRA_DIMS.items()},
     }
     ds = xr.Dataset(data_vars, coords=coords)
@@ -543,7 +557,7 @@ def wrap(out, arrays, params, ids, years, method, attrs=None, variables=None) ->
             "model": "carbonsim",
             "electricity_method": method,
             "price_basis": "constant 2020 prices",
-            "city": CITY,
+            "city": regions.city,
             **(attrs or {}),
         }
     )
@@ -558,9 +572,10 @@ def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.concatenate([city, values], axis=1)
 
 
-def _to_regions(arr: np.ndarray) -> np.ndarray:
+def _to_regions(arr: np.ndarray, n_counties: int) -> np.ndarray:
     """A city-wide (scenario, year) lever broadcast to every region."""
-    return np.broadcast_to(arr[:, None, :], (arr.shape[0], len(ALL_REGIONS), arr.shape[-1])).copy()
+    n_regions = n_counties + 1
+    return np.broadcast_to(arr[:, None, :], (arr.shape[0], n_regions, arr.shape[-1])).copy()
 
 
 def lever_variables(arrays, out, params) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
@@ -573,7 +588,7 @@ def lever_variables(arrays, out, params) -> dict[str, tuple[tuple[str, ...], np.
     outputs = np.stack([arrays[f"output_{p}"] for p in PRODUCTS], axis=2)
     unit = np.stack([1.0 + arrays[f"unit_energy_change_{p}"] for p in PRODUCTS], axis=1)
     unit = unit * params["unit_energy"][None, :, None]
-    n_r = len(ALL_REGIONS)
+    n_r = params["gdp"].shape[0] + 1  # the city and its counties
     res = {
         "product_output": (
             ("scenario", "region", "product", "year"),
@@ -593,7 +608,7 @@ def lever_variables(arrays, out, params) -> dict[str, tuple[tuple[str, ...], np.
         ),
     }
     for name in ("recycled_aluminium_share", "coal_supply_rate"):
-        res[name] = (("scenario", "region", "year"), _to_regions(arrays[name]))
+        res[name] = (("scenario", "region", "year"), _to_regions(arrays[name], n_r - 1))
     for k, prod in enumerate(PRODUCTS):
         res[f"unit_energy_{prod}"] = (
             ("scenario", "region", "year"),

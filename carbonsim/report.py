@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .constants import REGION_NAMES_ZH
 from .feasibility import CheckResult, written_value
+from .regions import regions_of
 
 STATUS_MARK = {"met": "✓", "at_risk": "!", "missed": "✗", "not_evaluated": "·"}
 _COLOURS = {
@@ -37,6 +37,7 @@ def _target_rows(result: CheckResult, scenario) -> pd.DataFrame:
 
 def peak_lines(result: CheckResult, scenario) -> list[str]:
     peaks = result.peaks.sel(scenario=scenario)
+    names = regions_of(result.trajectories)
     lines = [
         "| 地区 region | CO2 peak | coal peak | road oil peak | CO2 peaked by 2030 "
         "| 稳中有降 to 2035 |",
@@ -46,7 +47,7 @@ def peak_lines(result: CheckResult, scenario) -> list[str]:
         p = peaks.sel(region=region)
         py = {q: int(p.peak_year.sel(quantity=q)) for q in p.quantity.values}
         lines.append(
-            f"| {REGION_NAMES_ZH.get(region, region)} {region} | {py['co2']} | "
+            f"| {names.name_zh(region)} {region} | {py['co2']} | "
             f"{py['coal_consumption']} | {py['road_oil_consumption']} | "
             f"{'yes' if bool(p.peaked_by_2030.sel(quantity='co2')) else 'no'} | "
             f"{'yes' if bool(p.stable_decline.sel(quantity='co2')) else 'no'} |"
@@ -73,9 +74,11 @@ def summary_markdown(result: CheckResult, explanation: pd.DataFrame | None = Non
             "### Missed binding and approximate targets",
             "",
         ]
-        parts += _missed_table(df[(df.status == "missed") & (df.tier != "stretch")], explanation)
+        missed = df[df.status == "missed"]
+        names = regions_of(result.trajectories)
+        parts += _missed_table(missed[missed.tier != "stretch"], explanation, names)
         parts += ["", "### Missed stretch targets (力争)", ""]
-        parts += _missed_table(df[(df.status == "missed") & (df.tier == "stretch")], explanation)
+        parts += _missed_table(missed[missed.tier == "stretch"], explanation, names)
         ne = df[df.status == "not_evaluated"]
         parts += ["", f"### Not evaluated ({len(ne)})", ""]
         parts += [f"- `{r.target}` ({r.clause}): {r.reason}" for r in ne.itertuples()]
@@ -83,7 +86,7 @@ def summary_markdown(result: CheckResult, explanation: pd.DataFrame | None = Non
     return "\n".join(parts)
 
 
-def _missed_table(df: pd.DataFrame, explanation) -> list[str]:
+def _missed_table(df: pd.DataFrame, explanation, names) -> list[str]:
     if df.empty:
         return ["None."]
     lines = [
@@ -97,7 +100,7 @@ def _missed_table(df: pd.DataFrame, explanation) -> list[str]:
             ex = explanation[explanation.target == r.target]
             helps = "; ".join(f"{e.lever} {e.direction}" for e in ex.itertuples())
         lines.append(
-            f"| `{r.target}` | {r.clause} | {REGION_NAMES_ZH.get(r.region, r.region)} | "
+            f"| `{r.target}` | {r.clause} | {names.name_zh(r.region)} | "
             f"{r.written} ({r.year}) | {r.simulated} | {r.margin:+.3g} | {helps} |"
         )
     return lines

@@ -53,9 +53,10 @@ from typing import Any, NoReturn
 import numpy as np
 
 from . import sampling
-from .constants import CITY, FIRST_YEAR, LAST_YEAR, REGION_NAMES_ZH, REGIONS
+from .constants import FIRST_YEAR, LAST_YEAR
 from .errors import ScenarioError, did_you_mean
 from .levers import LeverSpec, lever_table
+from .regions import WUZHONG, RegionSet, regions_of
 from .sampling import DISTRIBUTIONS, Distribution, DistributionError
 from .units import UnitError, compatible_units, convert, dimension, parse_quantity
 
@@ -65,8 +66,6 @@ __all__ = ["TOP_LEVEL_KEYS", "Scenario", "load_scenario"]
 TOP_LEVEL_KEYS: tuple[str, ...] = ("id", "name_zh", "name_en", "description", "extends", "levers")
 #: The per-county key for counties not named (``"wuzhong"`` and ``"all"`` are read as it).
 DEFAULT_KEY = "default"
-_DEFAULT_ALIASES = (DEFAULT_KEY, CITY, "all")
-_COUNTY_ORDER = (DEFAULT_KEY, *REGIONS)
 _ID = re.compile(r"^[^\s#]+$")
 _YEAR = re.compile(r"^\s*[-+]?\d+\s*$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -83,8 +82,9 @@ _VALUE_FORMS = (
 class _Where:
     """Where values come from (a file, or a Python call), for error messages."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, regions: RegionSet | None = None):
         self.source = source
+        self.regions = regions or WUZHONG
 
     def fail(self, path: tuple, problem: str, expected: str) -> NoReturn:
         key = ".".join(str(part) for part in path) if path else "(top level)"
@@ -130,8 +130,14 @@ def _parse_lever(spec: LeverSpec, raw: Any, path: tuple, where: _Where):
     return _counties(spec, raw, path, where)
 
 
+def _county_order(regions: RegionSet) -> tuple[str, ...]:
+    return (DEFAULT_KEY, *regions.counties)
+
+
 def _counties(spec: LeverSpec, raw: Mapping, path: tuple, where: _Where) -> dict:
-    valid = ", ".join(REGIONS)
+    counties, city = where.regions.counties, where.regions.city
+    aliases = (DEFAULT_KEY, city, "all")
+    valid = ", ".join(counties)
     out = {}
     for key, value in raw.items():
         if _is_year_like(key):
@@ -141,22 +147,22 @@ def _counties(spec: LeverSpec, raw: Mapping, path: tuple, where: _Where) -> dict
                 "either milestones {2025 = …} for all counties or values per county "
                 f"({valid}); put milestones for the other counties under 'default'",
             )
-        county = DEFAULT_KEY if key in _DEFAULT_ALIASES else key
-        if county not in REGIONS and county != DEFAULT_KEY:
+        county = DEFAULT_KEY if key in aliases else key
+        if county not in counties and county != DEFAULT_KEY:
             where.fail(
                 (*path, key),
                 f"unknown county {key!r}",
                 f"one of {valid} or 'default' (for the counties not named)."
-                + did_you_mean(str(key), [*REGIONS, DEFAULT_KEY]),
+                + did_you_mean(str(key), [*counties, DEFAULT_KEY]),
             )
         if county in out:
-            where.fail((*path, key), "a second default key", "one of 'default', 'wuzhong', 'all'")
+            where.fail((*path, key), "a second default key", f"one of 'default', {city!r}, 'all'")
         value_path = (*path, key)
         if isinstance(value, Mapping) and "dist" not in value:
             out[county] = _milestones(spec, value, value_path, where)
         else:
             out[county] = _leaf(spec, value, value_path, where)
-    return {county: out[county] for county in _COUNTY_ORDER if county in out}
+    return {county: out[county] for county in _county_order(where.regions) if county in out}
 
 
 def _is_year_like(key: Any) -> bool:
@@ -364,10 +370,14 @@ def _check_id(value: Any, where: _Where) -> None:
         where.fail(("id",), f"got {value!r}", "a non-empty string without spaces or '#'")
 
 
-def _load_chain(path: Path, root: Path, allow_outside: bool, chain: tuple[Path, ...]):
-    """-> (top-level document, merged levers) of *path* and the files it extends."""
+def _load_chain(path: Path, root: Path, options: tuple, chain: tuple[Path, ...]):
+    """-> (top-level document, merged levers) of *path* and the files it extends.
+
+    *options* is ``(allow_outside, regions)``.
+    """
+    allow_outside, regions = options
     doc = _read_toml(path)
-    where = _Where(str(path))
+    where = _Where(str(path), regions)
     _check_metadata(doc, where)
     levers = _parse_levers(doc.get("levers", {}), where)
     if "extends" not in doc:
@@ -394,29 +404,30 @@ def _load_chain(path: Path, root: Path, allow_outside: bool, chain: tuple[Path, 
             f"file {doc['extends']!r} not found ({parent})",
             "a path relative to this file",
         )
-    _, parent_levers = _load_chain(parent, root, allow_outside, chain)
-    return doc, _merge(parent_levers, levers)
+    _, parent_levers = _load_chain(parent, root, options, chain)
+    return doc, _merge(parent_levers, levers, regions)
 
 
 def _is_counties(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value)
 
 
-def _merge(parent: Mapping, child: Mapping) -> dict:
+def _merge(parent: Mapping, child: Mapping, regions: RegionSet | None = None) -> dict:
     """Child levers over parent levers, per county key (see module docs)."""
+    order = _county_order(regions or WUZHONG)
     out = dict(parent)
     for name, value in child.items():
         old = out.get(name)
         if _is_counties(value) and old is not None:
             base = old if _is_counties(old) else {DEFAULT_KEY: old}
             merged = {**base, **value}
-            out[name] = {c: merged[c] for c in _COUNTY_ORDER if c in merged}
+            out[name] = {c: merged[c] for c in order if c in merged}
         else:
             out[name] = value
     return {name: out[name] for name in lever_table() if name in out}
 
 
-def load_scenario(path: str | Path, *, allow_outside: bool = False) -> Scenario:
+def load_scenario(path: str | Path, *, allow_outside: bool = False, regions=None) -> Scenario:
     """Read, validate and merge a scenario file.
 
     Parameters
@@ -426,6 +437,10 @@ def load_scenario(path: str | Path, *, allow_outside: bool = False) -> Scenario:
     allow_outside : bool
         Let ``extends`` reach files outside the folder of *path* (refused by default so that a
         scenario folder is self-contained).
+    regions : RegionSet or xarray.Dataset, optional
+        The city whose counties the file may name as keys (a
+        :class:`~carbonsim.regions.RegionSet`, or a baseline whose regions to use).  Default:
+        吴忠市 and its five counties.
 
     Returns
     -------
@@ -438,7 +453,8 @@ def load_scenario(path: str | Path, *, allow_outside: bool = False) -> Scenario:
         Naming the file, the TOML key path and what was expected.
     """
     path = Path(path)
-    doc, levers = _load_chain(path, path.resolve().parent, allow_outside, ())
+    regions = _region_set(regions)
+    doc, levers = _load_chain(path, path.resolve().parent, (allow_outside, regions), ())
     return Scenario(
         id=doc["id"],
         name_zh=doc.get("name_zh", ""),
@@ -446,7 +462,14 @@ def load_scenario(path: str | Path, *, allow_outside: bool = False) -> Scenario:
         description=doc.get("description", ""),
         levers=levers,
         path=path,
+        regions=regions,
     )
+
+
+def _region_set(regions) -> RegionSet:
+    if regions is None or isinstance(regions, RegionSet):
+        return regions or WUZHONG
+    return regions_of(regions)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,9 +489,11 @@ class Scenario:
     name_en: str = ""
     description: str = ""
     path: Path | None = field(default=None, compare=False)
+    #: The city whose counties may be keys (default 吴忠市).
+    regions: RegionSet = field(default=WUZHONG, compare=False, repr=False)
 
     def __post_init__(self):
-        where = _Where(str(self.path) if self.path else f"<Scenario {self.id!r}>")
+        where = _Where(str(self.path) if self.path else f"<Scenario {self.id!r}>", self.regions)
         _check_id(self.id, where)
         object.__setattr__(self, "levers", _parse_levers(self.levers, where))
 
@@ -577,7 +602,7 @@ class Scenario:
         >>> s.replace(storage_ratio={2025: 0.15, 2030: "20 %"}).levers["storage_ratio"]
         {2025: 0.15, 2030: 0.2}
         """
-        where = _Where(f"<{self.id}.replace()>")
+        where = _Where(f"<{self.id}.replace()>", self.regions)
         dropped = {name for name, value in levers.items() if value is None}
         for name in sorted(dropped - set(lever_table())):
             where.fail(
@@ -587,7 +612,8 @@ class Scenario:
             )
         changed = _parse_levers({k: v for k, v in levers.items() if v is not None}, where)
         kept = {k: v for k, v in self.levers.items() if k not in dropped}
-        return dataclasses.replace(self, levers=_merge(kept, changed), path=None)
+        merged = _merge(kept, changed, self.regions)
+        return dataclasses.replace(self, levers=merged, path=None)
 
     def with_id(self, id: str) -> Scenario:
         """A copy with another id."""
@@ -732,12 +758,13 @@ def _show(value: Any) -> str:
     return _number(value)
 
 
-def _show_lever(value: Any) -> list[str]:
+def _show_lever(value: Any, regions: RegionSet = WUZHONG) -> list[str]:
     if not _is_counties(value):
         return [_show(value)]
     lines = []
     for county, per_county in value.items():
-        label = "other counties" if county == DEFAULT_KEY else f"{REGION_NAMES_ZH[county]} {county}"
+        name = regions.name_zh(county)
+        label = "other counties" if county == DEFAULT_KEY else f"{name} {county}"
         lines.append(f"{label}: {_show(per_county)}")
     return lines
 
@@ -749,7 +776,7 @@ def _html(scenario: Scenario) -> str:
     rows = []
     for name, value in scenario.levers.items():
         spec = specs[name]
-        cell = "<br>".join(esc(line) for line in _show_lever(value))
+        cell = "<br>".join(esc(line) for line in _show_lever(value, scenario.regions))
         rows.append(
             f"<tr><td><code>{esc(name)}</code></td><td>{esc(spec.name_zh)}</td>"
             f"<td>{esc(spec.unit)}</td><td style='text-align:left'>{cell}</td></tr>"

@@ -18,6 +18,7 @@ binding target is missed.
 examples:
   carbonsim run scenarios/plan.toml
   carbonsim run scenarios/bau.toml --out results/bau --years 2020:2040 --bom
+  carbonsim run my-city.toml --baseline my-2020.csv --regions my-regions.csv --targets my-plan.toml
 """
 
 
@@ -33,6 +34,12 @@ def register(subparsers) -> None:
     parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
     parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
     parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")
+    parser.add_argument(
+        "--regions",
+        metavar="PATH",
+        help="regions CSV of another city's baseline (region,name_zh,name_en,city; "
+        "see docs/baseline.md); default: 吴忠市 and its five counties",
+    )
     parser.add_argument(
         "--method",
         choices=("coal_equivalent", "calorific"),
@@ -69,12 +76,12 @@ def run(args) -> int:
     from ..scenario import load_scenario
 
     years = parse_years(args.years)
-    scenario = load_scenario(args.scenario)
     baseline = None
-    if args.baseline:
+    if args.baseline or args.regions:
         from ..baseline import load_baseline
 
-        baseline = load_baseline(args.baseline)
+        baseline = load_baseline(args.baseline, regions=args.regions)
+    scenario = load_scenario(args.scenario, regions=baseline)
     traj = simulate(scenario, baseline=baseline, years=years, method=args.method)
     result = check(traj, args.targets)
     explanation = None
