@@ -221,6 +221,7 @@ def check(
     )
     ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means met"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
+    ds.attrs["city"] = regions_of(trajectories).city
     return CheckResult(ds, trajectories, plateau_tolerance)
 
 
@@ -282,7 +283,7 @@ def peak_table(
             "quantity": list(quantities),
             "name_zh": ("region", [regions.name_zh(str(r)) for r in trajectories.region.values]),
         },
-        attrs={"plateau_tolerance": tolerance},
+        attrs={"plateau_tolerance": tolerance, "city": regions.city},
     )
 
 

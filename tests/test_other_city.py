@@ -230,3 +230,25 @@ def test_cli_run(city, tmp_path, capsys):
     feasibility = pd.read_csv(out / "feasibility.csv")
     assert set(feasibility["region"]) == {"city_x", "d1", "d2"}
     assert "甲区 d1" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_charts_name_the_districts(city, baseline):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import carbonsim.plot as cplot
+
+    traj = carbonsim.simulate(city / "plan.toml", baseline=baseline, years=range(2020, 2041))
+    from carbonsim.catalogue import load_targets
+
+    targets = load_targets(city / "targets.toml")
+    result = check(traj, targets)
+    fig = cplot.peaking_order(result, targets=targets)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == "某市"
+    assert {"甲区", "乙区", "丙县"} <= set(labels)
+    fig = cplot.trajectory(traj, "co2", regions=["d1", "d2"], lang="en")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("District 1" in text for text in legend)
+    fig = cplot.dashboard(result)
+    assert fig.axes

@@ -232,7 +232,10 @@ UNIT_LABELS_ZH = {
 UNIT_LABELS_EN = {"1e4 tce": "10⁴ tce", "1e4 t CO2": "10⁴ t CO₂", "1e8 CNY": "10⁸ CNY"}
 
 
-def region_name(region: str, lang: str) -> str:
+def region_name(region: str, lang: str, regions=None) -> str:
+    """The name of *region* in *lang*; *regions* a RegionSet (default: Wuzhong's names)."""
+    if regions is not None:
+        return regions.name_zh(str(region)) if lang == "zh" else regions.name_en(str(region))
     names = REGION_NAMES_ZH if lang == "zh" else REGION_NAMES_EN
     return names.get(str(region), str(region))
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import xarray as xr
 
+from ..regions import regions_of
 from ._style import (
     A4_WIDTH,
     FACTOR_COLOURS,
@@ -107,7 +108,8 @@ def emission_drivers(
             part = d.sel(scenario=scenario, region=region)
             _waterfall(ax, part.contribution, lang)
             start, end = float(part.co2_start), float(part.co2_end)
-            ax.set_title(f"{region_name(region, lang)}: {start:,.0f} → {end:,.0f}", loc="left")
+            name = region_name(region, lang, regions_of(trajectories))
+            ax.set_title(f"{name}: {start:,.0f} → {end:,.0f}", loc="left")
             ax.set_xlabel(unit, fontsize=7)
         for ax in axes.ravel()[len(names) :]:
             ax.set_visible(False)

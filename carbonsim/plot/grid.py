@@ -59,10 +59,11 @@ def target_label(t: xr.Dataset, lang: str, chars: int | None = None) -> str:
     indicator = str(t.indicator.values)
     name = _short(pick(_names(), indicator, lang), chars or LABEL_CHARS[lang][1])
     region = str(t.region.values)
-    where = "" if region == CITY else region_name(region, lang) + " "
+    city = str(t.attrs.get("city", CITY))
+    where = "" if region == city else region_name(region, lang) + " "
     op = str(t.op.values)
     if op in ORDER_WORDS:
-        other = region_name(CITY, lang)
+        other = region_name(city, lang)
         what = pick(ORDER_WORDS, op, lang).format(year=int(t.year.values), other=other)
         return f"{where}{name} {what}"
     written = str(t.written.values)

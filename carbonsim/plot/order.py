@@ -8,7 +8,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.transforms import blended_transform_factory
 
-from ..constants import CITY
+from ..regions import WUZHONG, regions_of
 from . import overlay
 from ._style import (
     A4_WIDTH,
@@ -87,21 +87,21 @@ def _rows(ds: xr.Dataset, quantity: str, targets) -> list[Row]:
         row.target = t
         if t.op != "peak_by" and t.other_region in regions:
             row.reference = years(t.other_region, t.other_indicator or t.indicator)
-    return _ordered(list(rows.values()))
+    return _ordered(list(rows.values()), regions_of(ds).city)
 
 
 def _key(t) -> tuple[str, str]:
     return t.region, t.indicator
 
 
-def _ordered(rows: list[Row]) -> list[Row]:
+def _ordered(rows: list[Row], city: str = WUZHONG.city) -> list[Row]:
     """City first, then the counties grouped by what the plan expects of them."""
     rank = {"peak_by": 0, "peak_before": 1, "peak_with": 2, None: 3}
     regions = list(dict.fromkeys(r.region for r in rows))
 
     def key(row: Row):
         op = row.target.op if row.target is not None else None
-        first = 0 if row.region == CITY else 1
+        first = 0 if row.region == city else 1
         region_op = min(
             rank[r.target.op if r.target is not None else None]
             for r in rows
@@ -143,19 +143,21 @@ def _window(row: Row, x_min: float) -> tuple[float, float] | None:
     return ref - lag - 0.5, ref + lag + 0.5
 
 
-def _row_label(row: Row, lang: str) -> str:
-    name = region_name(row.region, lang)
+def _row_label(row: Row, lang: str, known=WUZHONG) -> str:
+    name = region_name(row.region, lang, known)
     if row.quantity == "co2":
         return name
     return f"{name}·{pick(QUANTITY_LABELS, row.quantity, lang)}"
 
 
-def _expectation_text(row: Row, met: np.ndarray | None, lang: str) -> tuple[str, str]:
+def _expectation_text(
+    row: Row, met: np.ndarray | None, lang: str, known=WUZHONG
+) -> tuple[str, str]:
     t = row.target
     if t is None or met is None:
         return "", "#777777"
-    ref = ("全市" if lang == "zh" else "the city") if t.other_region == CITY else ""
-    ref = ref or (region_name(t.other_region, lang) if t.other_region else "")
+    ref = ("全市" if lang == "zh" else "the city") if t.other_region == known.city else ""
+    ref = ref or (region_name(t.other_region, lang, known) if t.other_region else "")
     template = pick(EXPECTATION_LABELS, t.op, lang)
     text = template.format(ref=ref, lag=t.lag_years or 1, year=t.year)
     text += f" ({pick(TIER_LABELS, t.tier, lang)})"
@@ -253,7 +255,7 @@ def peaking_order(
         fig = ax.figure
         _draw_all(ax, rows, ds, x_min, lang)
         handles = _reference_lines(ax, ds, quantity, horizon, lang)
-        ax.set_yticks(range(len(rows)), [_row_label(r, lang) for r in rows])
+        ax.set_yticks(range(len(rows)), [_row_label(r, lang, regions_of(ds)) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlim(x_min, x_max)
         year_axis(ax.xaxis, int(x_min), int(x_max))
@@ -277,8 +279,9 @@ def peaking_order(
 
 def _reference_lines(ax, ds, quantity, horizon, lang) -> list:
     handles = []
-    if CITY in ds.region.values:
-        city = np.asarray(ds["peak_year"].sel(region=CITY, quantity=quantity).values, float)
+    city_id = regions_of(ds).city
+    if city_id in ds.region.values:
+        city = np.asarray(ds["peak_year"].sel(region=city_id, quantity=quantity).values, float)
         ref = float(np.median(city))
         what = "中位数" if lang == "zh" and len(city) > 1 else ""
         label = f"全市达峰{what} {ref:.0f}" if lang == "zh" else f"city peak {ref:.0f}"
@@ -352,6 +355,6 @@ def _draw_all(ax, rows: list[Row], ds: xr.Dataset, x_min: float, lang: str) -> N
                 gid=f"expectation:{row.region}:{row.quantity}",
             )
         _draw_row(ax, y, row, scenarios, "o" if row.quantity == "co2" else "s")
-        text, colour = _expectation_text(row, _met(row, ds), lang)
+        text, colour = _expectation_text(row, _met(row, ds), lang, regions_of(ds))
         if text:
             ax.text(1.01, y, text, transform=right, va="center", fontsize=7, color=colour)

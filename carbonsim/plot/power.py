@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from ..constants import GENERATION_TECHS, NEW_ENERGY_TECHS
+from ..regions import regions_of
 from ._style import (
     A4_WIDTH,
     TECH_COLOURS,
@@ -192,8 +193,11 @@ def power_mix(
             ncols=4,
         )
         title = pick(TEXT, "title", lang)
+        where = region_name(region, lang, regions_of(trajectories))
         fig.suptitle(
-            f"{title} — {region_name(region, lang)} · {ds.scenario.values}", x=0.02, ha="left"
+            f"{title} — {where} · {ds.scenario.values}",
+            x=0.02,
+            ha="left",
         )
         finish(fig)
     return fig

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import did_you_mean
+from ..regions import regions_of
 from . import overlay
 from ._style import (
     A4_WIDTH,
@@ -172,13 +173,15 @@ def trajectory(
                 ls = SCENARIO_STYLES[scenarios.index(s.scenario) % len(SCENARIO_STYLES)]
             else:
                 colour, ls = colours[s.scenario], "-"
-            label = _series_label(s, scenarios, regions, lang)
+            label = _series_label(s, scenarios, regions, lang, regions_of(trajectories))
             (line,) = ax.plot(
                 s.years, s.values, color=colour, ls=ls, lw=1.6, label=label, gid=f"series:{k}"
             )
             handles.append(line)
         handles += _draw_targets(ax, targets, indicator, regions, series_list, check, lang)
-        names = ("、" if lang == "zh" else ", ").join(region_name(r, lang) for r in regions)
+        known = regions_of(trajectories)
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(region_name(r, lang, known) for r in regions)
         title = variable_label(da.attrs, indicator, lang, with_unit=False)
         low = min(float(np.nanmin(s.values)) for s in series_list)
         _finish_axes(ax, da, indicator, lang, f"{title} — {names}", handles, low)
@@ -187,10 +190,10 @@ def trajectory(
     return fig
 
 
-def _series_label(s: overlay.Series, scenarios, regions, lang: str) -> str:
+def _series_label(s: overlay.Series, scenarios, regions, lang: str, known=None) -> str:
     parts = []
     if len(regions) > 1:
-        parts.append(region_name(s.region, lang))
+        parts.append(region_name(s.region, lang, known))
     if len(scenarios) > 1 or len(regions) == 1:
         parts.append(s.scenario)
     return " · ".join(parts)
