@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .constants import ALL_REGIONS, REGION_NAMES_EN, REGION_NAMES_ZH
 from .errors import CarbonsimError
 from .feasibility import PEAK_QUANTITIES, STATUSES, _target_coords, write_atomic_text
 
@@ -420,9 +419,10 @@ def _coords(spec, quantiles) -> dict:
         **target,
         "status": np.array(STATUSES, dtype=str),
         "joint": np.array(list(spec.joint_groups), dtype=str),
-        "region": np.array(ALL_REGIONS, dtype=str),
-        "name_zh": ("region", np.array([REGION_NAMES_ZH[r] for r in ALL_REGIONS], dtype=str)),
-        "name_en": ("region", np.array([REGION_NAMES_EN[r] for r in ALL_REGIONS], dtype=str)),
+        **{
+            name: (dim, np.array(values, dtype=str))
+            for name, (dim, values) in spec.regions.coords().items()
+        },
         "year": years,
         "peak_year": years,
         "quantity": np.array(PEAK_QUANTITIES, dtype=str),

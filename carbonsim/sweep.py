@@ -46,10 +46,11 @@ from ._sweep_store import (
     summarise,
 )
 from .catalogue import Catalogue, Target, load_targets
-from .constants import ALL_REGIONS, CITY, DEFAULT_YEARS
+from .constants import DEFAULT_YEARS
 from .errors import did_you_mean
 from .feasibility import PEAK_QUANTITIES, STATUSES, check, peak_table
-from .model import simulate
+from .model import _baseline, simulate
+from .regions import RegionSet, regions_of
 from .sampling import dimension_names, unit_sample
 from .scenario import Scenario, load_scenario
 
@@ -105,6 +106,11 @@ class SweepSpec:
     baseline: object = None
     keep_samples: bool = False
     bins: int = DEFAULT_BINS
+
+    @cached_property
+    def regions(self) -> RegionSet:
+        """The city and counties of the baseline (吴忠市 by default)."""
+        return regions_of(_baseline(self.baseline))
 
     @cached_property
     def dimensions(self) -> list[str]:
@@ -167,7 +173,7 @@ class SweepSpec:
             "all_binding": self.binding,
             "peaking_order": np.array([t.kind == "order" for t in self.targets]),
         }
-        for region in ALL_REGIONS:
+        for region in self.regions.all:
             groups[f"all_binding_{region}"] = self.binding & (regions == region)
         return groups
 
@@ -235,7 +241,7 @@ def _evaluate(spec: SweepSpec, u: np.ndarray, start: int) -> _Batch:
     peaks = peak_table(ds)
     key = [
         _value_at(ds, "co2", 2030),
-        peaks.peak_year.sel(region=CITY, quantity="co2").values.astype(float),
+        peaks.peak_year.sel(region=spec.regions.city, quantity="co2").values.astype(float),
         _value_at(ds, "non_fossil_share", 2030),
     ]
     margins = result.margin.values[:, spec.binding]
@@ -245,7 +251,8 @@ def _evaluate(spec: SweepSpec, u: np.ndarray, start: int) -> _Batch:
 def _value_at(ds: xr.Dataset, name: str, year: int) -> np.ndarray:
     if name not in ds or year not in ds.year:
         return np.full(ds.sizes["scenario"], np.nan)
-    return np.asarray(ds[name].sel(region=CITY, year=year).values, dtype=float)
+    city = regions_of(ds).city
+    return np.asarray(ds[name].sel(region=city, year=year).values, dtype=float)
 
 
 def _fan(ds: xr.Dataset, name: str) -> np.ndarray:
@@ -531,7 +538,8 @@ def _spec(scenario_or_path, n, seed, method, chunk_size, **rest) -> SweepSpec:
         raise SweepError(f"seed must be an integer in [0, 2**128), got {seed!r}")
     scenario = scenario_or_path
     if isinstance(scenario_or_path, str | os.PathLike):
-        scenario = load_scenario(scenario_or_path)
+        regions = regions_of(_baseline(rest.get("baseline")))
+        scenario = load_scenario(scenario_or_path, regions=regions)
     targets = rest.pop("targets")
     if not isinstance(targets, Catalogue):
         targets = load_targets(targets)

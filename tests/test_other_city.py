@@ -252,3 +252,33 @@ def test_charts_name_the_districts(city, baseline):
     assert any("District 1" in text for text in legend)
     fig = cplot.dashboard(result)
     assert fig.axes
+
+
+def test_sweep(city, baseline, tmp_path):
+    from carbonsim.sweep import sweep
+
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        SCENARIO.replace(
+            "d2 = { 2030 = 9.0 }", 'd2 = { 2030 = { dist = "uniform", low = 5, high = 12 } }'
+        ),
+        encoding="utf-8",
+    )
+    result = sweep(
+        path,
+        16,
+        chunk_size=8,
+        targets=city / "targets.toml",
+        baseline=baseline,
+        years=range(2020, 2036),
+        progress=False,
+    )
+    summary = result.summary
+    assert list(summary.region.values) == ["city_x", *COUNTIES]
+    assert list(summary.name_zh.values) == ["某市", "甲区", "乙区", "丙县"]
+    assert "all_binding_d2" in summary.joint.values
+    assert set(result.probabilities().target) == {
+        "d1_2030_energy_intensity",
+        "d2_2030_new_energy",
+        "city_2030_co2_peak",
+    }
