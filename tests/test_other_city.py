@@ -282,3 +282,12 @@ def test_sweep(city, baseline, tmp_path):
         "d2_2030_new_energy",
         "city_2030_co2_peak",
     }
+
+
+def test_cli_baseline(city, capsys):
+    from carbonsim.cli import main
+
+    args = ["baseline", "--file", str(city / "city_x-2020.csv"), "--regions"]
+    assert main([*args, str(city / "regions.csv"), "--variable", "gdp"]) == 0
+    text = capsys.readouterr().out
+    assert "city_x" in text and "d3" in text and "wuzhong" not in text

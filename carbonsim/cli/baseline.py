@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 
-from ..constants import ALL_REGIONS, CITY
 from ..errors import BaselineError, did_you_mean
+from ..regions import regions_of
 
 _DESCRIPTION = """\
 Print the 2020 baseline calibration of 吴忠市 and its five counties: every number with its unit
@@ -50,6 +50,11 @@ def register(subparsers) -> None:
         help="a CSV of the same schema whose rows replace the matching rows (any subset)",
     )
     parser.add_argument(
+        "--regions",
+        metavar="PATH",
+        help="regions CSV of another city (region,name_zh,name_en,city; see docs/baseline.md)",
+    )
+    parser.add_argument(
         "--variable",
         metavar="V",
         action="append",
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the calibration; return the exit status."""
     from .. import baseline as bl
 
-    table = bl.load_baseline_table(args.file, args.override)
+    table = bl.load_baseline_table(args.file, args.override, args.regions)
     ds = bl.dataset_from_table(table)
     variables = _selected(args.variable, bl.SPECS)
     if variables:
@@ -109,7 +114,9 @@ def _dims_text(frame: pd.DataFrame) -> pd.Series:
 
 def _with_city_rows(table: pd.DataFrame, ds, bl) -> pd.DataFrame:
     """The table plus computed city rows for county variables (provenance 'computed')."""
-    out = table[table["region"] != CITY]
+    known = regions_of(ds)
+    city_id = known.city
+    out = table[table["region"] != city_id]
     city = []
     for name in dict.fromkeys(out["variable"]):
         spec = bl.SPECS[name]
@@ -119,11 +126,11 @@ def _with_city_rows(table: pd.DataFrame, ds, bl) -> pd.DataFrame:
         for r in rows.to_dict("records"):
             coords = {spec.dim_for_column(c): r[c] for c in ("sector", "fuel", "tech", "product")}
             coords = {d: v for d, v in coords.items() if d is not None}
-            value = float(ds[name].sel(region=CITY, **coords))
-            city.append({**r, "region": CITY, "value": value, "provenance": "computed"})
+            value = float(ds[name].sel(region=city_id, **coords))
+            city.append({**r, "region": city_id, "value": value, "provenance": "computed"})
     both = pd.concat([out, pd.DataFrame(city, columns=out.columns)], ignore_index=True)
     order = {v: i for i, v in enumerate(bl.SPECS)}
-    regions = {r: i for i, r in enumerate(ALL_REGIONS)}
+    regions = {r: i for i, r in enumerate(known.all)}
     both["_v"] = both["variable"].map(order)
     both["_r"] = both["region"].map(regions).fillna(-1)
     return both.sort_values(["_v", "_r"], kind="stable").drop(columns=["_v", "_r"])
