@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import CITY, REGIONS
 from .errors import LeverError, did_you_mean
 from .levers import LEVERS, LeverSpec
 from .model import _SHARE_GROUPS
+from .regions import WUZHONG, RegionSet
 
 __all__ = ["Adjustment", "apply_adjustments", "parse_adjustments", "plan_unit"]
 
@@ -78,6 +78,7 @@ class Adjustment:
     weights: np.ndarray  # per county (regional levers) or a scalar 1.0
     year_mask: np.ndarray  # (year,) bool: years >= from_year
     rep_index: int
+    county_ids: tuple[str, ...] = WUZHONG.counties  # the county axis of regional levers
 
     @property
     def name(self) -> str:
@@ -89,7 +90,7 @@ class Adjustment:
         """The counties the scalar moves (all for a regional lever without county, () else)."""
         if not self.spec.regional:
             return ()
-        return (self.region,) if self.region else REGIONS
+        return (self.region,) if self.region else self.county_ids
 
     def apply(self, base: np.ndarray, x: np.ndarray, clip: bool = True) -> np.ndarray:
         """The lever's array for scalars *x* ``(m,)`` from its scenario array ``(1, …, year)``."""
@@ -114,7 +115,7 @@ class Adjustment:
         at = arr[..., self.rep_index if index is None else index]
         if not self.spec.regional:
             return at
-        idx = [REGIONS.index(c) for c in self.counties]
+        idx = [self.county_ids.index(c) for c in self.counties]
         part = at[:, idx]
         return part.sum(axis=1) if _is_level(self.spec) else part.mean(axis=1)
 
@@ -127,29 +128,30 @@ class Adjustment:
         return self.x0 + np.asarray(z, dtype=float) * self.step
 
 
-def _parse_key(key: str) -> tuple[LeverSpec, str | None]:
+def _parse_key(key: str, regions: RegionSet = WUZHONG) -> tuple[LeverSpec, str | None]:
     name, _, region = str(key).partition(":")
     spec = LEVERS[name.strip()]  # raises LeverError with a did-you-mean
     region = region.strip() or None
-    if region in (CITY, "all"):
+    counties = regions.counties
+    if region in (regions.city, "all"):
         region = None
     if region is not None and not spec.regional:
         raise LeverError(
             f"lever {spec.name!r} has no county axis (dims {', '.join(spec.dims)}); "
             f"use {spec.name!r} without ':{region}'"
         )
-    if region is not None and region not in REGIONS:
+    if region is not None and region not in counties:
         raise LeverError(
             f"lever spec {key!r}: unknown county {region!r}; valid counties are "
-            f"{', '.join(REGIONS)}.{did_you_mean(region, REGIONS)}"
+            f"{', '.join(counties)}.{did_you_mean(region, counties)}"
         )
     return spec, region
 
 
-def _weights(spec: LeverSpec, region: str | None, base: np.ndarray, mode: str) -> np.ndarray:
+def _weights(spec: LeverSpec, region, base: np.ndarray, mode: str, counties) -> np.ndarray:
     if not spec.regional:
         return np.array(1.0)
-    chosen = np.array([region is None or r == region for r in REGIONS], dtype=float)
+    chosen = np.array([region is None or r == region for r in counties], dtype=float)
     if mode != "add_level":
         return chosen
     start = base[0, :, 0] * chosen
@@ -187,10 +189,10 @@ def _scalar_bounds(adj_mode: str, spec: LeverSpec, base: np.ndarray, w, year_mas
     return _linear_bounds(spec.lower - base[sel], spec.upper - base[sel], slope)
 
 
-def _mode(spec: LeverSpec, region, base: np.ndarray, year_mask: np.ndarray) -> str:
+def _mode(spec: LeverSpec, region, base: np.ndarray, year_mask: np.ndarray, counties) -> str:
     if not _is_level(spec):
         return "shift"
-    part = base if region is None else base[:, [REGIONS.index(region)]]
+    part = base if region is None else base[:, [counties.index(region)]]
     change = np.abs(part - part[..., :1])[..., year_mask]
     scale = max(float(np.abs(part).max()), 1.0)
     return "scale_change" if change.size and change.max() > 1e-9 * scale else "add_level"
@@ -210,12 +212,18 @@ def _step(adj: Adjustment, base: np.ndarray) -> float:
 
 
 def parse_adjustments(
-    keys, arrays: dict, years, from_year: int, bounds: dict | None = None
+    keys,
+    arrays: dict,
+    years,
+    from_year: int,
+    bounds: dict | None = None,
+    regions: RegionSet = WUZHONG,
 ) -> list[Adjustment]:
     """Adjustments for lever specs *keys* (``"name"`` or ``"name:county"``) of a scenario.
 
     *arrays* are the scenario's full lever arrays for one scenario; *bounds* maps a key to
-    ``(lower, upper)`` of its scalar (``None`` on either side keeps the default).
+    ``(lower, upper)`` of its scalar (``None`` on either side keeps the default); *regions*
+    the city whose counties the arrays hold.
     """
     years = np.asarray(list(years), dtype=int)
     if from_year <= years[0] or from_year > years[-1]:
@@ -241,15 +249,15 @@ def parse_adjustments(
         )
     out = []
     for key in keys:
-        spec, region = _parse_key(key)
+        spec, region = _parse_key(key, regions)
         if spec.name not in arrays:
             raise LeverError(
                 f"lever {spec.name!r} has no path in this scenario (a tracked indicator the "
                 "scenario does not set); give it a path first with scenario.replace()"
             )
         base = arrays[spec.name]
-        mode = _mode(spec, region, base, year_mask)
-        w = _weights(spec, region, base, mode)
+        mode = _mode(spec, region, base, year_mask, regions.counties)
+        w = _weights(spec, region, base, mode, regions.counties)
         lo, hi = _scalar_bounds(mode, spec, base, w, year_mask)
         x0 = 1.0 if mode == "scale_change" else 0.0
         lo, hi = _user_bounds(key, (bounds or {}).get(key), lo, hi, x0)
@@ -265,6 +273,7 @@ def parse_adjustments(
             w,
             year_mask,
             int(np.argmax(years == rep_year)),
+            regions.counties,
         )
         out.append(_with_step(adj, base))
     return out
@@ -349,9 +358,8 @@ def scenario_values(adjustments: list[Adjustment], arrays: dict, years) -> dict:
         counties = set().union(*(set(a.counties) for a in adjustments if a.name == name))
         arr = arrays[name][0]
         if spec.regional:
-            values[name] = {
-                c: milestones(arr[REGIONS.index(c)], years) for c in REGIONS if c in counties
-            }
+            ids = next(a.county_ids for a in adjustments if a.name == name)
+            values[name] = {c: milestones(arr[ids.index(c)], years) for c in ids if c in counties}
         else:
             values[name] = milestones(arr, years)
     return values

@@ -28,9 +28,10 @@ from ._adjust import Adjustment, parse_adjustments, scenario_values
 from ._catalogue_checks import SIMULATED_INDICATORS, RecordChecker
 from ._wit_report import WhatItTakes, build_result
 from .catalogue import Catalogue, Target, load_targets
-from .constants import ALL_REGIONS, DEFAULT_YEARS
+from .constants import DEFAULT_YEARS
 from .errors import CatalogueError, LeverError, ScenarioError, did_you_mean
 from .model import _baseline, lever_arrays
+from .regions import WUZHONG, RegionSet, regions_of
 
 __all__ = ["OBJECTIVES", "WhatItTakes", "feasible_region", "peak_target", "what_it_takes"]
 
@@ -41,15 +42,15 @@ OBJECTIVES = ("relative_change", "least_effort")
 # ---------------------------------------------------------------------------------------------
 # inputs
 # ---------------------------------------------------------------------------------------------
-def _scenario(scenario):
+def _scenario(scenario, regions: RegionSet = WUZHONG):
     from .scenario import Scenario, load_scenario
 
     if scenario is None:
-        scenario = Scenario(id="default")
+        scenario = Scenario(id="default", regions=regions)
     elif isinstance(scenario, str | os.PathLike):
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, regions=regions)
     elif isinstance(scenario, Mapping):
-        scenario = Scenario(id="custom", levers=dict(scenario))
+        scenario = Scenario(id="custom", levers=dict(scenario), regions=regions)
     if not isinstance(scenario, Scenario):
         raise ScenarioError(
             f"what_it_takes() takes a Scenario, a scenario file or a dict of lever values; got "
@@ -111,10 +112,12 @@ def peak_target(
     indicator: str = "co2",
     tier: str = "binding",
     id: str | None = None,
+    regions=None,
 ) -> Target:
     """An ad-hoc "*region* peaks (*indicator*) by *year*" record the checker understands.
 
-    The record is validated like a catalogue entry (``op = "peak_by"``, ``kind = "order"``).
+    The record is validated like a catalogue entry (``op = "peak_by"``, ``kind = "order"``);
+    *region* is one of *regions* (a RegionSet or a baseline; default 吴忠市 and its counties).
 
     Examples
     --------
@@ -139,7 +142,8 @@ def peak_target(
         "source_text": f"{region} {indicator} peaks by {int(year)} (what_it_takes question)",
         "note": "Ad-hoc question built by carbonsim.whatittakes.peak_target, not a plan clause.",
     }
-    fields = RecordChecker("<peak_target>", 1, record, ALL_REGIONS, {}).check()
+    known = regions if isinstance(regions, RegionSet) else regions_of(regions)
+    fields = RecordChecker("<peak_target>", 1, record, known.all, {}).check()
     return Target(**fields)
 
 
@@ -266,11 +270,11 @@ def what_it_takes(
     >>> r.feasible, round(r.scalars["storage_ratio"], 6)
     (True, 0.0)
     """
-    scen = _scenario(scenario)
-    chosen = select_targets(targets, catalogue)
     ds, years = _baseline(baseline), [int(y) for y in years]
+    scen = _scenario(scenario, regions_of(ds))
+    chosen = select_targets(targets, catalogue)
     arrays = lever_arrays(scen.to_levers(), 1, years, ds)
-    adjustments = parse_adjustments(levers, arrays, years, int(from_year), bounds)
+    adjustments = parse_adjustments(levers, arrays, years, int(from_year), bounds, regions_of(ds))
     keep, dropped = _evaluable(search.Problem(arrays, adjustments, chosen, years, ds))
     problem = search.Problem(arrays, adjustments, keep, years, ds)
     m_before = problem.margins(np.zeros((1, problem.k)))
@@ -343,15 +347,16 @@ def feasible_region(
         2030 values, sums over counties for levels, means for shares); attrs ``x_lever``,
         ``y_lever``, ``targets`` (ids), ``x_label``, ``y_label``.
     """
-    scen = _scenario(scenario)
-    chosen = select_targets(targets, catalogue)
     ds, years = _baseline(baseline), [int(y) for y in years]
+    scen = _scenario(scenario, regions_of(ds))
+    chosen = select_targets(targets, catalogue)
     arrays = lever_arrays(scen.to_levers(), 1, years, ds)
-    adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year))
+    known = regions_of(ds)
+    adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year), None, known)
     nx, ny = (grid, grid) if isinstance(grid, int) else grid
     xs, ys = _axis(adjs[0], x_range, nx), _axis(adjs[1], y_range, ny)
     spans = {adjs[0].key: (xs.min(), xs.max()), adjs[1].key: (ys.min(), ys.max())}
-    adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year), spans)
+    adjs = parse_adjustments([x_lever, y_lever], arrays, years, int(from_year), spans, known)
     problem = search.Problem(arrays, adjs, chosen, years, ds)
     gx, gy = np.meshgrid(xs, ys)
     z = np.column_stack([adjs[0].to_z(gx.ravel()), adjs[1].to_z(gy.ravel())])

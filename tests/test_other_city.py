@@ -291,3 +291,28 @@ def test_cli_baseline(city, capsys):
     assert main([*args, str(city / "regions.csv"), "--variable", "gdp"]) == 0
     text = capsys.readouterr().out
     assert "city_x" in text and "d3" in text and "wuzhong" not in text
+
+
+def test_what_it_takes(city, baseline):
+    from carbonsim.catalogue import load_targets
+    from carbonsim.whatittakes import peak_target, what_it_takes
+
+    targets = load_targets(city / "targets.toml")
+    plan = load_scenario(city / "plan.toml", regions=baseline)
+    low = plan.replace(solar_capacity={"d2": {2030: 1.0}})
+    result = what_it_takes(
+        low,
+        "d2_2030_new_energy",
+        ["solar_capacity:d2"],
+        catalogue=targets,
+        baseline=baseline,
+        years=range(2020, 2036),
+    )
+    assert result.feasible
+    assert list(result.scenario.levers["solar_capacity"]) == ["default", "d2"]
+    assert peak_target("d3", 2030, regions=baseline).region == "d3"
+    with pytest.raises(LeverError, match="valid counties are d1, d2, d3"):
+        what_it_takes(
+            plan, "d2_2030_new_energy", ["solar_capacity:litong"], catalogue=targets,
+            baseline=baseline, years=range(2020, 2036),
+        )  # fmt: skip
