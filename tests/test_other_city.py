@@ -316,3 +316,24 @@ def test_what_it_takes(city, baseline):
             plan, "d2_2030_new_energy", ["solar_capacity:litong"], catalogue=targets,
             baseline=baseline, years=range(2020, 2036),
         )  # fmt: skip
+
+
+def test_cli_sweep(city, tmp_path, capsys):
+    from carbonsim.cli import main
+
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        SCENARIO.replace(
+            "gdp_growth = 0.05", 'gdp_growth = { dist = "uniform", low = 0.03, high = 0.06 }'
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "sweep.zarr"
+    args = ["sweep", str(path), "-n", "16", "--chunk", "8", "--out", str(out), "--quiet"]
+    args += ["--baseline", str(city / "city_x-2020.csv"), "--regions", str(city / "regions.csv")]
+    args += ["--targets", str(city / "targets.toml"), "--years", "2020:2035"]
+    assert main(args) == 0
+    import xarray as xr
+
+    summary = xr.open_zarr(out)
+    assert list(summary.region.values) == ["city_x", *COUNTIES]

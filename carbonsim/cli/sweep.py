@@ -64,6 +64,11 @@ def register(subparsers) -> None:
     parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
     parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
     parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")
+    parser.add_argument(
+        "--regions",
+        metavar="PATH",
+        help="regions CSV of another city's baseline (region,name_zh,name_en,city)",
+    )
     parser.add_argument("--bins", type=int, default=256, help="histogram bins for the quantiles")
     parser.set_defaults(func=run)
 
@@ -72,6 +77,11 @@ def run(args) -> int:
     from ..sweep import sweep
     from .run import parse_years
 
+    baseline = args.baseline
+    if args.regions:
+        from ..baseline import load_baseline
+
+        baseline = load_baseline(args.baseline, regions=args.regions)
     result = sweep(
         args.scenario,
         args.n,
@@ -84,7 +94,7 @@ def run(args) -> int:
         resume=args.resume,
         keep_samples=args.keep_samples,
         targets=args.targets,
-        baseline=args.baseline,
+        baseline=baseline,
         years=parse_years(args.years),
         progress=not args.quiet,
         overwrite=args.overwrite,
