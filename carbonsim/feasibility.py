@@ -222,7 +222,9 @@ def check(
     ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means met"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
     ds.attrs["city"] = regions_of(trajectories).city
-    return CheckResult(ds, trajectories, plateau_tolerance)
+    result = CheckResult(ds, trajectories, plateau_tolerance)
+    result.catalogue = targets
+    return result
 
 
 def _target_coords(records) -> dict:
@@ -294,6 +296,7 @@ class CheckResult:
         self.dataset = dataset
         self.trajectories = trajectories
         self.tolerance = tolerance
+        self.catalogue = None  # the Catalogue checked (set by check())
         self._peaks = None
 
     @property

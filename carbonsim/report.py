@@ -22,7 +22,8 @@ def _target_rows(result: CheckResult, scenario) -> pd.DataFrame:
 
     df = result.to_dataframe()
     df = df[df.scenario == scenario].copy()
-    catalogue = {t.id: t for t in load_targets()} if len(df) else {}
+    checked = getattr(result, "catalogue", None)
+    catalogue = {t.id: t for t in (checked or load_targets())} if len(df) else {}
     shown = []
     for row in df.itertuples():
         t = catalogue.get(row.target)

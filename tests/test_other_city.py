@@ -178,6 +178,10 @@ def test_simulate_check_and_report(city, baseline):
     assert result.dataset.region.sel(target="d2_2030_new_energy").item() == "d2"
     assert str(status.sel(target="city_2030_co2_peak").values) != "not_evaluated"
     assert list(result.peaks.region.values) == ["city_x", *COUNTIES]
+    from carbonsim.report import terminal_table
+
+    row = next(x for x in terminal_table(result).splitlines() if x.startswith("d2_2030_new"))
+    assert "万千瓦" in row.split("700万千瓦")[-1]  # simulated value in the plan's unit
     summary = summary_markdown(result)
     assert "| 乙区 d2 |" in summary
     assert "吴忠" not in summary
