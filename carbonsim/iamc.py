@@ -429,10 +429,18 @@ def _one_model(df: pd.DataFrame, model: str | None) -> tuple[pd.DataFrame, str]:
     return df[df["model"] == model], model
 
 
+def _city_of(names: Iterable[str]) -> str | None:
+    """The id of the one top-level IAMC region (``"Wuzhong"``, not ``"Wuzhong|Litong"``)."""
+    top = {region_id(str(n)) for n in names if "|" not in str(n)}
+    return top.pop() if len(top) == 1 else None
+
+
 def _region_coords(names: Iterable[str]) -> dict:
-    ids = list(dict.fromkeys(region_id(str(n)) for n in names))
-    known = [r for r in ALL_REGIONS if r in ids]
-    ordered = known + [r for r in ids if r not in known]
+    names = list(dict.fromkeys(str(n) for n in names))
+    ids = list(dict.fromkeys(region_id(n) for n in names))
+    city = _city_of(names)
+    first = [r for r in ALL_REGIONS if r in ids] if city in (None, CITY) else [city]
+    ordered = first + [r for r in ids if r not in first]
     return {
         "region": ordered,
         "name_zh": ("region", [REGION_NAMES_ZH.get(r, r) for r in ordered]),
@@ -501,6 +509,9 @@ def from_iamc(data, variables: str = "carbonsim", model: str | None = None) -> x
         out = _carbonsim_dataset(cube, units)
     out = out.assign_coords({k: v for k, v in coords.items() if k in ("name_zh", "name_en")})
     out.attrs.update({"model": model_name, "source": "IAMC table (carbonsim.iamc.from_iamc)"})
+    city = _city_of(df["region"])
+    if city is not None and city != CITY:
+        out.attrs["city"] = city
     return out
 
 

@@ -341,3 +341,15 @@ def test_cli_sweep(city, tmp_path, capsys):
 
     summary = xr.open_zarr(out)
     assert list(summary.region.values) == ["city_x", *COUNTIES]
+
+
+def test_iamc_round_trip(city, baseline):
+    from carbonsim.io import from_iamc, to_iamc
+
+    traj = carbonsim.simulate(city / "plan.toml", baseline=baseline, years=range(2020, 2031))
+    table = to_iamc(traj)
+    assert {"City X", "City X|D1", "City X|D3"} <= set(table["region"])
+    back = from_iamc(table)
+    assert list(back.region.values) == ["city_x", *COUNTIES]
+    assert regions_of(back).city == "city_x"
+    np.testing.assert_allclose(back.co2.values, traj.co2.values, rtol=1e-12)
