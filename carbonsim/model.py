@@ -367,8 +367,9 @@ def simulate(
     -------
     xarray.Dataset
         Dims ``(scenario, region, year)`` plus ``sector``, ``fuel``, ``tech`` … where they apply;
-        ``region`` = the city (sum of counties) and the five counties.  Units and bilingual
-        long names in every variable's attrs.
+        ``region`` = the city (sum of counties) and its counties (Wuzhong's five by default;
+        another city's from its baseline, see :func:`carbonsim.regions.regions_of`).  Units and
+        bilingual long names in every variable's attrs.
 
     Examples
     --------

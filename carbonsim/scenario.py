@@ -24,8 +24,8 @@ distributions (see :mod:`carbonsim.sampling`).
 Inside a :class:`Scenario`, ``levers`` holds the values in normalised form, in lever-table order:
 a float, a :class:`~carbonsim.sampling.Distribution`, milestones ``{year (int): float or
 Distribution}`` sorted by year, or per county ``{"default" / county id: one of those}`` (the
-``"default"`` entry, if any, first and the counties in the order of
-:data:`~carbonsim.constants.REGIONS`).  Values are in the lever's unit.
+``"default"`` entry, if any, first and the counties in the order of the scenario's ``regions``,
+by default :data:`~carbonsim.regions.WUZHONG`).  Values are in the lever's unit.
 
 Examples
 --------

@@ -1,9 +1,9 @@
 """One call from lever arrays and baseline parameters to every trajectory array.
 
 ``run(levers, params, method)`` returns a dict of numpy arrays whose region axis holds the city
-first (index 0, the sum of the counties) and then the counties in
-:data:`~carbonsim.constants.REGIONS` order.  Ratios are computed after summing, so the city's
-shares are its own, not averages.
+first (index 0, the sum of the counties) and then the counties in the baseline's order
+(:func:`carbonsim.regions.regions_of`; Wuzhong's :data:`~carbonsim.constants.REGIONS` by
+default).  Ratios are computed after summing, so the city's shares are its own, not averages.
 """
 
 from __future__ import annotations
