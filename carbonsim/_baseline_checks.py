@@ -159,7 +159,18 @@ def _check_region(r: dict, spec: VariableSpec, regions: RegionSet) -> None:
                 if spec.kind == WEIGHTED
                 else ""
             )
+            + _other_city_hint(region, regions)
         )
+
+
+def _other_city_hint(region: str, regions: RegionSet) -> str:
+    """For Wuzhong's default regions and an id that is none of them: how to declare a city."""
+    if regions != WUZHONG or not region or did_you_mean(region, regions.all):
+        return ""
+    return (
+        ". For another city, declare its regions: load_baseline(path, regions='regions.csv') "
+        "or --regions (docs/baseline.md, 'Another city')"
+    )
 
 
 def _check_dim(r: dict, spec: VariableSpec, column: str) -> None:
