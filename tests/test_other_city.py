@@ -255,7 +255,8 @@ def test_charts_name_the_districts(city, baseline):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("District 1" in text for text in legend)
     fig = cplot.dashboard(result)
-    assert fig.axes
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert any(label.startswith("乙区 ") for label in labels), labels
 
 
 def test_sweep(city, baseline, tmp_path):

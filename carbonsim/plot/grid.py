@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from ..constants import CITY
+from ..regions import regions_of
 from ._style import (
     A4_WIDTH,
     OP_SYMBOLS,
@@ -54,16 +55,16 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def target_label(t: xr.Dataset, lang: str, chars: int | None = None) -> str:
+def target_label(t: xr.Dataset, lang: str, chars: int | None = None, names=None) -> str:
     """``2025 新能源发电装机容量 ≥2300万千瓦`` (one target of a check dataset)."""
     indicator = str(t.indicator.values)
     name = _short(pick(_names(), indicator, lang), chars or LABEL_CHARS[lang][1])
     region = str(t.region.values)
     city = str(t.attrs.get("city", CITY))
-    where = "" if region == city else region_name(region, lang) + " "
+    where = "" if region == city else region_name(region, lang, names) + " "
     op = str(t.op.values)
     if op in ORDER_WORDS:
-        other = region_name(city, lang)
+        other = region_name(city, lang, names)
         what = pick(ORDER_WORDS, op, lang).format(year=int(t.year.values), other=other)
         return f"{where}{name} {what}"
     written = str(t.written.values)
@@ -135,7 +136,7 @@ def _split(rows: list, n_panels: int) -> list[list]:
     return [rows[:cut], rows[cut:]]
 
 
-def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int) -> None:
+def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int, names) -> None:
     from ..feasibility import GROUP_TITLES
 
     n_s = ds.sizes["scenario"]
@@ -144,7 +145,7 @@ def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int
     for y, (kind, key) in enumerate(rows):
         if kind == "target":
             image[y] = rgb[key]
-            labels.append(target_label(ds.isel(target=key), lang, chars))
+            labels.append(target_label(ds.isel(target=key), lang, chars, names))
         else:
             title = GROUP_TITLES.get(key, (key, key))
             labels.append(title[0] if lang == "zh" else f"{key} {title[1]}")
@@ -229,6 +230,8 @@ def dashboard(
     """
     check_lang(lang)
     ds = check_result.dataset if hasattr(check_result, "dataset") else check_result
+    traj = getattr(check_result, "trajectories", None)
+    names = regions_of(traj) if traj is not None else None
     ds = _select(ds, tiers, kinds, groups, scenarios)
     rows = _rows(ds)
     rgb = _colours(ds)
@@ -248,7 +251,7 @@ def dashboard(
             fig, axes = ax.figure, [ax]
         chars = LABEL_CHARS[lang][0 if len(panels) > 1 else 1]
         for panel_ax, panel in zip(axes, panels, strict=True):
-            _draw_panel(panel_ax, panel, ds, rgb, lang, chars)
+            _draw_panel(panel_ax, panel, ds, rgb, lang, chars, names)
         _legend(fig, ds, lang)
         finish(fig)
     return fig
