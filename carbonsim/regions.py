@@ -55,7 +55,7 @@ class RegionSet:
         if not self.counties:
             raise BaselineError(f"city {self.city!r} has no counties")
         for region in ids:
-            if not isinstance(region, str) or not _ID.match(region) or region in _RESERVED:
+            if not isinstance(region, str) or not region or region in _RESERVED:
                 raise BaselineError(
                     f"region id {region!r} is not allowed: use a lower-case identifier "
                     "(letters, digits, _), not 'default' or 'all'"
@@ -128,6 +128,12 @@ def read_regions(path) -> RegionSet:
     names_zh = {r: z for r, z in zip(table["region"], table["name_zh"], strict=True) if z}
     names_en = {r: e for r, e in zip(table["region"], table["name_en"], strict=True) if e}
     counties = tuple(table[flags != "yes"]["region"])
+    for row, region in enumerate(table["region"], start=2):
+        if not _ID.match(region) or region in _RESERVED:
+            raise BaselineError(
+                f"{path}, row {row}, column 'region': region id {region!r} is not allowed: use a "
+                "lower-case identifier (letters, digits, _), not 'default' or 'all'"
+            )
     try:
         return RegionSet(city, counties, names_zh, names_en)
     except BaselineError as exc:

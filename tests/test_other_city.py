@@ -150,8 +150,19 @@ def test_regions_file_errors(tmp_path):
     with pytest.raises(BaselineError, match="exactly one row must be the city"):
         read_regions(path)
     path.write_text("region,name_zh,name_en,city\nc,C,C,yes\nall,D,D,no\n", encoding="utf-8")
-    with pytest.raises(BaselineError, match="'all' is not allowed"):
+    with pytest.raises(BaselineError, match=r"row 3, column 'region'.*'all' is not allowed"):
         read_regions(path)
+    path.write_text("region,name_zh,name_en,city\nc,C,C,yes\nD-2,D,D,no\n", encoding="utf-8")
+    with pytest.raises(BaselineError, match="'D-2' is not allowed"):
+        read_regions(path)
+
+
+def test_regions_of_any_dataset():
+    import xarray as xr
+
+    odd = regions_of(xr.Dataset(coords={"region": ["Ningxia-Hui", "b 2"]}))
+    assert (odd.city, odd.counties) == ("Ningxia-Hui", ("b 2",))
+    assert regions_of(xr.Dataset(coords={"region": ["litong", "yanchi"]})) == WUZHONG
 
 
 def test_simulate_check_and_report(city, baseline):
