@@ -13,9 +13,10 @@ import csv
 import io
 import math
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
+
+from ._table import aligned_table
 
 #: CSV columns, in the order of ``carbonsim/data/levers.csv``.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -139,15 +140,6 @@ def _csv(specs) -> str:
     return out.getvalue()
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: East Asian wide and full-width characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def format_table(specs) -> str:
     """An aligned plain-text table: name, 中文, group, dims, unit, default, bounds."""
     rows = [
@@ -162,14 +154,4 @@ def format_table(specs) -> str:
         )
         for s in specs
     ]
-    if not rows:
-        return "no levers match\n"
-    widths = [
-        max(_width(r[i]) for r in [_TABLE_COLUMNS, *rows]) for i in range(len(_TABLE_COLUMNS))
-    ]
-    lines = [
-        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in [_TABLE_COLUMNS, tuple("-" * w for w in widths), *rows]
-    ]
-    lines.append(f"({len(rows)} levers)")
-    return "\n".join(lines) + "\n"
+    return aligned_table(_TABLE_COLUMNS, rows, "levers")

@@ -6,10 +6,10 @@ import argparse
 import csv
 import json
 import sys
-import unicodedata
 from typing import Any
 
 from .._catalogue_checks import FIELDS
+from ._table import aligned_table
 
 #: The CSV columns, in order (one row per target): the record's fields up to the note.
 CSV_COLUMNS: tuple[str, ...] = FIELDS[: FIELDS.index("note") + 1]
@@ -118,26 +118,7 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: East Asian wide and full-width characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def format_table(catalogue: Any) -> str:
     """An aligned plain-text table: id, region, year, op, target as written, tier, clause."""
     rows = [(t.id, t.region, str(t.year), t.op, t.written, t.tier, t.clause) for t in catalogue]
-    if not rows:
-        return "no targets match\n"
-    widths = [
-        max(_width(r[i]) for r in [_TABLE_COLUMNS, *rows]) for i in range(len(_TABLE_COLUMNS))
-    ]
-    lines = [
-        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in [_TABLE_COLUMNS, tuple("-" * w for w in widths), *rows]
-    ]
-    lines.append(f"({len(rows)} targets)")
-    return "\n".join(lines) + "\n"
+    return aligned_table(_TABLE_COLUMNS, rows, "targets")
