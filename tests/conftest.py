@@ -14,3 +14,11 @@ from toy_baseline import toy_baseline
 def toy():
     """A small invented baseline in the real schema (engine identities must not need Wuzhong)."""
     return toy_baseline()
+
+
+@pytest.fixture(scope="session")
+def baseline():
+    """The bundled 2020 calibration of Wuzhong (no fallback: a broken baseline fails the tests)."""
+    import carbonsim
+
+    return carbonsim.load_baseline()

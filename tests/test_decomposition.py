@@ -141,17 +141,6 @@ def test_rejects_negative_values():
 # the trajectories wrapper
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def baseline(toy):
-    """The real 2020 calibration once it simulates, else the toy one."""
-    try:
-        real = carbonsim.load_baseline()
-        carbonsim.simulate({}, baseline=real, years=range(2020, 2022))
-    except Exception:  # the real baseline is still being finished
-        return toy
-    return real
-
-
-@pytest.fixture(scope="module")
 def trajectories(baseline):
     levers = carbonsim.model.LeverSet(
         {

@@ -33,17 +33,6 @@ YEARS = range(2020, 2041)
 # fixtures
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def baseline(toy):
-    """The real 2020 calibration once it simulates, else the toy one."""
-    try:
-        real = carbonsim.load_baseline()
-        carbonsim.simulate({}, baseline=real, years=range(2020, 2022))
-    except Exception:  # the real baseline is still being finished
-        return toy
-    return real
-
-
-@pytest.fixture(scope="module")
 def three(baseline):
     """Three scenarios of one batch (ids bau, plan, stretch)."""
     levers = carbonsim.model.LeverSet(
