@@ -257,13 +257,9 @@ def _md_table(header, rows) -> list[str]:
 
 
 def _text_table(header, rows) -> list[str]:
-    from .cli.targets import _pad, _width
+    from .cli._table import aligned_lines
 
-    table = [header, *rows]
-    widths = [max(_width(str(r[i])) for r in table) for i in range(len(header))]
-    lines = ["  ".join(_pad(str(c), w) for c, w in zip(r, widths, strict=True)) for r in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return [line.rstrip() for line in lines]
+    return aligned_lines(header, rows)
 
 
 def _html_table(header, rows) -> str:

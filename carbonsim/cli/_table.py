@@ -15,14 +15,16 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+def aligned_lines(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """Header, a rule and the rows, each cell padded to its column's display width."""
+    table = [[str(cell) for cell in row] for row in [header, *rows]]
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(header))]
+    table.insert(1, ["-" * w for w in widths])
+    return ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+
+
 def aligned_table(header: Sequence[str], rows: Sequence[Sequence[str]], noun: str) -> str:
-    """Header, a rule, the rows, then ``(N noun)``; ``no noun match`` when there are no rows."""
+    """:func:`aligned_lines` then ``(N noun)``; ``no noun match`` when there are no rows."""
     if not rows:
         return f"no {noun} match\n"
-    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in [header, tuple("-" * w for w in widths), *rows]
-    ]
-    lines.append(f"({len(rows)} {noun})")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*aligned_lines(header, rows), f"({len(rows)} {noun})"]) + "\n"
