@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -268,7 +269,9 @@ def _check_share_groups(arrays, years, counties=WUZHONG.counties) -> None:
             )
 
 
-_CALIBRATED: dict[int, float] = {}
+#: id(dataset) -> (weak reference to it, calibrated limit); the reference guards against an id
+#: reused by a later dataset after the first one was freed
+_CALIBRATED: dict[int, tuple[weakref.ref, float]] = {}
 
 
 def calibrate_absorption(ds: xr.Dataset) -> float:
@@ -278,8 +281,9 @@ def calibrate_absorption(ds: xr.Dataset) -> float:
     (monotone) response.  Cached per baseline dataset.
     """
     key = id(ds)
-    if key in _CALIBRATED:
-        return _CALIBRATED[key]
+    cached = _CALIBRATED.get(key)
+    if cached is not None and cached[0]() is ds:
+        return cached[1]
     target = _scalar(ds, "nhre_consumption_share_2020")
     grid = np.linspace(0.01, 1.0, 400)
     arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False)
@@ -292,7 +296,7 @@ def calibrate_absorption(ds: xr.Dataset) -> float:
         limit = float(grid[-1])
     else:
         limit = float(np.interp(target, share, grid))
-    _CALIBRATED[key] = limit
+    _CALIBRATED[key] = (weakref.ref(ds), limit)
     return limit
 
 
