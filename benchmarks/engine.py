@@ -32,7 +32,7 @@ KEY = [
 
 
 def levers(n: int, seed: int = 0):
-    from carbonsim.model import LeverSet
+    from carbonsim.inputs.levers import LeverSet
 
     rng = np.random.default_rng(seed)
     return LeverSet(

@@ -9,7 +9,7 @@ For each size a fresh subprocess runs ``carbonsim.sweep`` on ``scenarios/uncerta
 * the ratio against a plain Python loop calling the single-scenario path (``simulate`` +
   ``check`` of one scenario, timed on 100 and extrapolated),
 * for 10k scenarios only, the time of pyam's ``validate`` on the same trajectories in IAMC form
-  (the feasibility check alone, via ``carbonsim.iamc``) against ``carbonsim.check``, when pyam
+  (the feasibility check alone, via ``carbonsim.io.iamc``) against ``carbonsim.check``, when pyam
   is importable (``pip install 'carbonsim[iamc]'``).
 
     python benchmarks/sweep.py                        # 10k, 100k, 1M on 2 local workers
@@ -37,7 +37,7 @@ def _peak_mb(who) -> float:
 
 
 def one_size(n: int, workers: int, chunk: int) -> dict:
-    from carbonsim.sweep import sweep
+    from carbonsim.sweeps import sweep
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -65,8 +65,8 @@ def one_size(n: int, workers: int, chunk: int) -> dict:
 def loop_seconds_per_scenario(m: int = 100) -> float:
     """One scenario at a time through the public single-scenario path."""
     import carbonsim
-    from carbonsim.sampling import unit_sample
-    from carbonsim.scenario import load_scenario
+    from carbonsim.inputs.sampling import unit_sample
+    from carbonsim.inputs.scenario import load_scenario
 
     scenario = load_scenario(SCENARIO)
     u = unit_sample(m, len(scenario.distributions), seed=1, method="sobol")
@@ -81,10 +81,10 @@ def loop_seconds_per_scenario(m: int = 100) -> float:
 def pyam_validate(n: int = 10_000) -> dict:
     """pyam's validate against carbonsim's check on the same trajectories (feasibility only).
 
-    The trajectories go to the IAMC long form (:func:`carbonsim.iamc.to_iamc`); the catalogue's
+    The trajectories go to the IAMC long form (:func:`carbonsim.io.iamc.to_iamc`); the catalogue's
     absolute value records become pyam criteria (``catalogue_to_pyam_criteria`` without
     trajectories: relative-change records would need one criterion per scenario, and order
-    records have no pyam equivalent) run through :func:`carbonsim.iamc.validate`.
+    records have no pyam equivalent) run through :func:`carbonsim.io.iamc.validate`.
     :func:`carbonsim.check` evaluates every record.
     """
     try:
@@ -92,8 +92,8 @@ def pyam_validate(n: int = 10_000) -> dict:
     except ImportError:
         return {"skipped": "pyam is not installed: pip install 'carbonsim[iamc]'"}
     import carbonsim
-    from carbonsim.iamc import catalogue_to_pyam_criteria, to_iamc, validate
-    from carbonsim.scenario import load_scenario
+    from carbonsim.inputs.scenario import load_scenario
+    from carbonsim.io.iamc import catalogue_to_pyam_criteria, to_iamc, validate
 
     targets = carbonsim.load_targets()
     names = sorted({x for t in targets for x in (t.indicator, t.other_indicator) if x})

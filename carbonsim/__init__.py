@@ -22,15 +22,15 @@ _EXPORTS: dict[str, str] = {
     "Catalogue": "catalogue",
     "load_baseline": "baseline",
     "Baseline": "baseline",
-    "LEVERS": "levers",
-    "LeverSet": "model",
+    "LEVERS": "definitions.levers",
+    "LeverSet": "inputs.levers",
     "simulate": "model",
-    "load_scenario": "scenario",
-    "Scenario": "scenario",
+    "load_scenario": "inputs.scenario",
+    "Scenario": "inputs.scenario",
     "check": "feasibility",
-    "sweep": "sweep",
-    "what_it_takes": "whatittakes",
-    "feasible_region": "whatittakes",
+    "sweep": "sweeps",
+    "what_it_takes": "analysis.what_it_takes",
+    "feasible_region": "analysis.what_it_takes",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -40,7 +40,7 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is not None:
         return getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    try:  # submodules: carbonsim.model, carbonsim.sampling, carbonsim.plot …
+    try:  # submodules: carbonsim.model, carbonsim.inputs.sampling, carbonsim.plot …
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__name__}.{name}":

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import constants as C
-from .errors import BaselineError, did_you_mean
+from carbonsim import constants as C
+from carbonsim.errors import BaselineError, did_you_mean
 
 __all__ = ["WUZHONG", "RegionSet", "read_regions", "regions_of"]
 

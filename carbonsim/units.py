@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UnitError, did_you_mean
+from carbonsim.errors import UnitError, did_you_mean
 
 # unit -> (dimension, factor to the dimension's base unit)
 _UNITS: dict[str, tuple[str, float]] = {}

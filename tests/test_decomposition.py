@@ -1,4 +1,4 @@
-"""Additive LMDI-I (carbonsim.decomposition): identities, known cases, zero values, wrapper."""
+"""Additive LMDI-I (carbonsim.analysis.decomposition): identities, known cases, zero values, wrapper."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import carbonsim
-from carbonsim.decomposition import EFFECTS, co2_drivers, lmdi_additive, log_mean
+from carbonsim.analysis.decomposition import EFFECTS, co2_drivers, lmdi_additive, log_mean
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 import xarray as xr
 
 import carbonsim
-from carbonsim.iamc import (
+from carbonsim.definitions.variables import variable_metadata
+from carbonsim.io.iamc import (
     AGGREGATES,
     IAMC_COLUMNS,
     IamcError,
@@ -21,7 +22,6 @@ from carbonsim.iamc import (
     region_id,
 )
 from carbonsim.io import from_iamc, to_iamc
-from carbonsim.model import variable_metadata
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 EJ_PER_10KTCE = 1e4 * 29.3076e-9
@@ -386,7 +386,7 @@ def missed_pairs(result, targets) -> set[tuple[str, str]]:
 
 
 def test_pyam_and_carbonsim_agree_on_what_fails(pyam, batch):
-    from carbonsim.iamc import validate
+    from carbonsim.io.iamc import validate
 
     crit = catalogue_to_pyam_criteria(trajectories=batch)
     targets = sorted(set(crit.criteria.target))

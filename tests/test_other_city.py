@@ -15,9 +15,9 @@ import carbonsim
 from carbonsim.baseline import DEFAULT_PATH, load_baseline, load_baseline_table
 from carbonsim.errors import BaselineError, LeverError, ScenarioError
 from carbonsim.feasibility import check
+from carbonsim.inputs.scenario import load_scenario
 from carbonsim.regions import WUZHONG, RegionSet, read_regions, regions_of
 from carbonsim.report import summary_markdown
-from carbonsim.scenario import load_scenario
 
 RENAME = {"wuzhong": "city_x", "litong": "d1", "hongsibu": "d2", "qingtongxia": "d3"}
 COUNTIES = ("d1", "d2", "d3")
@@ -271,7 +271,7 @@ def test_charts_name_the_districts(city, baseline):
 
 
 def test_sweep(city, baseline, tmp_path):
-    from carbonsim.sweep import sweep
+    from carbonsim.sweeps import sweep
 
     path = tmp_path / "uncertain.toml"
     path.write_text(
@@ -310,8 +310,8 @@ def test_cli_baseline(city, capsys):
 
 
 def test_what_it_takes(city, baseline):
+    from carbonsim.analysis.what_it_takes import peak_target, what_it_takes
     from carbonsim.catalogue import load_targets
-    from carbonsim.whatittakes import peak_target, what_it_takes
 
     targets = load_targets(city / "targets.toml")
     plan = load_scenario(city / "plan.toml", regions=baseline)

@@ -109,8 +109,8 @@ def test_font_has_every_chinese_character_the_package_writes(result):
     from matplotlib.ft2font import FT2Font
 
     from carbonsim.constants import REGION_NAMES_ZH
-    from carbonsim.levers import lever_table
-    from carbonsim.model import variable_metadata
+    from carbonsim.definitions.levers import lever_table
+    from carbonsim.definitions.variables import variable_metadata
 
     charmap = FT2Font(str(FONT_PATH)).get_charmap()
     texts = list(REGION_NAMES_ZH.values())

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import carbonsim
+from carbonsim.analysis.explain import explain
 from carbonsim.cli import main
-from carbonsim.explain import explain
 from carbonsim.feasibility import check
 from carbonsim.io import open_trajectories
 

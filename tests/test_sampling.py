@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from carbonsim.sampling import Distribution, DistributionError, dimension_names, unit_sample
-from carbonsim.scenario import Scenario
+from carbonsim.inputs.sampling import Distribution, DistributionError, dimension_names, unit_sample
+from carbonsim.inputs.scenario import Scenario
 
 QUANTILES = np.array([0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
 N = 20_000

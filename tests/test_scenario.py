@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 import carbonsim
 from carbonsim.constants import REGIONS
+from carbonsim.definitions.levers import render_levers_markdown
 from carbonsim.errors import ScenarioError
-from carbonsim.levers import render_levers_markdown
+from carbonsim.inputs.sampling import Distribution
+from carbonsim.inputs.scenario import Scenario, load_scenario
 from carbonsim.model import LeverSet, lever_arrays
-from carbonsim.sampling import Distribution
-from carbonsim.scenario import Scenario, load_scenario
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "data" / "scenarios"
@@ -300,7 +300,7 @@ def _at(levers, path):
 
 
 def test_distributions_order_and_names():
-    from carbonsim.sampling import dimension_names
+    from carbonsim.inputs.sampling import dimension_names
 
     s = fixture("stochastic")
     names = dimension_names(s)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from carbonsim.errors import ScenarioError
-from carbonsim.scenario import Scenario, load_scenario
+from carbonsim.inputs.scenario import Scenario, load_scenario
 
 FIXTURES = Path(__file__).parent / "data" / "scenarios"
 

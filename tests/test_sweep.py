@@ -17,11 +17,10 @@ import xarray as xr
 from scipy import stats
 
 import carbonsim
-from carbonsim._sweep_store import histogram_quantiles
 from carbonsim.cli import main
 from carbonsim.feasibility import check, peak_table
-from carbonsim.scenario import load_scenario
-from carbonsim.sweep import (
+from carbonsim.inputs.scenario import load_scenario
+from carbonsim.sweeps.run import (
     FAN_INDICATORS,
     QUANTILES,
     SweepError,
@@ -29,6 +28,7 @@ from carbonsim.sweep import (
     load_sweep,
     sweep,
 )
+from carbonsim.sweeps.store import histogram_quantiles
 
 ROOT = Path(__file__).resolve().parents[1]
 UNCERTAINTY = ROOT / "scenarios" / "uncertainty.toml"

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 
 import carbonsim
+from carbonsim.analysis.what_it_takes import feasible_region, peak_target, what_it_takes
+from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.catalogue import load_targets
 from carbonsim.cli import main
 from carbonsim.constants import DEFAULT_YEARS, REGIONS
 from carbonsim.errors import CatalogueError, LeverError, ScenarioError
 from carbonsim.feasibility import check
-from carbonsim.model import _baseline, lever_arrays
-from carbonsim.whatittakes import feasible_region, peak_target, what_it_takes
+from carbonsim.model.arrays import lever_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "scenarios" / "plan.toml"
@@ -27,7 +28,7 @@ def plan():
 
 @pytest.fixture(scope="module")
 def plan_arrays(plan):
-    return lever_arrays(plan.to_levers(), 1, YEARS, _baseline(None))
+    return lever_arrays(plan.to_levers(), 1, YEARS, resolve_baseline(None))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 import sys
 
-from ..errors import CarbonsimError
+from carbonsim.errors import CarbonsimError
 
 _EPILOG = """\
 examples:

@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 
-from ..errors import BaselineError, did_you_mean
-from ..regions import regions_of
+from carbonsim.errors import BaselineError, did_you_mean
+from carbonsim.regions import regions_of
 
 _DESCRIPTION = """\
 Print the 2020 baseline calibration of 吴忠市 and its five counties: every number with its unit
@@ -76,7 +76,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the calibration; return the exit status."""
-    from .. import baseline as bl
+    from carbonsim import baseline as bl
 
     table = bl.load_baseline_table(args.file, args.override, args.regions)
     ds = bl.dataset_from_table(table)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._table import aligned_table
+from carbonsim.cli._table import aligned_table
 
 #: CSV columns, in the order of ``carbonsim/data/levers.csv``.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render(fmt: str = "table", groups: list[str] | None = None) -> str:
     """The lever table as ``"table"``, ``"csv"`` or ``"markdown"`` text, optionally by group."""
-    from ..levers import lever_table, render_levers_markdown
+    from carbonsim.definitions.levers import lever_table, render_levers_markdown
 
     specs = _select(lever_table(), groups)
     if fmt == "markdown":
@@ -97,7 +97,7 @@ def render(fmt: str = "table", groups: list[str] | None = None) -> str:
 def _select(specs: dict, groups: list[str] | None) -> dict:
     if not groups:
         return specs
-    from ..errors import LeverError, did_you_mean
+    from carbonsim.errors import LeverError, did_you_mean
 
     known = sorted({s.group for s in specs.values()})
     for group in groups:

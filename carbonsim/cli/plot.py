@@ -75,7 +75,7 @@ def _list(text: str | None) -> list[str] | None:
 
 
 def _years(text: str | None):
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     if not text:
         return None
@@ -90,14 +90,14 @@ def load_input(path: Path):
     """-> xarray.Dataset (trajectories, sweep summary or feasible region) or DataFrame."""
     import xarray as xr
 
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     if not path.exists():
         raise CarbonsimError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        from .. import simulate
-        from ..scenario import load_scenario
+        from carbonsim import simulate
+        from carbonsim.inputs.scenario import load_scenario
 
         return simulate(load_scenario(path))
     if suffix == ".csv":
@@ -107,14 +107,14 @@ def load_input(path: Path):
     if suffix == ".zarr" or path.is_dir():
         return xr.open_zarr(path).load()
     if suffix in (".nc", ".nc4", ".h5", ".netcdf"):
-        from ..io import open_trajectories
+        from carbonsim.io import open_trajectories
 
         return open_trajectories(path)
     raise CarbonsimError(f"{path}: unknown input type {suffix!r}; use .toml, .nc, .zarr or .csv")
 
 
 def _needs_trajectories(data, kind: str):
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     if not hasattr(data, "data_vars") or "co2" not in data:
         raise CarbonsimError(
@@ -124,8 +124,8 @@ def _needs_trajectories(data, kind: str):
 
 
 def _draw(args, data):
-    from .. import plot
-    from ..feasibility import check
+    from carbonsim import plot
+    from carbonsim.feasibility import check
 
     kind = args.kind
     regions = _list(args.region)
@@ -168,7 +168,7 @@ def _draw(args, data):
 
 
 def run(args) -> int:
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:

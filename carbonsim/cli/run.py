@@ -56,7 +56,7 @@ def register(subparsers) -> None:
 
 
 def parse_years(text: str) -> range:
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     try:
         first, last = (int(x) for x in text.split(":"))
@@ -68,17 +68,18 @@ def parse_years(text: str) -> range:
 
 
 def run(args) -> int:
-    from .. import simulate
-    from ..explain import explain
-    from ..feasibility import check, write_atomic_text
-    from ..io import write_netcdf
-    from ..report import summary_markdown, terminal_table
-    from ..scenario import load_scenario
+    from carbonsim import simulate
+    from carbonsim.analysis.explain import explain
+    from carbonsim.feasibility import check
+    from carbonsim.inputs.scenario import load_scenario
+    from carbonsim.io.atomic import write_text
+    from carbonsim.io import write_netcdf
+    from carbonsim.report import summary_markdown, terminal_table
 
     years = parse_years(args.years)
     baseline = None
     if args.baseline or args.regions:
-        from ..baseline import load_baseline
+        from carbonsim.baseline import load_baseline
 
         baseline = load_baseline(args.baseline, regions=args.regions)
     scenario = load_scenario(args.scenario, regions=baseline)
@@ -92,8 +93,8 @@ def run(args) -> int:
     result.to_csv(out / "feasibility.csv", bom=args.bom)
     peaks = result.peaks.to_dataframe().reset_index()
     encoding = "utf-8-sig" if args.bom else "utf-8"
-    write_atomic_text(out / "peaks.csv", peaks.to_csv(index=False), encoding)
-    write_atomic_text(out / "summary.md", summary_markdown(result, explanation))
+    write_text(out / "peaks.csv", peaks.to_csv(index=False), encoding)
+    write_text(out / "summary.md", summary_markdown(result, explanation))
     colour = sys.stdout.isatty() and not args.no_color
     print(terminal_table(result, colour=colour))
     print(f"\nwrote {out}/trajectories.nc, feasibility.csv, peaks.csv, summary.md")

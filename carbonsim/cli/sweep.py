@@ -74,12 +74,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..sweep import sweep
-    from .run import parse_years
+    from carbonsim.cli.run import parse_years
+    from carbonsim.sweeps import sweep
 
     baseline = args.baseline
     if args.regions:
-        from ..baseline import load_baseline
+        from carbonsim.baseline import load_baseline
 
         baseline = load_baseline(args.baseline, regions=args.regions)
     result = sweep(
@@ -156,6 +156,6 @@ def report(result) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from . import main
+    from carbonsim.cli import main
 
     sys.exit(main(["sweep", *sys.argv[1:]]))

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
-from .._catalogue_checks import FIELDS
-from ._table import aligned_table
+from carbonsim.catalogue.checks import FIELDS
+from carbonsim.cli._table import aligned_table
 
 #: The CSV columns, in order (one row per target): the record's fields up to the note.
 CSV_COLUMNS: tuple[str, ...] = FIELDS[: FIELDS.index("note") + 1]
@@ -38,7 +38,7 @@ csv columns: """ + ", ".join(CSV_COLUMNS)
 
 def register(subparsers: Any) -> None:
     """Add the ``targets`` sub-command."""
-    from ..catalogue import KINDS, TIERS
+    from carbonsim.catalogue import KINDS, TIERS
 
     parser = subparsers.add_parser(
         "targets",
@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the (filtered) catalogue in the chosen format."""
-    from ..catalogue import load_targets
+    from carbonsim.catalogue import load_targets
 
     catalogue = load_targets(args.file).filter(
         region=args.region,
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _record(target: Any) -> dict[str, Any]:
-    from ..catalogue import FIELDS
+    from carbonsim.catalogue import FIELDS
 
     return {key: getattr(target, key) for key in FIELDS}
 

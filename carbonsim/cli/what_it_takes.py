@@ -89,7 +89,7 @@ def register(subparsers) -> None:
 
 def parse_bounds(items) -> dict:
     """``["solar_capacity=0:3", "storage_ratio=:0.2"]`` -> ``{lever: (lo, hi)}``."""
-    from ..errors import CarbonsimError
+    from carbonsim.errors import CarbonsimError
 
     out = {}
     for item in items or ():
@@ -111,8 +111,8 @@ def parse_bounds(items) -> dict:
 
 
 def _peak(text: str):
-    from ..errors import CarbonsimError
-    from ..whatittakes import peak_target
+    from carbonsim.analysis.what_it_takes import peak_target
+    from carbonsim.errors import CarbonsimError
 
     region, _, year = text.partition(":")
     if not year.strip().isdigit():
@@ -122,11 +122,11 @@ def _peak(text: str):
 
 def select(args):
     """The targets chosen by the command-line options."""
-    from ..catalogue import Catalogue, load_targets
+    from carbonsim.catalogue import Catalogue, load_targets
 
     catalogue = load_targets(args.catalogue)
     if args.target or args.peak:
-        from ..whatittakes import select_targets
+        from carbonsim.analysis.what_it_takes import select_targets
 
         chosen = list(select_targets(args.target, catalogue)) if args.target else []
         chosen += [_peak(p) for p in args.peak or ()]
@@ -140,7 +140,7 @@ def select(args):
 
 def run(args: argparse.Namespace) -> int:
     """Answer the question and print it in the chosen format."""
-    from ..whatittakes import what_it_takes
+    from carbonsim.analysis.what_it_takes import what_it_takes
 
     result = what_it_takes(
         args.scenario, select(args), args.lever, objective=args.objective,
@@ -154,8 +154,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         out.write(result.to_text())
     if args.write_scenario and result.scenario is not None:
-        from ..feasibility import write_atomic_text
+        from carbonsim.io.atomic import write_text
 
-        write_atomic_text(args.write_scenario, result.scenario.to_toml())
+        write_text(args.write_scenario, result.scenario.to_toml())
         print(f"adjusted scenario written to {args.write_scenario}", file=sys.stderr)
     return 0 if result.feasible else 1

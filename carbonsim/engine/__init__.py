@@ -5,6 +5,6 @@ the only loops walk the year axis where a stock needs it (vehicle fleet, buildin
 Axis orders are declared in :mod:`carbonsim.constants`.
 """
 
-from .core import run
+from carbonsim.engine.core import run
 
 __all__ = ["run"]

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import PRODUCTS, SECTORS
-from . import demand, power
-from .economy import cumulative_index, value_added
+from carbonsim.constants import PRODUCTS, SECTORS
+from carbonsim.engine import demand, power
+from carbonsim.engine.axes import F, S, T
+from carbonsim.engine.economy import cumulative_index, value_added
 
-F = demand.F
-SEC = demand.S
-T = power.T
+SEC = S
 INDUSTRY = [SEC[s] for s in SECTORS[:7]]
-PRIMARY_FUELS = ("coal", "oil", "gas", "non_fossil")
-CO2_SOURCES = ("end_use", "heat", "power", "process")
-SINK_TYPES = ("forest", "grassland", "wetland")
 #: 1e4 tce per TWh at 1 gce/kWh
 TCE_PER_TWH_PER_GCE = 0.1
 
@@ -180,9 +176,6 @@ def _sinks(lv, p, n, n_years):
     return np.stack([forest, grass, wetland], axis=2)  # 1e4 t CO2
 
 
-CO2_BASES = ("consumption", "assessment", "territorial")
-
-
 def run(
     lv: dict[str, np.ndarray],
     p: dict[str, np.ndarray],
@@ -196,7 +189,7 @@ def run(
     lv : dict of ndarray
         Lever arrays, ``(S, R, Y)`` for regional levers, ``(S, Y)`` otherwise, in lever units.
     p : dict of ndarray
-        Baseline parameters (see :func:`carbonsim.model.engine_parameters`).
+        Baseline parameters (see :func:`carbonsim.model.parameters.engine_parameters`).
     method : {"coal_equivalent", "calorific"}
         How non-fossil electricity enters primary energy.
     co2_basis : {"consumption", "assessment", "territorial"}

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import FUELS, GJ_PER_TCE, HYDROGEN_LHV_GJ_PER_T, PRODUCTS, SECTORS
-from .mix import switch_mix
-from .stocks import building_energy, vehicle_fleet
+from carbonsim.constants import FUELS, GJ_PER_TCE, HYDROGEN_LHV_GJ_PER_T, PRODUCTS, SECTORS
+from carbonsim.engine.axes import F, S
+from carbonsim.engine.mix import switch_mix
+from carbonsim.engine.stocks import building_energy, vehicle_fleet
 
-F = {fuel: i for i, fuel in enumerate(FUELS)}
-S = {sector: i for i, sector in enumerate(SECTORS)}
 #: 1e4 tce of hydrogen per 1e4 t of hydrogen (LHV 120 GJ/t).
 TCE_PER_T_HYDROGEN = HYDROGEN_LHV_GJ_PER_T / GJ_PER_TCE
 #: energy of recycled aluminium per tonne, as a fraction of primary (IAI: about 5 %).

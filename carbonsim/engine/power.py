@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import TECHS
-
-T = {tech: i for i, tech in enumerate(TECHS)}
-GEN_TECHS = ("coal", "gas", "hydro", "wind", "solar", "biomass")
+from carbonsim.constants import TECHS
+from carbonsim.engine.axes import GEN_TECHS, T
 
 
 def capacity(lv, p):

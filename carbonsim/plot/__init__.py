@@ -12,16 +12,16 @@ global ``rcParams`` change (the charts draw inside an ``rc_context``).
 
 from __future__ import annotations
 
-from ._style import register_fonts
+from carbonsim.plot._style import register_fonts
 
 register_fonts()
 
-from .drivers import emission_drivers  # noqa: E402
-from .grid import dashboard  # noqa: E402
-from .order import peaking_order  # noqa: E402
-from .power import power_mix  # noqa: E402
-from .region import binned_share, feasible_region  # noqa: E402
-from .series import QUANTILES, fan, quantile_summary, trajectory  # noqa: E402
+from carbonsim.plot.drivers import emission_drivers  # noqa: E402
+from carbonsim.plot.grid import dashboard  # noqa: E402
+from carbonsim.plot.order import peaking_order  # noqa: E402
+from carbonsim.plot.power import power_mix  # noqa: E402
+from carbonsim.plot.region import binned_share, feasible_region  # noqa: E402
+from carbonsim.plot.series import QUANTILES, fan, quantile_summary, trajectory  # noqa: E402
 
 __all__ = [
     "QUANTILES",

@@ -14,7 +14,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from ..constants import REGION_NAMES_EN, REGION_NAMES_ZH
+from carbonsim.constants import REGION_NAMES_EN, REGION_NAMES_ZH
 
 __all__ = [
     "A4_WIDTH",

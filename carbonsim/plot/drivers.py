@@ -7,8 +7,7 @@ import math
 import numpy as np
 import xarray as xr
 
-from ..regions import regions_of
-from ._style import (
+from carbonsim.plot._style import (
     A4_WIDTH,
     FACTOR_COLOURS,
     FACTOR_LABELS,
@@ -20,6 +19,7 @@ from ._style import (
     style,
     unit_label,
 )
+from carbonsim.regions import regions_of
 
 __all__ = ["emission_drivers"]
 
@@ -70,7 +70,7 @@ def emission_drivers(
 ):
     """Waterfalls of the change of CO2 from *y0* to *y1*, one panel per region.
 
-    The change is split by additive LMDI-I (:func:`carbonsim.decomposition.co2_drivers`) into
+    The change is split by additive LMDI-I (:func:`carbonsim.analysis.decomposition.co2_drivers`) into
     GDP (activity), energy intensity, energy mix and emission factor of fuel combustion, plus
     industrial process and electricity trade / other, so the bars add up exactly to
     ``co2(y1) − co2(y0)`` (the last bar).  Each panel's title gives both levels.
@@ -92,7 +92,7 @@ def emission_drivers(
     -------
     matplotlib.figure.Figure
     """
-    from ..decomposition import co2_drivers
+    from carbonsim.analysis.decomposition import co2_drivers
 
     check_lang(lang)
     scenario = str(trajectories.scenario.values[0]) if scenario is None else scenario

@@ -10,9 +10,8 @@ import xarray as xr
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
-from ..constants import CITY
-from ..regions import regions_of
-from ._style import (
+from carbonsim.constants import CITY
+from carbonsim.plot._style import (
     A4_WIDTH,
     OP_SYMBOLS,
     STATUS_COLOURS,
@@ -24,6 +23,7 @@ from ._style import (
     region_name,
     style,
 )
+from carbonsim.regions import regions_of
 
 __all__ = ["dashboard"]
 
@@ -42,8 +42,8 @@ ORDER_WORDS = {
 @cache
 def _names() -> dict[str, tuple[str, str]]:
     """indicator -> (Chinese, English) name, from the variable table and tracked indicators."""
-    from ..catalogue import tracked_indicators
-    from ..model import variable_metadata
+    from carbonsim.catalogue import tracked_indicators
+    from carbonsim.definitions.variables import variable_metadata
 
     out = {k: (v["long_name_zh"], v["long_name"]) for k, v in variable_metadata().items()}
     for k, v in tracked_indicators().items():
@@ -89,7 +89,7 @@ def _select(ds: xr.Dataset, tiers, kinds, groups, scenarios) -> xr.Dataset:
 
 def _rows(ds: xr.Dataset) -> list[tuple[str, object]]:
     """[("group", key) | ("target", index)] in the plan's order of actions."""
-    from ..feasibility import GROUP_TITLES
+    from carbonsim.feasibility.evaluate import GROUP_TITLES
 
     groups = [str(g) for g in ds.group.values]
     order = [g for g in GROUP_TITLES if g in groups] + [
@@ -137,7 +137,7 @@ def _split(rows: list, n_panels: int) -> list[list]:
 
 
 def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int, names) -> None:
-    from ..feasibility import GROUP_TITLES
+    from carbonsim.feasibility.evaluate import GROUP_TITLES
 
     n_s = ds.sizes["scenario"]
     image = np.ones((len(rows), n_s, 3))

@@ -8,9 +8,8 @@ import numpy as np
 import xarray as xr
 from matplotlib.transforms import blended_transform_factory
 
-from ..regions import WUZHONG, regions_of
-from . import overlay
-from ._style import (
+from carbonsim.plot import overlay
+from carbonsim.plot._style import (
     A4_WIDTH,
     REGION_COLOURS,
     STATUS_COLOURS,
@@ -23,6 +22,7 @@ from ._style import (
     style,
     year_axis,
 )
+from carbonsim.regions import WUZHONG, regions_of
 
 __all__ = ["peaking_order"]
 

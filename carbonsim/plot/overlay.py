@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 
-from ._style import OP_SYMBOLS, STATUS_COLOURS, STATUS_LABELS, TIER_LABELS, pick
+from carbonsim.plot._style import OP_SYMBOLS, STATUS_COLOURS, STATUS_LABELS, TIER_LABELS, pick
 
 VALUE_OPS = (">=", "<=", "approx", "==")
 MARKERS = {">=": "^", "<=": "v", "approx": "D", "==": "o"}
@@ -43,11 +43,11 @@ def resolve_catalogue(targets):
     if targets is False:
         return ()
     if targets is None:
-        from ..catalogue import load_targets
+        from carbonsim.catalogue import load_targets
 
         return load_targets()
     if isinstance(targets, str):
-        from ..catalogue import load_targets
+        from carbonsim.catalogue import load_targets
 
         return load_targets(targets)
     return targets
@@ -105,7 +105,7 @@ def peak_status(t, series: Series, check=None) -> str:
     """met/missed of "peaked by t.year" (with the default plateau tolerance) for the series."""
     if check is not None:
         return status_of(t, series, check)
-    from ..peaking import PLATEAU_TOLERANCE, peak_by_margin
+    from carbonsim.feasibility.peaking import PLATEAU_TOLERANCE, peak_by_margin
 
     margin = peak_by_margin(series.values[None, :], series.years, t.year, PLATEAU_TOLERANCE)[0]
     return "met" if margin >= 0 else "missed"

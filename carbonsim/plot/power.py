@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..constants import GENERATION_TECHS, NEW_ENERGY_TECHS
-from ..regions import regions_of
-from ._style import (
+from carbonsim.constants import GENERATION_TECHS, NEW_ENERGY_TECHS
+from carbonsim.plot._style import (
     A4_WIDTH,
     TECH_COLOURS,
     TECH_LABELS,
@@ -19,6 +18,7 @@ from ._style import (
     style,
     year_axis,
 )
+from carbonsim.regions import regions_of
 
 __all__ = ["power_mix"]
 

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
 
-from ._style import A4_WIDTH, check_lang, finish, new_figure, percent_axis, style
+from carbonsim.plot._style import A4_WIDTH, check_lang, finish, new_figure, percent_axis, style
 
 __all__ = ["binned_share", "feasible_region"]
 
@@ -57,8 +57,8 @@ def binned_share(samples, x: str, y: str, bins: int = 12, targets=()) -> xr.Data
 def _lever_label(name: str, lang: str, year=None) -> tuple[str, bool]:
     """(axis label, whether the lever is a share/rate shown in per cent); *name* may carry a
     region, ``"solar_capacity:yanchi"``."""
-    from ..levers import lever_table
-    from ._style import region_name
+    from carbonsim.definitions.levers import lever_table
+    from carbonsim.plot._style import region_name
 
     lever, _, region = name.partition(":")
     spec = lever_table().get(lever.split(".")[0].split("[")[0])

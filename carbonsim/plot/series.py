@@ -9,10 +9,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import xarray as xr
 
-from ..errors import did_you_mean
-from ..regions import regions_of
-from . import overlay
-from ._style import (
+from carbonsim.errors import did_you_mean
+from carbonsim.plot import overlay
+from carbonsim.plot._style import (
     A4_WIDTH,
     FAN_COLOURS,
     REGION_COLOURS,
@@ -28,6 +27,7 @@ from ._style import (
     variable_label,
     year_axis,
 )
+from carbonsim.regions import regions_of
 
 __all__ = ["QUANTILES", "fan", "quantile_summary", "trajectory"]
 

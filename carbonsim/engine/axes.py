@@ -1,0 +1,56 @@
+"""The engine's array contract: axis positions, the labels along each axis, and index maps.
+
+Every engine array has the scenario axis first and the year axis last; a county array has the
+region axis second (``(S, R, ..., Y)``), a city-wide one has none (``(S, ..., Y)``).  Output
+arrays have the city at region index 0 and the counties after it, in the baseline's order.
+Kernels use these names (``x.sum(axis=REGION)``), never bare axis numbers.
+"""
+
+from __future__ import annotations
+
+from carbonsim.constants import FUELS, PRODUCTS, SECTORS, TECHS
+
+__all__ = [
+    "CITY_INDEX",
+    "CO2_BASES",
+    "CO2_SOURCES",
+    "GEN_TECHS",
+    "PRIMARY_FUELS",
+    "REGION",
+    "SCENARIO",
+    "SINK_TYPES",
+    "YEAR",
+    "F",
+    "P",
+    "S",
+    "T",
+]
+
+#: axis of the scenarios (every array)
+SCENARIO = 0
+#: axis of the regions in county and output arrays ``(S, R, ..., Y)``
+REGION = 1
+#: axis of the years (every array: last)
+YEAR = -1
+#: index of the city on the region axis of output arrays (counties follow)
+CITY_INDEX = 0
+
+#: fuel -> index on a ``fuel`` axis (:data:`carbonsim.constants.FUELS`)
+F = {fuel: i for i, fuel in enumerate(FUELS)}
+#: final-energy sector -> index on a ``sector`` axis
+S = {sector: i for i, sector in enumerate(SECTORS)}
+#: technology -> index on a ``tech`` axis
+T = {tech: i for i, tech in enumerate(TECHS)}
+#: product -> index on a ``product`` axis
+P = {product: i for i, product in enumerate(PRODUCTS)}
+
+#: generating technologies (storage technologies generate nothing of their own)
+GEN_TECHS = ("coal", "gas", "hydro", "wind", "solar", "biomass")
+#: labels of the ``primary_fuel`` axis
+PRIMARY_FUELS = ("coal", "oil", "gas", "non_fossil")
+#: labels of the ``co2_source`` axis
+CO2_SOURCES = ("end_use", "heat", "power", "process")
+#: labels of the ``sink_type`` axis
+SINK_TYPES = ("forest", "grassland", "wetland")
+#: the CO2 accounts (docs/model.md)
+CO2_BASES = ("consumption", "assessment", "territorial")

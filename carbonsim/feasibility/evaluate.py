@@ -1,0 +1,408 @@
+"""Which targets each scenario meets, by how much, and when each county peaks.
+
+:func:`check` evaluates every catalogue record on every scenario of a trajectories dataset,
+vectorised over scenarios (the only loop is over the ~130 records).  For each (scenario, target):
+
+* ``value`` — the indicator at the target year (for ``relative_change`` targets, x/x_base − 1;
+  for peaking records, the tolerant peak year),
+* ``margin`` — signed, in the target's units; **≥ 0 means met** (for peak order records the
+  margin is in years),
+* ``met``, ``first_year_met`` (threshold targets: the first simulated year in which the
+  condition holds), ``status`` (met / at_risk / missed / not_evaluated).
+
+A record the trajectories cannot speak to (a tracked indicator the scenario gives no path for, an
+indicator the model does not compute) is ``not_evaluated`` with the reason — never counted as met.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from carbonsim.catalogue import Catalogue, Target, clause_group, load_targets
+from carbonsim.constants import CITY
+from carbonsim.feasibility.peaking import (
+    PLATEAU_TOLERANCE,
+    nonincreasing_margin,
+    peak_by_margin,
+    peak_value,
+    peak_year,
+)
+from carbonsim.io.atomic import write_text
+from carbonsim.regions import WUZHONG, RegionSet, regions_of
+from carbonsim.units import UnitError, convert
+
+__all__ = ["CheckResult", "check", "peak_table"]
+
+STATUSES = ("met", "at_risk", "missed", "not_evaluated")
+#: a met target whose margin is within this fraction of its value is "at risk"
+AT_RISK_FRACTION = 0.05
+PEAK_QUANTITIES = ("co2", "coal_consumption", "road_oil_consumption")
+
+GROUP_TITLES = {
+    "二": ("主要目标", "Main targets"),
+    "三(一)": ("能源绿色低碳转型行动", "Energy transition"),
+    "三(二)": ("节能降碳增效行动", "Energy saving and efficiency"),
+    "三(三)": ("工业领域碳达峰行动", "Industry"),
+    "三(四)": ("城乡建设低碳发展行动", "Buildings and urban-rural development"),
+    "三(五)": ("交通运输低碳转型行动", "Transport"),
+    "三(六)": ("循环经济助力降碳行动", "Circular economy"),
+    "三(七)": ("生态碳汇建设行动", "Carbon sinks"),
+    "三(八)": ("绿色低碳科技创新行动", "Innovation"),
+    "三(九)": ("绿色低碳全民行动", "Green living"),
+    "三(十)": ("各地梯次有序达峰行动", "Peaking county by county"),
+    "充电意见": ("充电基础设施实施意见", "EV-charging opinion"),
+}
+
+
+@dataclass
+class _Eval:
+    value: np.ndarray
+    margin: np.ndarray
+    first_year: np.ndarray
+    scale: float
+    reason: str = ""
+
+
+def _series(ds: xr.Dataset, indicator: str, region: str):
+    """(scenario, year) array of *indicator* in *region*, or (None, reason)."""
+    if indicator not in ds:
+        return None, f"trajectories have no variable {indicator!r}" + (
+            " (tracked indicator: the scenario gives no path)" if _is_tracked(indicator) else ""
+        )
+    da = ds[indicator]
+    if "region" in da.dims:
+        if region not in da.region:
+            return None, f"region {region!r} not in the trajectories"
+        da = da.sel(region=region)
+    elif region != str(ds.attrs.get("city", CITY)):
+        return None, f"{indicator!r} is given for the city only, not for {region!r}"
+    extra = [d for d in da.dims if d not in ("scenario", "year")]
+    if extra:
+        return None, f"{indicator!r} has extra dims {extra}; select one first"
+    return np.asarray(da.transpose("scenario", "year").values, dtype=float), ""
+
+
+def _is_tracked(indicator: str) -> bool:
+    from carbonsim.catalogue import tracked_indicators
+
+    return indicator in tracked_indicators()
+
+
+def _first_year(ok: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """First year in which *ok* holds, NaN if never; ok is (scenario, year)."""
+    any_ok = ok.any(axis=-1)
+    return np.where(any_ok, years[np.argmax(ok, axis=-1)], np.nan)
+
+
+def _threshold(t: Target, x: np.ndarray, years: np.ndarray) -> _Eval:
+    if t.basis == "relative_change":
+        base = x[:, years == t.base_year]
+        x = x / np.where(base != 0, base, np.nan) - 1.0
+    at = x[:, years == t.year][:, 0]
+    v = float(t.value)
+    margin_all = {
+        ">=": lambda s: s - v,
+        "<=": lambda s: v - s,
+        "==": lambda s: -np.abs(s - v) + 1e-9,
+        "approx": lambda s: (t.tolerance or 0.0) - np.abs(s - v),
+    }[t.op](x)
+    # at risk: within 5 % of the value, or (approx) within a quarter of the tolerance band
+    scale = 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
+    # a value equal to the bound up to rounding (1e-9 relative) meets it with zero margin
+    margin_all = np.where(np.abs(margin_all) <= 1e-9 * max(1.0, abs(v)), 0.0, margin_all)
+    return _Eval(
+        at, margin_all[:, years == t.year][:, 0], _first_year(margin_all >= 0, years), scale
+    )
+
+
+def _order(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) -> _Eval:
+    x, reason = _series(ds, t.indicator, t.region)
+    if x is None:
+        return _missing(ds, reason)
+    p = peak_year(x, years, tolerance).astype(float)
+    nan = np.full(len(p), np.nan)
+    if t.op == "peak_by":
+        return _Eval(p, peak_by_margin(x, years, t.year, tolerance), nan, tolerance)
+    if t.op == "peak_in":
+        return _Eval(p, np.minimum(p - t.first_year, t.last_year - p), nan, 1.0)
+    if t.op == "nonincreasing":
+        tol = t.tolerance if t.tolerance is not None else tolerance
+        first = t.first_year or t.year
+        margin = nonincreasing_margin(x, years, first, t.last_year or t.year, tol)
+        return _Eval(x[:, years == (t.last_year or t.year)][:, 0], margin, nan, tol)
+    other, reason = _series(ds, t.other_indicator or t.indicator, t.other_region)
+    if other is None:
+        return _missing(ds, reason)
+    q = peak_year(other, years, tolerance).astype(float)
+    if t.op == "peak_before":
+        return _Eval(p, q - p - 1.0, nan, 1.0)
+    if t.op == "peak_with":
+        return _Eval(p, (t.lag_years or 1) - np.abs(p - q), nan, 1.0)
+    raise ValueError(f"target {t.id!r}: operator {t.op!r} is not supported")
+
+
+def _missing(ds, reason) -> _Eval:
+    nan = np.full(ds.sizes["scenario"], np.nan)
+    return _Eval(nan, nan, nan, 1.0, reason)
+
+
+def _evaluate(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) -> _Eval:
+    needed = [y for y in (t.year, t.base_year, t.first_year, t.last_year) if y is not None]
+    outside = [y for y in needed if y not in years]
+    if outside:
+        return _missing(ds, f"year {outside[0]} is outside the simulated years")
+    if t.op in ("peak_by", "peak_in", "peak_before", "peak_with", "nonincreasing"):
+        return _order(t, ds, years, tolerance)
+    x, reason = _series(ds, t.indicator, t.region)
+    if x is None:
+        return _missing(ds, reason)
+    return _threshold(t, x, years)
+
+
+def check(
+    trajectories: xr.Dataset,
+    targets: Catalogue | str | os.PathLike | None = None,
+    plateau_tolerance: float = PLATEAU_TOLERANCE,
+    at_risk: float = AT_RISK_FRACTION,
+) -> CheckResult:
+    """Evaluate every target on every scenario.
+
+    Parameters
+    ----------
+    trajectories : xarray.Dataset
+        Output of :func:`carbonsim.simulate`.
+    targets : Catalogue or path, optional
+        Default: the bundled Wuzhong catalogue.
+    plateau_tolerance : float
+        Peaking tolerance [1]: after the peak no year may exceed it by more than this fraction.
+    at_risk : float
+        A met target whose margin is below this fraction of its value is reported ``at_risk``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    if targets is None or isinstance(targets, str | os.PathLike):
+        targets = load_targets(targets)
+    years = np.asarray(trajectories.year.values)
+    records = list(targets)
+    evals = [_evaluate(t, trajectories, years, plateau_tolerance) for t in records]
+    stack = lambda name: np.stack([getattr(e, name) for e in evals], axis=1)  # noqa: E731
+    margin = stack("margin")
+    evaluated = ~np.isnan(margin)
+    met = evaluated & (margin >= 0)
+    scale = np.array([e.scale for e in evals])[None, :]
+    # "at risk" is about computed outcomes; a tracked path supplied at the target is just met
+    computed = np.array([t.kind != "tracked" for t in records])[None, :]
+    close = computed & (margin < at_risk * scale)
+    status = np.where(
+        ~evaluated, "not_evaluated", np.where(met, np.where(close, "at_risk", "met"), "missed")
+    ).astype(object)
+    ds = xr.Dataset(
+        {
+            "value": (("scenario", "target"), stack("value")),
+            "margin": (("scenario", "target"), margin),
+            "met": (("scenario", "target"), met),
+            "first_year_met": (("scenario", "target"), stack("first_year")),
+            "status": (("scenario", "target"), status),
+        },
+        coords={
+            "scenario": trajectories.scenario.values,
+            "target": [t.id for t in records],
+            **target_coords(records),
+            "reason": ("target", [e.reason for e in evals]),
+        },
+    )
+    ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means met"
+    ds.attrs["plateau_tolerance"] = plateau_tolerance
+    ds.attrs["city"] = regions_of(trajectories).city
+    result = CheckResult(ds, trajectories, plateau_tolerance)
+    result.catalogue = targets
+    return result
+
+
+def target_coords(records) -> dict:
+    def col(f):
+        return ("target", [f(t) for t in records])
+
+    return {
+        "region": col(lambda t: t.region),
+        "indicator": col(lambda t: t.indicator),
+        "year": col(lambda t: t.year),
+        "op": col(lambda t: t.op),
+        "target_value": col(lambda t: np.nan if t.value is None else float(t.value)),
+        "unit": col(lambda t: t.unit),
+        "basis": col(lambda t: t.basis),
+        "tier": col(lambda t: t.tier),
+        "kind": col(lambda t: t.kind),
+        "clause": col(lambda t: t.clause),
+        "group": col(lambda t: clause_group(t.clause)),
+        "written": col(lambda t: t.written),
+        "source_text": col(lambda t: t.source_text),
+    }
+
+
+def peak_table(
+    trajectories: xr.Dataset,
+    quantities=PEAK_QUANTITIES,
+    tolerance: float = PLATEAU_TOLERANCE,
+    by: int = 2030,
+    decline_year: int = 2035,
+) -> xr.Dataset:
+    """Peak year and value per scenario, region and quantity.
+
+    ``peaked_by`` — peaked by *by* with the plateau tolerance; ``stable_decline`` (稳中有降) —
+    peaked by *by* and the *decline_year* value below the peak.
+    """
+    years = np.asarray(trajectories.year.values)
+    regions = regions_of(trajectories)
+    out = {}
+    for q in quantities:
+        x = np.asarray(trajectories[q].transpose("scenario", "region", "year").values)
+        p = peak_year(x, years, tolerance)
+        v = peak_value(x, years, tolerance)
+        by_ok = peak_by_margin(x, years, by, tolerance) >= 0 if by in years else p <= by
+        later = x[..., years == decline_year][..., 0] if decline_year in years else x[..., -1]
+        out[q] = (p, v, by_ok, by_ok & (later < v))
+    dims = ("scenario", "region", "quantity")
+    stack = lambda i: np.stack([out[q][i] for q in quantities], axis=-1)  # noqa: E731
+    return xr.Dataset(
+        {
+            "peak_year": (dims, stack(0)),
+            "peak_value": (dims, stack(1)),
+            f"peaked_by_{by}": (dims, stack(2)),
+            "stable_decline": (dims, stack(3)),
+        },
+        coords={
+            "scenario": trajectories.scenario.values,
+            "region": trajectories.region.values,
+            "quantity": list(quantities),
+            "name_zh": ("region", [regions.name_zh(str(r)) for r in trajectories.region.values]),
+        },
+        attrs={"plateau_tolerance": tolerance, "city": regions.city},
+    )
+
+
+class CheckResult:
+    """The feasibility table: an ``xarray.Dataset`` (scenario × target) with helpers."""
+
+    def __init__(self, dataset: xr.Dataset, trajectories: xr.Dataset, tolerance: float):
+        self.dataset = dataset
+        self.trajectories = trajectories
+        self.tolerance = tolerance
+        self.catalogue = None  # the Catalogue checked (set by check())
+        self._peaks = None
+
+    @property
+    def peaks(self) -> xr.Dataset:
+        """Peak years per scenario, region and quantity (:func:`peak_table`)."""
+        if self._peaks is None:
+            self._peaks = peak_table(self.trajectories, tolerance=self.tolerance)
+        return self._peaks
+
+    def __getitem__(self, key):
+        return self.dataset[key]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per (scenario, target) with the target's fields and the result."""
+        ds = self.dataset
+        df = ds[["value", "margin", "met", "first_year_met", "status"]].to_dataframe()
+        df = df.reset_index()
+        coords = ds.drop_dims("scenario").to_dataframe().reset_index()
+        df = df.drop(columns=[c for c in df.columns if c in coords.columns and c != "target"])
+        cols = ["scenario", "target"]
+        merged = df.merge(coords, on="target", how="left")
+        first = [
+            *cols, "region", "indicator", "year", "op", "tier", "kind", "clause", "written",
+            "target_value", "unit", "value", "margin", "met", "status", "first_year_met", "reason",
+        ]  # fmt: skip
+        rest = [c for c in merged.columns if c not in first]
+        return merged[first + rest]
+
+    def summary(self) -> pd.DataFrame:
+        """Per target: share of scenarios meeting it (NaN when not evaluated) and status counts."""
+        ds = self.dataset
+        evaluated = ds.status != "not_evaluated"
+        share = ds.met.sum("scenario") / evaluated.sum("scenario")
+        frame = pd.DataFrame(
+            {
+                "target": ds.target.values,
+                "region": ds.region.values,
+                "indicator": ds.indicator.values,
+                "year": ds.year.values,
+                "tier": ds.tier.values,
+                "kind": ds.kind.values,
+                "clause": ds.clause.values,
+                "written": ds.written.values,
+                "share_met": share.where(evaluated.any("scenario")).values,
+                "median_margin": ds.margin.median("scenario").values,
+                "reason": ds.reason.values,
+            }
+        )
+        for status in STATUSES:
+            frame[status] = (ds.status == status).sum("scenario").values
+        return frame
+
+    def missed(self, tier: str | None = None, scenario=None) -> list[str]:
+        """Ids of targets missed (in any scenario, or in *scenario*), optionally of one tier."""
+        ds = self.dataset if scenario is None else self.dataset.sel(scenario=[scenario])
+        missed = (ds.status == "missed").any("scenario")
+        if tier is not None:
+            missed = missed & (ds.tier == tier)
+        return [str(t) for t in ds.target.values[missed.values]]
+
+    def not_evaluated(self) -> dict[str, str]:
+        """Target id -> reason, for targets these trajectories cannot speak to."""
+        ds = self.dataset
+        mask = (ds.status == "not_evaluated").all("scenario").values
+        return dict(zip(ds.target.values[mask], ds.reason.values[mask], strict=True))
+
+    def to_csv(self, path, bom: bool = False) -> Path:
+        """Write :meth:`to_dataframe` as CSV atomically (``bom=True``: UTF-8 with BOM for Excel)."""
+        return write_text(
+            path, self.to_dataframe().to_csv(index=False), "utf-8-sig" if bom else "utf-8"
+        )
+
+    def __repr__(self) -> str:
+        ds = self.dataset
+        counts = {s: int((ds.status == s).sum()) for s in STATUSES}
+        return (
+            f"<CheckResult {ds.sizes['scenario']} scenario(s) x {ds.sizes['target']} targets: "
+            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        from carbonsim.feasibility.html import render
+
+        return render(self)
+
+
+def written_value(value: float, unit: str, unit_as_written: str | None, basis: str) -> str:
+    """A simulated value shown the way the plan writes the target (2300万千瓦, 18%, −13%)."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    if basis == "relative_change":
+        return f"{value * 100:+.1f}%"
+    if unit == "1" and unit_as_written in (None, "", "1", "%"):
+        return f"{value * 100:.4g}%"
+    if unit_as_written:
+        try:
+            shown = float(convert(value, unit, unit_as_written))
+            return f"{shown:,.4g}{unit_as_written}"
+        except UnitError:
+            pass
+    return f"{value:,.4g} {unit}"
+
+
+def county_name(region: str, regions: RegionSet = WUZHONG) -> str:
+    """``利通区 litong`` (the city's Chinese name for anything but a county of *regions*)."""
+    if region in regions.counties:
+        return f"{regions.name_zh(region)} {region}"
+    return regions.name_zh(regions.city)

@@ -1,0 +1,145 @@
+"""HTML rendering of a :class:`~carbonsim.feasibility.evaluate.CheckResult` for Jupyter."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from carbonsim.regions import regions_of
+
+STATUS_STYLE = {
+    "met": ("#2e7d32", "达标 met"),
+    "at_risk": ("#f9a825", "临界 at risk"),
+    "missed": ("#c62828", "未达 missed"),
+    "not_evaluated": ("#9e9e9e", "未评估 n/a"),
+}
+TIER_LABEL = {
+    "binding": "约束 binding",
+    "stretch": "力争 stretch",
+    "approx": "左右 approx",
+    "qualitative": "定性 qualitative",
+}
+
+
+def _badge(colour: str, text: str) -> str:
+    return (
+        f'<span style="background:{colour};color:white;border-radius:3px;padding:0 4px;'
+        f'font-size:85%;white-space:nowrap">{html.escape(text)}</span>'
+    )
+
+
+def _row(res, i: int) -> str:
+    from carbonsim.feasibility.evaluate import written_value
+
+    ds = res.dataset
+    t = ds.isel(target=i)
+    n = ds.sizes["scenario"]
+    region = str(t.region.values)
+    who = regions_of(res.trajectories).name_zh(region)
+    target = f"{t.written.values} ({int(t.year.values)})"
+    if n == 1:
+        status = str(t.status.values[0])
+        value = float(t.value.values[0])
+        if str(t.kind.values) == "order" and str(t.op.values) != "nonincreasing":
+            shown = "peak " + ("—" if np.isnan(value) else str(int(value)))
+        else:
+            shown = written_value(
+                value, str(t.unit.values), _unit_written(res, i), str(t.basis.values)
+            )
+        margin = float(t.margin.values[0])
+        margin_text = "—" if np.isnan(margin) else f"{margin:+.3g}"
+    else:
+        counts = {s: int((t.status.values == s).sum()) for s in STATUS_STYLE}
+        share = counts["met"] + counts["at_risk"]
+        evaluated = n - counts["not_evaluated"]
+        status = "not_evaluated" if evaluated == 0 else ("met" if share == evaluated else "missed")
+        shown = "—" if evaluated == 0 else f"{share / evaluated:.0%} of {evaluated} met"
+        margin_text = f"median {np.nanmedian(t.margin.values):+.3g}" if evaluated else "—"
+    colour, label = STATUS_STYLE[status]
+    reason = str(t.reason.values)
+    title = html.escape(str(t.source_text.values) + (f"\n{reason}" if reason else ""))
+    return (
+        f'<tr title="{title}"><td>{html.escape(str(t.clause.values))}</td>'
+        f"<td>{html.escape(who)}</td><td><code>{html.escape(str(t.indicator.values))}</code></td>"
+        f"<td>{html.escape(target)}</td><td>{html.escape(shown)}</td>"
+        f"<td style='text-align:right'>{html.escape(margin_text)}</td>"
+        f"<td>{_badge(colour, label)}</td>"
+        f"<td>{html.escape(TIER_LABEL.get(str(t.tier.values), ''))}</td></tr>"
+    )
+
+
+def _unit_written(res, i) -> str | None:
+    from carbonsim.catalogue import load_targets
+
+    target_id = str(res.dataset.target.values[i])
+    try:
+        return load_targets()[target_id].unit_as_written
+    except KeyError:
+        return None
+
+
+def _table(res, indices, title) -> str:
+    from carbonsim.feasibility.evaluate import GROUP_TITLES
+
+    if not indices:
+        return ""
+    ds = res.dataset
+    head = (
+        "<tr><th>条款 clause</th><th>地区 region</th><th>指标 indicator</th>"
+        "<th>目标 target</th><th>模拟 simulated</th><th>余量 margin</th><th>状态 status</th>"
+        "<th>层级 tier</th></tr>"
+    )
+    parts = [f"<h4>{html.escape(title)}</h4><table>{head}"]
+    groups = {}
+    for i in indices:
+        groups.setdefault(str(ds.group.values[i]), []).append(i)
+    for group, rows in groups.items():
+        zh, en = GROUP_TITLES.get(group, (group, ""))
+        parts.append(
+            f'<tr><td colspan="8" style="background:#eceff1;font-weight:bold">'
+            f"{html.escape(group)} {html.escape(zh)} · {html.escape(en)}</td></tr>"
+        )
+        parts.extend(_row(res, i) for i in rows)
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def _peaks(res) -> str:
+    peaks = res.peaks
+    if peaks.sizes["scenario"] != 1:
+        return ""
+    rows = []
+    names = regions_of(res.trajectories)
+    for region in peaks.region.values:
+        cells = "".join(
+            f"<td>{int(peaks.peak_year.sel(region=region, quantity=q).values[0])}</td>"
+            for q in peaks.quantity.values
+        )
+        rows.append(f"<tr><td>{html.escape(names.name_zh(str(region)))}</td>{cells}</tr>")
+    head = "".join(f"<th>{html.escape(q)}</th>" for q in peaks.quantity.values)
+    return (
+        f"<h4>达峰年份 peak years (plateau tolerance {res.tolerance:.0%})</h4>"
+        f"<table><tr><th>地区 region</th>{head}</tr>{''.join(rows)}</table>"
+    )
+
+
+def render(res) -> str:
+    """The whole feasibility report as HTML."""
+    ds = res.dataset
+    tiers = ds.tier.values
+    main = [i for i, t in enumerate(tiers) if t != "stretch"]
+    stretch = [i for i, t in enumerate(tiers) if t == "stretch"]
+    counts = {s: int((ds.status == s).sum()) for s in STATUS_STYLE}
+    badges = " ".join(
+        _badge(STATUS_STYLE[s][0], f"{STATUS_STYLE[s][1]}: {c}") for s, c in counts.items()
+    )
+    scen = ", ".join(map(str, ds.scenario.values[:5])) + (" …" if ds.sizes["scenario"] > 5 else "")
+    return (
+        f"<div><b>碳达峰目标核查 Feasibility check</b> — {ds.sizes['scenario']} scenario(s): "
+        f"{html.escape(scen)}; {ds.sizes['target']} targets<br>{badges}"
+        + _peaks(res)
+        + _table(res, main, "约束性、左右及定性目标 Binding, approximate and qualitative targets")
+        + _table(res, stretch, "力争目标 Stretch targets (力争)")
+        + "</div>"
+    )

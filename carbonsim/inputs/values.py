@@ -1,0 +1,305 @@
+"""The one parser of lever values: numbers, quantities with units, milestones, counties, arrays.
+
+Scenario files, dicts given to :func:`carbonsim.simulate` and :meth:`Scenario.replace
+<carbonsim.inputs.scenario.Scenario.replace>` all go through :func:`to_lever_unit` for a quantity
+and :func:`expand_lever` for a whole value, so one string means one number everywhere.
+
+A value may be
+
+* a number, or a string with a unit (``"2300 万千瓦"``; ``"6.5 %"`` for a rate per year),
+* milestones ``{2025: 23, 2030: 28}``: linear between milestones, held after the last; before
+  the first, a level lever starts from its 2020 default and a rate lever (unit ``1/yr``) holds
+  the first value,
+* per county ``{"yanchi": ..., "tongxin": ...}`` (each a number or milestones; ``"default"``
+  or ``"wuzhong"`` applies to the counties not named),
+* an array: ``(year,)``, ``(region, year)``, ``(scenario,)``, ``(scenario, year)`` or the full
+  ``(scenario, region, year)`` shape, or an ``xarray.DataArray`` with any of those dims.
+Milestone values may themselves be arrays over scenarios (from sampling).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from carbonsim.constants import CITY, FIRST_YEAR, LAST_YEAR, REGIONS
+from carbonsim.definitions.levers import LEVERS, LeverSpec
+from carbonsim.errors import LeverError, did_you_mean
+from carbonsim.units import UnitError, convert, dimension, parse_quantity
+
+__all__ = ["check_bounds", "expand_lever", "parse_lever_quantity", "to_lever_unit"]
+
+
+def to_lever_unit(number: float, unit: str, spec: LeverSpec) -> float:
+    """Convert *number* [*unit*] to the lever's unit; a rate per year (``1/yr``) also takes a
+    share (``"6.5 %"`` = 0.065/yr).
+
+    Raises
+    ------
+    UnitError
+        The unit is unknown or of another dimension.
+    """
+    if spec.unit == "1/yr" and dimension(unit) == "fraction":
+        return float(convert(number, unit, "1"))
+    return float(convert(number, unit, spec.unit))
+
+
+def parse_lever_quantity(text: str, spec: LeverSpec) -> float:
+    """A string ``"<number> [unit]"`` -> float in the lever's unit (no unit: the lever's own).
+
+    Raises
+    ------
+    UnitError
+        Unreadable text, unknown unit, or a unit of another dimension.
+    """
+    number, unit = parse_quantity(text)
+    return to_lever_unit(number, unit, spec) if unit else float(number)
+
+
+# ---------------------------------------------------------------------------------------------
+# expansion of user values into full arrays
+# ---------------------------------------------------------------------------------------------
+def _number(spec: LeverSpec, value, where: str):
+    """A number or array in the lever's unit (strings with units converted)."""
+    if isinstance(value, str):
+        try:
+            return np.asarray(parse_lever_quantity(value, spec))
+        except UnitError as exc:
+            raise LeverError(f"lever {spec.name!r}{where}: {exc}") from None
+    if isinstance(value, bool):
+        raise LeverError(f"lever {spec.name!r}{where}: expected a number, got {value!r}")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise LeverError(
+            f"lever {spec.name!r}{where}: expected a number, a quantity with a unit or "
+            f"milestones {{year: value}}, got {value!r}"
+        ) from None
+
+
+def _is_milestones(value) -> bool:
+    return isinstance(value, Mapping) and all(_year_key(k) is not None for k in value)
+
+
+def _year_key(key) -> int | None:
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        return None
+
+
+def _interpolate(spec: LeverSpec, milestones: Mapping, start, years: np.ndarray, n: int, where):
+    """Milestones {year: value (scalar or (n,))} -> array (n, n_years)."""
+    points = sorted((_year_key(k), v) for k, v in milestones.items())
+    for year, _ in points:
+        if year < FIRST_YEAR or year > LAST_YEAR:
+            raise LeverError(
+                f"lever {spec.name!r}{where}: milestone year {year} is outside the horizon "
+                f"{FIRST_YEAR}–{LAST_YEAR}"
+            )
+    xs = [y for y, _ in points]
+    vs = [np.atleast_1d(_number(spec, v, f"{where}, year {y}")) for y, v in points]
+    if xs[0] > years[0] and not spec.is_rate and start is not None:
+        xs.insert(0, int(years[0]))
+        vs.insert(0, np.atleast_1d(np.asarray(start, dtype=float)))
+    bad = [v.shape for v in vs if v.shape not in ((1,), (n,))]
+    if bad:
+        raise LeverError(
+            f"lever {spec.name!r}{where}: milestone values must be numbers or arrays over the "
+            f"{n} scenarios, got shape {bad[0]}"
+        )
+    rows = max(len(v) for v in vs)  # 1 when no milestone varies by scenario: computed once
+    vs = [np.broadcast_to(v, (rows,)) for v in vs]
+    xp = np.asarray(xs, dtype=float)
+    fp = np.stack(vs, axis=1)  # (n, M)
+    yrs = years.astype(float)
+    idx = np.clip(np.searchsorted(xp, yrs, side="right") - 1, 0, len(xp) - 1)
+    nxt = np.minimum(idx + 1, len(xp) - 1)
+    span = xp[nxt] - xp[idx]
+    weight = np.where(span > 0, (yrs - xp[idx]) / np.where(span > 0, span, 1.0), 0.0)
+    weight = np.clip(weight, 0.0, 1.0)
+    return fp[:, idx] + (fp[:, nxt] - fp[:, idx]) * weight
+
+
+def _series(spec, value, start, years, n, where) -> np.ndarray:
+    """One region's (or a city-wide) value -> (1 or n, n_years)."""
+    if _is_milestones(value):
+        return _interpolate(spec, value, start, years, n, where)
+    arr = _number(spec, value, where)
+    if arr.ndim == 0:
+        return np.broadcast_to(arr, (1, len(years)))
+    if arr.shape == (len(years),):
+        return arr[None, :]
+    if arr.shape == (n,):
+        return np.broadcast_to(arr[:, None], (n, len(years)))
+    if arr.shape == (n, len(years)) or arr.shape == (1, len(years)):
+        return arr
+    raise LeverError(
+        f"lever {spec.name!r}{where}: array of shape {arr.shape} does not fit "
+        f"(year,)=({len(years)},), (scenario,)=({n},) or (scenario, year)=({n}, {len(years)})"
+    )
+
+
+def _from_dataarray(spec: LeverSpec, value, n: int, years: np.ndarray, regions) -> np.ndarray:
+    target = ("scenario", "region", "year") if spec.regional else ("scenario", "year")
+    extra = set(value.dims) - set(target)
+    if extra:
+        raise LeverError(
+            f"lever {spec.name!r}: DataArray has dims {value.dims}; allowed dims are {target}"
+        )
+    if "year" in value.dims:
+        value = value.sel(year=list(years))
+    if "region" in value.dims:
+        value = value.sel(region=list(regions))
+    value = value.transpose(*[d for d in target if d in value.dims])
+    arr = np.asarray(value.values, dtype=float)
+    for axis, dim in enumerate(target):
+        if dim not in value.dims:
+            arr = np.expand_dims(arr, axis)
+    return arr
+
+
+def _numeric_default(spec: LeverSpec) -> float | None:
+    default = spec.default
+    if isinstance(default, float) and not math.isnan(default):
+        return default
+    return None
+
+
+def _regional(spec, value, start, years, n, where) -> np.ndarray:
+    """A regional lever -> (n, R, n_years); *where* is (county ids, city id)."""
+    regions, city = where
+    if isinstance(value, Mapping) and not _is_milestones(value):
+        defaults = _default_keys(city)
+        unknown = [k for k in value if k not in regions and k not in defaults]
+        if unknown:
+            valid = [*regions, *defaults]
+            hint = did_you_mean(unknown[0], valid)
+            raise LeverError(
+                f"lever {spec.name!r}: unknown region {unknown[0]!r}; valid regions are "
+                f"{', '.join(regions)} (or 'default' for the rest).{hint}"
+            )
+        fallback = next((value[k] for k in defaults if k in value), None)
+        parts = []
+        for i, region in enumerate(regions):
+            given = value.get(region, fallback)
+            start_r = None if start is None else np.asarray(start)[..., i]
+            if given is None:
+                given = start_r if start_r is not None else _numeric_default(spec)
+            if given is None:
+                raise LeverError(
+                    f"lever {spec.name!r}: no value for region {region!r} and no default; "
+                    "give every county or a 'default'"
+                )
+            parts.append(_series(spec, given, start_r, years, n, f", region {region!r}"))
+        return _stack_regions(parts)
+    arr = None if _is_milestones(value) or isinstance(value, str) else np.asarray(value)
+    if arr is not None and arr.ndim >= 2 and arr.shape[-2:] == (len(regions), len(years)):
+        return _number(spec, arr.reshape((-1, len(regions), len(years))), "")
+    # a bare 1-D array of one value per county is per county, even when n equals the number
+    # of counties (per-scenario values go in milestones or as (scenario, 1, 1) arrays)
+    if arr is not None and arr.ndim == 1 and arr.shape == (len(regions),):
+        return np.broadcast_to(_number(spec, arr, "")[None, :, None], (1, len(regions), len(years)))
+    start_all = None if start is None else np.asarray(start)
+    parts = []
+    for i, region in enumerate(regions):
+        start_r = None if start_all is None else start_all[..., i]
+        parts.append(_series(spec, value, start_r, years, n, f", region {region!r}"))
+    return _stack_regions(parts)
+
+
+def _default_keys(city: str) -> tuple[str, ...]:
+    """Keys meaning "every county not named": 'default', the city's id and 'all'."""
+    return ("default", city, "all")
+
+
+def _stack_regions(parts: list[np.ndarray]) -> np.ndarray:
+    """Per-region (1 or n, year) arrays -> (1 or n, region, year), n rows only when needed."""
+    rows = max(p.shape[0] for p in parts)
+    return np.stack([np.broadcast_to(p, (rows, p.shape[1])) for p in parts], axis=1)
+
+
+def expand_lever(
+    name: str,
+    value,
+    n: int,
+    years: Sequence[int],
+    regions: Sequence[str] = REGIONS,
+    start=None,
+    city: str = CITY,
+) -> np.ndarray:
+    """Expand a user *value* of lever *name* into its full array and validate it.
+
+    Parameters
+    ----------
+    name : str
+        Lever name (a row of the lever table).
+    value
+        See the module docstring for the accepted forms.
+    n : int
+        Number of scenarios.
+    years : sequence of int
+        The simulated years.
+    regions : sequence of str
+        County ids, in the order of the ``region`` axis.
+    start : array_like, optional
+        The lever's 2020 value (scalar, or ``(region,)`` for regional levers); milestones of a
+        level lever start from it.
+    city : str
+        The city's id, accepted like ``"default"`` as the key for every county not named.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, region, year)`` or ``(n, year)``, in the lever's unit; a read-only broadcast view
+        when the value does not vary by scenario (copy it before writing into it).
+
+    Raises
+    ------
+    LeverError
+        Unknown lever, unknown region, year outside the horizon, wrong shape, NaN, or a value
+        outside the lever's bounds (the message names lever, region, year and scenario).
+    """
+    spec = LEVERS[name]
+    years_arr = np.asarray(list(years), dtype=int)
+    if hasattr(value, "dims") and hasattr(value, "values"):
+        out = _from_dataarray(spec, value, n, years_arr, regions)
+    elif spec.regional:
+        if start is not None:
+            start = np.broadcast_to(np.asarray(start, dtype=float), (len(regions),))
+        out = _regional(spec, value, start, years_arr, n, (regions, city))
+    else:
+        out = _series(spec, value, start, years_arr, n, "")
+    check_bounds(spec, out, years_arr, regions)
+    full = spec.shape(n, len(years_arr), len(regions))
+    try:
+        # a read-only view: a lever that does not vary by scenario costs one row of memory
+        return np.broadcast_to(out, full)
+    except ValueError:
+        raise LeverError(
+            f"lever {spec.name!r}: array of shape {np.shape(out)} does not fit {full} "
+            "(scenario, [region,] year)"
+        ) from None
+
+
+def check_bounds(spec: LeverSpec, arr: np.ndarray, years, regions=REGIONS) -> None:
+    """Refuse NaN and values outside ``[lower, upper]``, naming where the first one is."""
+    bad = ~np.isfinite(arr) | (arr < spec.lower) | (arr > spec.upper)
+    if not bad.any():
+        return
+    index = np.unravel_index(np.flatnonzero(bad)[0], arr.shape)
+    value = arr[index]
+    where = f"scenario {index[0]}"
+    if spec.regional:
+        where += f", region {regions[index[1]]!r}"
+    where += f", year {int(years[index[-1]])}"
+    if not np.isfinite(value):
+        raise LeverError(f"lever {spec.name!r} is NaN or infinite at {where}")
+    what = "a share above 100 %" if spec.unit == "1" and value > 1 else "out of bounds"
+    raise LeverError(
+        f"lever {spec.name!r} = {value:g} {spec.unit} at {where} is {what}: "
+        f"allowed range is [{spec.lower:g}, {spec.upper:g}] {spec.unit}"
+        + (" (negative values are not allowed)" if value < 0 <= spec.lower else "")
+    )

@@ -1,0 +1,150 @@
+"""Lever values -> full, validated lever arrays (defaults from the baseline filled in)."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from carbonsim import engine
+from carbonsim.definitions.levers import LEVERS, lever_table
+from carbonsim.errors import LeverError
+from carbonsim.inputs.values import expand_lever
+from carbonsim.model.parameters import _scalar, engine_parameters, lever_starts
+from carbonsim.regions import WUZHONG, regions_of
+
+__all__ = ["SHARE_GROUPS", "check_share_groups", "concat_arrays", "lever_arrays"]
+
+
+SHARE_GROUPS = {
+    "sector shares of value added": ("primary_share", "industry_share", "construction_share"),
+    "other-industry fuel shares": ("industry_electricity_share", "industry_gas_share"),
+    "building fuel shares": ("building_electricity_share", "building_gas_share"),
+    "freight fuel shares": (
+        "freight_electricity_share",
+        "freight_gas_share",
+        "freight_hydrogen_share",
+    ),
+}
+
+
+def lever_arrays(
+    levers: Mapping, n: int, years: Sequence[int], ds: xr.Dataset, calibrate: bool = True
+) -> dict[str, np.ndarray]:
+    """Every lever as a full, validated array (defaults filled in)."""
+    table = lever_table()
+    unknown = [k for k in levers if k not in table]
+    if unknown:
+        LEVERS[unknown[0]]  # raises LeverError with a did-you-mean suggestion
+    starts = lever_starts(ds)
+    regions = regions_of(ds)
+    where = {"regions": regions.counties, "city": regions.city}
+    arrays = {}
+    for name, spec in table.items():
+        given = _given_or_default(name, spec, levers, starts)
+        if given is None:
+            continue
+        start = starts.get(name)
+        if start is None and _is_number(spec.default):
+            start = spec.default  # milestones of a level lever start from its default in 2020
+        arrays[name] = expand_lever(name, given, n, years, start=start, **where)
+    if "vre_absorption_limit" in levers:
+        arrays["vre_absorption_limit"] = expand_lever(
+            "vre_absorption_limit", levers["vre_absorption_limit"], n, years, **where
+        )
+    elif calibrate:
+        limit = calibrate_absorption(ds)
+        arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
+    check_share_groups(arrays, years, regions.counties)
+    return arrays
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, float) and not np.isnan(value)
+
+
+def _given_or_default(name, spec, levers, starts):
+    """The lever's value: given, else its default; None when it has no path (see below)."""
+    given = levers.get(name)
+    if given is not None:
+        return given
+    if spec.default == "baseline":
+        # vre_absorption_limit is calibrated; a tracked indicator without a 2020 value has no path
+        return None if name == "vre_absorption_limit" else starts.get(name)
+    return spec.default if _is_number(spec.default) else None
+
+
+def check_share_groups(arrays, years, counties=WUZHONG.counties) -> None:
+    for what, names in SHARE_GROUPS.items():
+        total = sum(arrays[name] for name in names)
+        if (total > 1.0 + 1e-9).any():
+            idx = np.unravel_index(np.argmax(total), total.shape)
+            region = f", region {counties[idx[1]]!r}" if total.ndim == 3 else ""
+            raise LeverError(
+                f"{what} add up to {total[idx]:.3f} > 1 at scenario {idx[0]}{region}, year "
+                f"{years[idx[-1]]}: levers {', '.join(names)} must sum to at most 1"
+            )
+
+
+def concat_arrays(list_of_arrays: list[dict]) -> dict[str, np.ndarray]:
+    """Stack the lever arrays of several scenarios.
+
+    A tracked indicator given in some scenarios only is NaN ("no path") in the others; the
+    feasibility check reports those (scenario, target) pairs as not evaluated.
+    """
+    names = set().union(*(set(a) for a in list_of_arrays))
+    table = lever_table()
+    out = {}
+    for name in names:
+        missing = [a for a in list_of_arrays if name not in a]
+        if missing and table[name].group != "tracked":
+            raise LeverError(f"lever {name!r} is missing from some scenarios of the batch")
+        like = next(a[name] for a in list_of_arrays if name in a)
+        out[name] = np.concatenate(
+            [a.get(name, np.full((_n(a), *like.shape[1:]), np.nan)) for a in list_of_arrays]
+        )
+    return out
+
+
+def _n(arrays: dict) -> int:
+    return next(iter(arrays.values())).shape[0]
+
+
+def batch_arrays(batch, years: Sequence[int], ds: xr.Dataset) -> dict[str, np.ndarray]:
+    """The lever arrays of a :class:`~carbonsim.inputs.coerce.Batch` (its parts stacked)."""
+    if batch.parts is not None:
+        return concat_arrays([batch_arrays(part, years, ds) for part in batch.parts])
+    return lever_arrays(batch.values, batch.n, years, ds)
+
+
+#: id(dataset) -> (weak reference to it, calibrated limit); the reference guards against an id
+#: reused by a later dataset after the first one was freed
+_CALIBRATED: dict[int, tuple[weakref.ref, float]] = {}
+
+
+def calibrate_absorption(ds: xr.Dataset) -> float:
+    """The ``vre_absorption_limit`` that reproduces the baseline's 2020 NHRE consumption share.
+
+    Evaluates 400 candidate limits in one vectorised engine call for 2020 and interpolates the
+    (monotone) response.  Cached per baseline dataset.
+    """
+    key = id(ds)
+    cached = _CALIBRATED.get(key)
+    if cached is not None and cached[0]() is ds:
+        return cached[1]
+    target = _scalar(ds, "nhre_consumption_share_2020")
+    grid = np.linspace(0.01, 1.0, 400)
+    arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False)
+    arrays["vre_absorption_limit"] = grid[:, None]
+    out = engine.run(arrays, engine_parameters(ds))
+    share = out["nonhydro_renewable_share"][:, 0, 0]
+    if target <= share[0]:
+        limit = float(grid[0])
+    elif target >= share[-1]:
+        limit = float(grid[-1])
+    else:
+        limit = float(np.interp(target, share, grid))
+    _CALIBRATED[key] = (weakref.ref(ds), limit)
+    return limit

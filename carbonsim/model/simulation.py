@@ -1,0 +1,146 @@
+"""The model's entry points: :func:`simulate` (any input) and :func:`simulate_arrays` (arrays).
+
+Validate and coerce the input (:mod:`carbonsim.inputs`), build the lever arrays
+(:mod:`~carbonsim.model.arrays`), call the engine in chunks, wrap the result
+(:mod:`~carbonsim.model.wrap`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from carbonsim import engine
+from carbonsim.baseline.cache import resolve_baseline
+from carbonsim.constants import DEFAULT_YEARS
+from carbonsim.definitions.levers import lever_table
+from carbonsim.engine.axes import CO2_BASES
+from carbonsim.errors import LeverError
+from carbonsim.inputs.coerce import as_batch
+from carbonsim.inputs.values import check_bounds
+from carbonsim.model.arrays import batch_arrays, check_share_groups
+from carbonsim.model.parameters import engine_parameters
+from carbonsim.model.wrap import wrap
+from carbonsim.regions import regions_of
+
+__all__ = ["METHODS", "simulate", "simulate_arrays"]
+
+METHODS = ("coal_equivalent", "calorific")
+
+
+def simulate(
+    levers_or_scenario=None,
+    baseline: xr.Dataset | str | os.PathLike | None = None,
+    years: Iterable[int] = DEFAULT_YEARS,
+    method: str = "coal_equivalent",
+    chunk_size: int = 2000,
+    variables: Sequence[str] | None = None,
+    co2_basis: str = "consumption",
+) -> xr.Dataset:
+    """Simulate one or many scenarios.
+
+    Parameters
+    ----------
+    levers_or_scenario : dict, Scenario, list of Scenario, path, or None
+        Lever values (see :mod:`carbonsim.definitions.levers` for accepted forms), a scenario, several
+        scenarios (one batch), or a scenario file.  None: every lever at its default (2020
+        values, no growth).
+    baseline : xarray.Dataset or path, optional
+        The 2020 calibration (default: the bundled Wuzhong one, :func:`carbonsim.load_baseline`).
+    years : iterable of int
+        Simulated years, consecutive, starting in 2020 (default 2020–2060).
+    method : {"coal_equivalent", "calorific"}
+        Primary-energy method for non-fossil electricity (发电煤耗法 or 电热当量法).
+    chunk_size : int
+        Scenarios per engine call; bounds temporary memory, does not change results.
+    variables : list of str, optional
+        Keep only these trajectory variables (for big batches: ``final_energy`` alone is
+        ~180 kB per scenario).  Default: all.
+    co2_basis : {"consumption", "assessment", "territorial"}
+        The CO2 account behind ``co2`` and every CO2 target (see docs/model.md).  All three
+        accounts are always returned as ``co2_consumption``, ``co2_assessment`` and
+        ``co2_territorial``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(scenario, region, year)`` plus ``sector``, ``fuel``, ``tech`` … where they apply;
+        ``region`` = the city (sum of counties) and its counties (Wuzhong's five by default;
+        another city's from its baseline, see :func:`carbonsim.regions.regions_of`).  Units and
+        bilingual long names in every variable's attrs.
+
+    Examples
+    --------
+    >>> import carbonsim
+    >>> ds = carbonsim.simulate({"gdp_growth": 0.05, "solar_capacity": {"yanchi": {2030: 8}}})
+    >>> float(ds.gdp.sel(region="wuzhong", year=2021) / ds.gdp.sel(region="wuzhong", year=2020))
+    1.05...
+    """
+    if method not in METHODS:
+        raise LeverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if co2_basis not in CO2_BASES:
+        raise LeverError(f"unknown co2_basis {co2_basis!r}; choose one of {', '.join(CO2_BASES)}")
+    years = [int(y) for y in years]
+    if years[0] != 2020 or np.any(np.diff(years) != 1):
+        raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
+    ds = resolve_baseline(baseline)
+    batch = as_batch(levers_or_scenario, regions_of(ds))
+    arrays = batch_arrays(batch, years, ds)
+    params = engine_parameters(ds)
+    out = _run_chunked(arrays, params, (method, co2_basis), batch.n, chunk_size, variables)
+    attrs = {**batch.attrs, "co2_basis": co2_basis}
+    return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions_of(ds))
+
+
+def simulate_arrays(
+    arrays: Mapping[str, np.ndarray],
+    ids: Sequence[str],
+    years: Sequence[int],
+    baseline=None,
+    method: str = "coal_equivalent",
+    chunk_size: int = 2000,
+    validate: bool = True,
+    variables: Sequence[str] | None = None,
+    co2_basis: str = "consumption",
+) -> xr.Dataset:
+    """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
+
+    For callers that build batches themselves (perturbations, sweeps, optimisers).  With
+    *validate* the bounds and share groups are checked as in :func:`simulate`.
+    """
+    ds = resolve_baseline(baseline)
+    years = [int(y) for y in years]
+    arrays = dict(arrays)
+    regions = regions_of(ds)
+    if validate:
+        table = lever_table()
+        for name, arr in arrays.items():
+            check_bounds(table[name], arr, years, regions.counties)
+        check_share_groups(arrays, years, regions.counties)
+    params = engine_parameters(ds)
+    out = _run_chunked(arrays, params, (method, co2_basis), len(ids), chunk_size, variables)
+    attrs = {"co2_basis": co2_basis}
+    return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
+
+
+def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
+    keep = None if variables is None else {*variables, "vehicle_stock"}
+    method, co2_basis = options
+
+    def one(chunk):
+        out = engine.run(chunk, params, method, co2_basis)
+        return out if keep is None else {k: v for k, v in out.items() if k in keep}
+
+    if n <= chunk_size:
+        return one(arrays)
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, n, chunk_size):
+        piece = one({k: v[start : start + chunk_size] for k, v in arrays.items()})
+        if not out:  # allocate once: peak memory = the result plus one chunk
+            out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in piece.items()}
+        for k, v in piece.items():
+            out[k][start : start + len(v)] = v
+    return out

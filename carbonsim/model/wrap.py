@@ -1,0 +1,135 @@
+"""Engine output -> a labelled ``xarray.Dataset`` with units and bilingual names (city first)."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from carbonsim.constants import PRODUCTS
+from carbonsim.definitions.levers import lever_table
+from carbonsim.definitions.variables import (
+    EXTRA_DIMS,
+    tracked_metadata,
+    variable_attrs,
+    variable_metadata,
+)
+from carbonsim.regions import WUZHONG, RegionSet
+
+__all__ = ["lever_variables", "wrap"]
+
+
+def wrap(
+    out,
+    arrays,
+    params,
+    ids,
+    years,
+    method,
+    attrs=None,
+    variables=None,
+    regions: RegionSet = WUZHONG,
+) -> xr.Dataset:
+    """Engine output -> labelled Dataset with units and bilingual names (city first)."""
+    meta = variable_metadata()
+    data_vars = {}
+    wanted = None if variables is None else set(variables)
+    for name, arr in out.items():
+        if wanted is not None and name not in wanted:
+            continue
+        info = meta.get(name)
+        if info is None:
+            raise KeyError(f"engine variable {name!r} has no entry in data/variables.csv")
+        extra = [d for d in info["dims"].split(",") if d]
+        dims = ("scenario", "region", *extra, "year")
+        if arr.ndim != len(dims):
+            raise ValueError(f"{name}: array {arr.shape} does not match dims {dims}")
+        data_vars[name] = (dims, arr, variable_attrs(info))
+    for name, (dims, arr) in lever_variables(arrays, out, params).items():
+        if wanted is not None and name not in wanted:
+            continue
+        data_vars[name] = (dims, arr, variable_attrs(meta.get(name) or tracked_metadata(name)))
+    coords = {
+        "scenario": list(ids),
+        **regions.coords(),
+        "year": list(years),
+        **{dim: list(values) for dim, values in EXTRA_DIMS.items()},
+    }
+    ds = xr.Dataset(data_vars, coords=coords)
+    ds = ds.drop_vars([d for d in EXTRA_DIMS if d not in ds.dims])
+    ds.attrs.update(
+        {
+            "title": "carbonsim trajectories",
+            "model": "carbonsim",
+            "electricity_method": method,
+            "price_basis": "constant 2020 prices",
+            "city": regions.city,
+            **(attrs or {}),
+        }
+    )
+    return ds
+
+
+def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Prepend the city as the *weight*-weighted mean over counties (axis 1)."""
+    w = np.broadcast_to(weight, values.shape)
+    total = w.sum(1, keepdims=True)
+    city = (values * w).sum(1, keepdims=True) / np.where(total > 0, total, 1.0)
+    return np.concatenate([city, values], axis=1)
+
+
+def _to_regions(arr: np.ndarray, n_counties: int) -> np.ndarray:
+    """A city-wide (scenario, year) lever broadcast to every region."""
+    n_regions = n_counties + 1
+    return np.broadcast_to(arr[:, None, :], (arr.shape[0], n_regions, arr.shape[-1])).copy()
+
+
+def lever_variables(arrays, out, params) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """Lever values reported as trajectories: (dims, array) per variable.
+
+    Regional levers get the city as a sum (quantities) or a weighted mean (shares); city-wide
+    levers are the same for every region.  Tracked indicators given per county get the city as a
+    sum, or for shares the land-area-weighted mean; city-only tracked indicators have no region.
+    """
+    outputs = np.stack([arrays[f"output_{p}"] for p in PRODUCTS], axis=2)
+    unit = np.stack([1.0 + arrays[f"unit_energy_change_{p}"] for p in PRODUCTS], axis=1)
+    unit = unit * params["unit_energy"][None, :, None]
+    n_r = params["gdp"].shape[0] + 1  # the city and its counties
+    res = {
+        "product_output": (
+            ("scenario", "region", "product", "year"),
+            np.concatenate([outputs.sum(1, keepdims=True), outputs], axis=1),
+        ),
+        "unit_energy": (
+            ("scenario", "region", "product", "year"),
+            np.broadcast_to(unit[:, None], (unit.shape[0], n_r, *unit.shape[1:])).copy(),
+        ),
+        "nev_sales_share": (
+            ("scenario", "region", "year"),
+            _city_weighted(arrays["nev_sales_share"], out["vehicle_stock"][:, 1:]),
+        ),
+        "green_travel_share": (
+            ("scenario", "region", "year"),
+            _city_weighted(arrays["green_travel_share"], params["population"][None, :, None]),
+        ),
+    }
+    for name in ("recycled_aluminium_share", "coal_supply_rate"):
+        res[name] = (("scenario", "region", "year"), _to_regions(arrays[name], n_r - 1))
+    for k, prod in enumerate(PRODUCTS):
+        res[f"unit_energy_{prod}"] = (
+            ("scenario", "region", "year"),
+            res["unit_energy"][1][:, :, k],
+        )
+        res[f"output_{prod}"] = (("scenario", "region", "year"), res["product_output"][1][:, :, k])
+    for name, spec in lever_table().items():
+        if spec.group != "tracked" or name not in arrays:
+            continue
+        arr = arrays[name]
+        if spec.regional:
+            if spec.unit == "1":
+                arr = _city_weighted(arr, params["land_area"][None, :, None])
+            else:
+                arr = np.concatenate([arr.sum(1, keepdims=True), arr], axis=1)
+            res[name] = (("scenario", "region", "year"), arr)
+        else:
+            res[name] = (("scenario", "year"), arr)
+    return res
