@@ -1,4 +1,4 @@
-"""Additive LMDI-I (carbonsim.analysis.decomposition): identities, known cases, zero values, wrapper."""
+"""Additive LMDI-I (carbonsim.analysis.decomposition): identities, known cases, zeros, wrapper."""
 
 import numpy as np
 import pytest

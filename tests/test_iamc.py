@@ -11,6 +11,7 @@ import xarray as xr
 
 import carbonsim
 from carbonsim.definitions.variables import variable_metadata
+from carbonsim.io import from_iamc, to_iamc
 from carbonsim.io.iamc import (
     AGGREGATES,
     IAMC_COLUMNS,
@@ -21,7 +22,6 @@ from carbonsim.io.iamc import (
     mapping_table,
     region_id,
 )
-from carbonsim.io import from_iamc, to_iamc
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 EJ_PER_10KTCE = 1e4 * 29.3076e-9

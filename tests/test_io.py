@@ -10,8 +10,8 @@ import pytest
 import xarray as xr
 
 import carbonsim
-from carbonsim.io.atomic import atomic_path
 from carbonsim.io import open_trajectories, open_zarr, write_netcdf, write_zarr
+from carbonsim.io.atomic import atomic_path
 
 pytest.importorskip("zarr")
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

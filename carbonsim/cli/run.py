@@ -72,8 +72,8 @@ def run(args) -> int:
     from carbonsim.analysis.explain import explain
     from carbonsim.feasibility import check
     from carbonsim.inputs.scenario import load_scenario
-    from carbonsim.io.atomic import write_text
     from carbonsim.io import write_netcdf
+    from carbonsim.io.atomic import write_text
     from carbonsim.report import summary_markdown, terminal_table
 
     years = parse_years(args.years)

@@ -45,8 +45,8 @@ def simulate(
     Parameters
     ----------
     levers_or_scenario : dict, Scenario, list of Scenario, path, or None
-        Lever values (see :mod:`carbonsim.definitions.levers` for accepted forms), a scenario, several
-        scenarios (one batch), or a scenario file.  None: every lever at its default (2020
+        Lever values (see :mod:`carbonsim.inputs.values` for accepted forms), a scenario,
+        several scenarios (one batch), or a scenario file.  None: every lever at its default (2020
         values, no growth).
     baseline : xarray.Dataset or path, optional
         The 2020 calibration (default: the bundled Wuzhong one, :func:`carbonsim.load_baseline`).

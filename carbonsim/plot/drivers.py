@@ -70,7 +70,8 @@ def emission_drivers(
 ):
     """Waterfalls of the change of CO2 from *y0* to *y1*, one panel per region.
 
-    The change is split by additive LMDI-I (:func:`carbonsim.analysis.decomposition.co2_drivers`) into
+    The change is split by additive LMDI-I
+    (:func:`carbonsim.analysis.decomposition.co2_drivers`) into
     GDP (activity), energy intensity, energy mix and emission factor of fuel combustion, plus
     industrial process and electricity trade / other, so the bars add up exactly to
     ``co2(y1) − co2(y0)`` (the last bar).  Each panel's title gives both levels.

@@ -4,8 +4,8 @@
 and wind capacity by county, storage ratio, efficiency, outputs, NEV sales share …) after which
 every chosen target is met — or says plainly that no setting within the lever bounds meets them,
 which targets cannot be met together and the best margin each can reach.  Each lever moves by
-**one scalar** (:mod:`carbonsim.analysis.adjust`): a multiplier on the scenario's change since 2020 for
-level levers (``x = 1`` is the scenario), an added amount for level levers the scenario leaves
+**one scalar** (:mod:`carbonsim.analysis.adjust`): a multiplier on the scenario's change since
+2020 for level levers (``x = 1`` is the scenario), an added amount for level levers the scenario leaves
 unchanged, an additive shift for shares and rates (``x = 0`` is the scenario); only years from
 ``from_year`` on move.  ``"solar_capacity:yanchi"`` moves one county.
 
@@ -129,7 +129,8 @@ def peak_target(
         "kind": "order",
         "clause": "ad hoc",
         "source_text": f"{region} {indicator} peaks by {int(year)} (what_it_takes question)",
-        "note": "Ad-hoc question built by carbonsim.analysis.what_it_takes.peak_target, not a plan clause.",
+        "note": "Ad-hoc question built by carbonsim.analysis.what_it_takes.peak_target, "
+        "not a plan clause.",
     }
     known = regions if isinstance(regions, RegionSet) else regions_of(regions)
     fields = RecordChecker("<peak_target>", 1, record, known.all, {}).check()

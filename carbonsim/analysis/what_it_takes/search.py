@@ -1,8 +1,8 @@
 """The searches behind :func:`carbonsim.what_it_takes`: batches of candidates, one simulate each.
 
 Work is in *z*, the relative change of each chosen lever's representative value
-(:mod:`carbonsim.analysis.adjust`); ``z = 0`` is the scenario.  Every evaluation of several candidates is
-one :func:`~carbonsim.model.simulation.simulate_arrays` call; sequential steps (a root finder, SLSQP's
+(:mod:`carbonsim.analysis.adjust`); ``z = 0`` is the scenario.  Every evaluation of several
+candidates is one :func:`~carbonsim.model.simulation.simulate_arrays` call; sequential steps (a root finder, SLSQP's
 iterations) evaluate one small batch each (SLSQP: the point and its finite-difference
 neighbours together).
 
