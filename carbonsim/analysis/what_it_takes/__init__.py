@@ -5,9 +5,9 @@ and wind capacity by county, storage ratio, efficiency, outputs, NEV sales share
 every chosen target is met — or says plainly that no setting within the lever bounds meets them,
 which targets cannot be met together and the best margin each can reach.  Each lever moves by
 **one scalar** (:mod:`carbonsim.analysis.adjust`): a multiplier on the scenario's change since
-2020 for level levers (``x = 1`` is the scenario), an added amount for level levers the scenario leaves
-unchanged, an additive shift for shares and rates (``x = 0`` is the scenario); only years from
-``from_year`` on move.  ``"solar_capacity:yanchi"`` moves one county.
+2020 for level levers (``x = 1`` is the scenario), an added amount for level levers the
+scenario leaves unchanged, an additive shift for shares and rates (``x = 0`` is the
+scenario); only years from ``from_year`` on move.  ``"solar_capacity:yanchi"`` moves one county.
 
 :func:`feasible_region` maps the share of targets met over a grid of two levers (one simulate
 call for the whole grid); :func:`peak_target` builds an ad-hoc "peaks by" record.

@@ -2,9 +2,9 @@
 
 Work is in *z*, the relative change of each chosen lever's representative value
 (:mod:`carbonsim.analysis.adjust`); ``z = 0`` is the scenario.  Every evaluation of several
-candidates is one :func:`~carbonsim.model.simulation.simulate_arrays` call; sequential steps (a root finder, SLSQP's
-iterations) evaluate one small batch each (SLSQP: the point and its finite-difference
-neighbours together).
+candidates is one :func:`~carbonsim.model.simulation.simulate_arrays` call; sequential steps
+(a root finder, SLSQP's iterations) evaluate one small batch each (SLSQP: the point and its
+finite-difference neighbours together).
 
 * one lever: a grid over the bounds brackets the boundary of the feasible set next to the best
   feasible grid point; ``scipy.optimize.brentq`` finds it when every margin is continuous,
