@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections import Counter
@@ -43,9 +42,9 @@ from carbonsim.catalogue.checks import (
     VALUE_OPERATORS,
     RecordChecker,
     read_catalogue_file,
-    read_tracked,
 )
 from carbonsim.constants import ALL_REGIONS, REGION_NAMES_ZH
+from carbonsim.definitions.tracked import tracked_indicators
 from carbonsim.errors import CatalogueError, choices_text, did_you_mean
 
 __all__ = [
@@ -144,7 +143,7 @@ def load_targets(path: str | Path | None = None) -> Catalogue:
     -0.13
     """
     files = _catalogue_files(_bundled("targets", "wuzhong-2023.toml") if path is None else path)
-    tracked_units = {name: spec["unit"] for name, spec in _tracked_definitions().items()}
+    tracked_units = {name: spec["unit"] for name, spec in tracked_indicators().items()}
     targets: list[Target] = []
     regions: list[str] = []
     seen: dict[str, str] = {}
@@ -473,27 +472,6 @@ def _html_row(t: Target) -> str:
 # ---------------------------------------------------------------------------------------------
 # Tracked indicators and source texts
 # ---------------------------------------------------------------------------------------------
-
-
-def tracked_indicators(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """Definitions of the tracked indicators (``carbonsim/data/tracked_indicators.toml``).
-
-    Returns ``{name: {"unit": …, "long_name": …, "long_name_zh": …, "description": …,
-    "dims": …, ["value_2020": …,] "source_2020": …, ["default": "baseline"]}}`` (a fresh copy).
-
-    Examples
-    --------
-    >>> tracked_indicators()["forest_coverage"]["default"]
-    'baseline'
-    """
-    definitions = _tracked_definitions() if path is None else read_tracked(Path(path))
-    return {name: dict(spec) for name, spec in definitions.items()}
-
-
-@functools.lru_cache(maxsize=1)
-def _tracked_definitions() -> dict[str, dict[str, Any]]:
-    """The bundled definitions, read once (callers must not mutate them)."""
-    return read_tracked(_bundled("tracked_indicators.toml"))
 
 
 def source_texts() -> dict[str, str]:

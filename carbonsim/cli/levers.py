@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from carbonsim.cli._table import aligned_table
+from carbonsim.tables import aligned_table
 
 #: CSV columns, in the order of ``carbonsim/data/levers.csv``.
 CSV_COLUMNS: tuple[str, ...] = (

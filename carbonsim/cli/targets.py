@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from carbonsim.catalogue.checks import FIELDS
-from carbonsim.cli._table import aligned_table
+from carbonsim.tables import aligned_table
 
 #: The CSV columns, in order (one row per target): the record's fields up to the note.
 CSV_COLUMNS: tuple[str, ...] = FIELDS[: FIELDS.index("note") + 1]

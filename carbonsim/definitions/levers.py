@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 
 from carbonsim.constants import REGIONS
+from carbonsim.definitions.tracked import tracked_indicators
 from carbonsim.errors import LeverError, did_you_mean
 
 __all__ = ["LEVERS", "LeverSpec", "lever_table", "render_levers_markdown"]
@@ -84,10 +85,6 @@ def _core_levers() -> dict[str, LeverSpec]:
 
 @cache
 def _tracked_levers() -> dict[str, LeverSpec]:
-    try:
-        from carbonsim.catalogue import tracked_indicators
-    except ImportError:  # pragma: no cover - catalogue module absent in a stripped install
-        return {}
     specs = {}
     for name, info in tracked_indicators().items():
         unit = info.get("unit", "1")

@@ -6,6 +6,7 @@ import html
 
 import numpy as np
 
+from carbonsim.feasibility.labels import GROUP_TITLES, written_value
 from carbonsim.regions import regions_of
 
 STATUS_STYLE = {
@@ -30,8 +31,6 @@ def _badge(colour: str, text: str) -> str:
 
 
 def _row(res, i: int) -> str:
-    from carbonsim.feasibility.evaluate import written_value
-
     ds = res.dataset
     t = ds.isel(target=i)
     n = ds.sizes["scenario"]
@@ -80,8 +79,6 @@ def _unit_written(res, i) -> str | None:
 
 
 def _table(res, indices, title) -> str:
-    from carbonsim.feasibility.evaluate import GROUP_TITLES
-
     if not indices:
         return ""
     ds = res.dataset

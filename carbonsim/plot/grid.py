@@ -89,7 +89,7 @@ def _select(ds: xr.Dataset, tiers, kinds, groups, scenarios) -> xr.Dataset:
 
 def _rows(ds: xr.Dataset) -> list[tuple[str, object]]:
     """[("group", key) | ("target", index)] in the plan's order of actions."""
-    from carbonsim.feasibility.evaluate import GROUP_TITLES
+    from carbonsim.feasibility.labels import GROUP_TITLES
 
     groups = [str(g) for g in ds.group.values]
     order = [g for g in GROUP_TITLES if g in groups] + [
@@ -137,7 +137,7 @@ def _split(rows: list, n_panels: int) -> list[list]:
 
 
 def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int, names) -> None:
-    from carbonsim.feasibility.evaluate import GROUP_TITLES
+    from carbonsim.feasibility.labels import GROUP_TITLES
 
     n_s = ds.sizes["scenario"]
     image = np.ones((len(rows), n_s, 3))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonsim.feasibility.evaluate import CheckResult, written_value
+from carbonsim.feasibility.evaluate import CheckResult
+from carbonsim.feasibility.labels import written_value
 from carbonsim.regions import regions_of
 
 STATUS_MARK = {"met": "✓", "at_risk": "!", "missed": "✗", "not_evaluated": "·"}

@@ -44,6 +44,7 @@ from carbonsim.inputs.scenario import Scenario
 from carbonsim.model.simulation import simulate
 from carbonsim.regions import RegionSet, regions_of
 from carbonsim.sweeps import sensitivity
+from carbonsim.sweeps.pilot import Pilot
 from carbonsim.sweeps.store import (
     ROW_KEYS,
     DirectoryStore,
@@ -177,49 +178,6 @@ class SweepSpec:
         for region in self.regions.all:
             groups[f"all_binding_{region}"] = self.binding & (regions == region)
         return groups
-
-
-@dataclass
-class Pilot:
-    """What the first ``k`` rows fix for the whole sweep (identical whatever the chunking)."""
-
-    size: int
-    indicators: tuple[str, ...]
-    lo: np.ndarray  # (indicator, region, year) lower edge of the regular bins
-    hi: np.ndarray  # upper edge
-    sorted_outcomes: np.ndarray  # (outcome, k) finite pilot values sorted, +inf padded
-    outcome_count: np.ndarray  # (outcome,)
-    reasons: tuple[str, ...]  # per target: why it is not evaluated ("" when it is)
-    attrs: dict  # indicator -> units, long_name, long_name_zh
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        import json
-
-        meta = {"size": self.size, "indicators": self.indicators, "attrs": self.attrs}
-        return {
-            "meta": np.array(json.dumps(meta, ensure_ascii=False)),
-            "lo": self.lo,
-            "hi": self.hi,
-            "sorted_outcomes": self.sorted_outcomes,
-            "outcome_count": self.outcome_count,
-            "reasons": np.array(self.reasons, dtype=str),
-        }
-
-    @classmethod
-    def from_arrays(cls, arrays) -> Pilot:
-        import json
-
-        meta = json.loads(str(arrays["meta"]))
-        return cls(
-            meta["size"],
-            tuple(meta["indicators"]),
-            arrays["lo"],
-            arrays["hi"],
-            arrays["sorted_outcomes"],
-            arrays["outcome_count"],
-            tuple(str(r) for r in arrays["reasons"]),
-            meta["attrs"],
-        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import xarray as xr
 from carbonsim.errors import CarbonsimError
 from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, target_coords
 from carbonsim.io.atomic import atomic_path, write_text
+from carbonsim.sweeps.pilot import Pilot
 
 __all__ = ["DirectoryStore", "MemoryStore", "SweepError", "SweepResult", "merge", "summarise"]
 
@@ -272,8 +273,6 @@ class DirectoryStore:
             )
 
     def _load_pilot(self) -> None:
-        from carbonsim.sweeps.run import Pilot
-
         path = self.chunks / "pilot.npz"
         if path.is_file():
             with np.load(path, allow_pickle=False) as arrays:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from carbonsim.analysis.adjust import Adjustment, plan_unit
 from carbonsim.analysis.what_it_takes.search import STEP_OPERATORS
+from carbonsim.tables import aligned_lines
 from carbonsim.units import UnitError, convert
 
 __all__ = ["MILESTONE_YEARS", "WhatItTakes", "build_result"]
@@ -257,8 +258,6 @@ def _md_table(header, rows) -> list[str]:
 
 
 def _text_table(header, rows) -> list[str]:
-    from carbonsim.cli._table import aligned_lines
-
     return aligned_lines(header, rows)
 
 
