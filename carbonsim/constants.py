@@ -95,3 +95,21 @@ GJ_PER_TCE = 29.3076
 TWH_PER_10KTCE_ELECTRICITY = 1e7 / ELECTRICITY_CALORIFIC_KGCE_PER_KWH / 1e9
 #: Lower heating value of hydrogen [GJ/t] (120 MJ/kg).
 HYDROGEN_LHV_GJ_PER_T = 120.0
+
+# ---------------------------------------------------------------------------------------------
+# Unit factors the engine uses (named so that no kernel carries a bare number)
+# ---------------------------------------------------------------------------------------------
+#: gce per kWh of electricity at the calorific value (0.1229 kgce/kWh).
+ELECTRICITY_CALORIFIC_GCE_PER_KWH = ELECTRICITY_CALORIFIC_KGCE_PER_KWH * 1000.0
+#: 1e4 tce per TWh at 1 gce/kWh: 1e9 kWh x 1 g / 1e10 g.
+TCE_1E4_PER_TWH_PER_GCE_KWH = 0.1
+#: 1e4 t CO2 per TWh at 1 t CO2/MWh: 1e6 MWh x 1 t / 1e4 t.
+CO2_1E4T_PER_TWH_PER_T_MWH = 100.0
+#: TWh per GWh (and GW x h -> TWh).
+TWH_PER_GWH = 1e-3
+#: kg per 1e4 t.
+KG_PER_1E4T = 1e7
+#: TWh per kWh.
+TWH_PER_KWH = 1e-9
+#: kg CO2/tkm per (1e4 t CO2 / 1e8 tkm): 1e7 kg / 1e8 tkm.
+KG_PER_TKM_PER_1E4T_PER_1E8TKM = 0.1

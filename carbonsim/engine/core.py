@@ -10,25 +10,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from carbonsim.constants import PRODUCTS, SECTORS
+from carbonsim.constants import (
+    CO2_1E4T_PER_TWH_PER_T_MWH,
+    ELECTRICITY_CALORIFIC_GCE_PER_KWH,
+    KG_PER_TKM_PER_1E4T_PER_1E8TKM,
+    PRODUCTS,
+    SECTORS,
+    TCE_1E4_PER_TWH_PER_GCE_KWH,
+)
 from carbonsim.engine import demand, power
-from carbonsim.engine.axes import F, S, T
+from carbonsim.engine.arith import ratio
+from carbonsim.engine.axes import REGION, F, S, T
 from carbonsim.engine.economy import cumulative_index, value_added
 
 SEC = S
+#: 1e4 tce per TWh of non-fossil electricity by the calorific method (0.1229 kgce/kWh)
+CALORIFIC_RATE = ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
 INDUSTRY = [SEC[s] for s in SECTORS[:7]]
-#: 1e4 tce per TWh at 1 gce/kWh
-TCE_PER_TWH_PER_GCE = 0.1
 
 
 def with_city(x: np.ndarray) -> np.ndarray:
     """Prepend the city (sum over counties, axis 1) to a county array."""
     return np.concatenate([x.sum(axis=1, keepdims=True), x], axis=1)
-
-
-def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a / b, 0 where b is 0."""
-    return np.where(b != 0, a / np.where(b != 0, b, 1.0), 0.0)
 
 
 def _final_energy(lv, p, gdp, va):
@@ -44,7 +47,7 @@ def _final_energy(lv, p, gdp, va):
     )
     fe[:, :, SEC["freight_transport"]] = demand.freight(lv, p, turnover)
     fe[:, :, SEC["agriculture"]] = demand.agriculture(lv, p, va[:, :, 0])
-    h2_mass, _ = demand.hydrogen_supply(fe, lv, p)
+    fe, h2_mass = demand.hydrogen_supply(fe, lv, p)
     extras = {
         "floor_area": floor,
         "vehicle_stock": stock,
@@ -102,14 +105,17 @@ def _power(lv, p, elec_twh):
         "net_import": consumption - gen_total,
         "curtailment": curtailed,
     }
-    out["_flows"], out["_demand_city"] = flows, demand_city
-    return out, mix
+    return out, mix, flows
 
 
 def _primary(fe, elec_consumption, mix, lv, p, method):
     """Primary energy by fuel (S, R, 4, Y) [1e4 tce], consumption basis, and heat fuel."""
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_PER_TWH_PER_GCE  # 1e4 tce per TWh
-    nf_rate = rate if method == "coal_equivalent" else 122.9 * TCE_PER_TWH_PER_GCE
+    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH  # 1e4 tce per TWh
+    nf_rate = (
+        rate
+        if method == "coal_equivalent"
+        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
+    )
     heat = fe[:, :, :, F["heat"]].sum(2)
     heat_fuel = heat / p["heat_supply_efficiency"]
     heat_coal = heat_fuel * p["heat_fuel_mix"][F["coal"]]
@@ -124,8 +130,12 @@ def _primary(fe, elec_consumption, mix, lv, p, method):
 
 def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
     """Primary energy by end-use sector (S, R, sector, Y), summing to the total."""
-    rate = lv["coal_supply_rate"][:, None, None, :] * TCE_PER_TWH_PER_GCE
-    nf_rate = rate if method == "coal_equivalent" else 122.9 * TCE_PER_TWH_PER_GCE
+    rate = lv["coal_supply_rate"][:, None, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
+    nf_rate = (
+        rate
+        if method == "coal_equivalent"
+        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
+    )
     nf = mix["non_fossil"][:, None, None, :]
     el_rate = (1 - nf) * rate + nf * nf_rate
     el = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
@@ -140,9 +150,9 @@ def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
 def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
     ef = p["emission_factor"]  # (fuel,) t CO2/tce
     combustion = np.einsum("srkft,f->srkt", fe, ef)  # (S, R, sector, Y)
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_PER_TWH_PER_GCE
+    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
     power_coal = gen[:, :, T["coal"]] * rate
-    power_gas = gen[:, :, T["gas"]] * p["gas_heat_rate"] * TCE_PER_TWH_PER_GCE
+    power_gas = gen[:, :, T["gas"]] * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH
     co2_power = power_coal * ef[F["coal"]] + power_gas * ef[F["gas"]]
     co2_heat = heat_coal * ef[F["coal"]] + heat_gas * ef[F["gas"]]
     process = primary_output * p["process_emission_factor"][None, None, :, None]
@@ -151,7 +161,7 @@ def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
     fuel_use[:, :, 0] += heat_coal + power_coal
     fuel_use[:, :, 2] += heat_gas + power_gas
     by_fuel = fuel_use * ef[None, None, :3, None]
-    trade = net_import * lv["grid_emission_factor"][:, None, :] * 100.0  # TWh x t/MWh -> 1e4 t
+    trade = net_import * lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
     return combustion, process, by_source, by_fuel, trade
 
 
@@ -206,7 +216,7 @@ def run(
     va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
     fe, extras = _final_energy(lv, p, gdp, va)
     elec_final = fe[:, :, :, F["electricity"]].sum(2) * p["twh_per_10ktce"]
-    pw, mix = _power(lv, p, elec_final)
+    pw, mix, flows = _power(lv, p, elec_final)
     primary, heat_coal, heat_gas = _primary(fe, pw["electricity_consumption"], mix, lv, p, method)
     by_sector = _primary_by_sector(
         fe, pw["electricity_consumption"], elec_final, mix, lv, p, method
@@ -218,9 +228,9 @@ def run(
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
     demand_pre = pw["electricity_consumption"] - pw["storage_losses"]
-    ef_el = _electricity_emission_factor(pw["_flows"], demand_pre.sum(1), lv, p)
+    ef_el = _electricity_emission_factor(flows, demand_pre.sum(axis=REGION), lv, p)
     co2_elec = demand_pre * ef_el[:, None, :]
-    grid_ef = lv["grid_emission_factor"][:, None, :] * 100.0
+    grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
     elec_by_sector = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
 
     county = {
@@ -251,7 +261,9 @@ def run(
     out = {k: with_city(v) for k, v in county.items() if not k.startswith("_")}
     out["consumed_mix"] = mix
     n_reg = out["gdp"].shape[1]
-    out["electricity_emission_factor"] = np.repeat(ef_el[:, None] / 100.0, n_reg, axis=1)
+    out["electricity_emission_factor"] = np.repeat(
+        ef_el[:, None] / CO2_1E4T_PER_TWH_PER_T_MWH, n_reg, axis=1
+    )
     return derive(out, lv, p, co2_basis)
 
 
@@ -264,10 +276,12 @@ def _electricity_emission_factor(flows, demand_city, lv, p):
     from the Ningxia grid at the grid emission factor; wind, solar, hydro, biomass at zero.
     """
     ef = p["emission_factor"]
-    coal = flows["coal_local"] * lv["coal_supply_rate"] * TCE_PER_TWH_PER_GCE * ef[F["coal"]]
+    coal = (
+        flows["coal_local"] * lv["coal_supply_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["coal"]]
+    )
     gas_twh = flows["fossil_local"] - flows["coal_local"]
-    gas = gas_twh * p["gas_heat_rate"] * TCE_PER_TWH_PER_GCE * ef[F["gas"]]
-    imports = flows["imports_local"] * lv["grid_emission_factor"] * 100.0
+    gas = gas_twh * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["gas"]]
+    imports = flows["imports_local"] * lv["grid_emission_factor"] * CO2_1E4T_PER_TWH_PER_T_MWH
     return ratio(coal + gas + imports, demand_city)
 
 
@@ -323,6 +337,8 @@ def derive(out: dict, lv: dict, p: dict, co2_basis: str = "consumption") -> dict
     out["building_electricity_share"] = ratio(
         bld[:, :, :, F["electricity"]].sum(2), bld.sum((2, 3))
     )
-    out["freight_co2_intensity"] = ratio(out.pop("freight_co2"), out["freight_turnover"]) * 0.1
+    out["freight_co2_intensity"] = (
+        ratio(out.pop("freight_co2"), out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
+    )
     out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
     return out

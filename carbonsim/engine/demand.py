@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from carbonsim.constants import FUELS, GJ_PER_TCE, HYDROGEN_LHV_GJ_PER_T, PRODUCTS, SECTORS
+from carbonsim.constants import (
+    FUELS,
+    GJ_PER_TCE,
+    HYDROGEN_LHV_GJ_PER_T,
+    KG_PER_1E4T,
+    PRODUCTS,
+    SECTORS,
+    TWH_PER_KWH,
+)
+from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import F, S
 from carbonsim.engine.mix import switch_mix
 from carbonsim.engine.stocks import building_energy, vehicle_fleet
@@ -44,13 +53,13 @@ def useful_energy_factor(mix0: np.ndarray, mix: np.ndarray, group: str) -> np.nd
     eff = END_USE_EFFICIENCY[group][None, None, :, None]
     before = (mix0 * eff).sum(axis=-2)
     after = (mix * eff).sum(axis=-2)
-    return np.where(after > 0, before / np.where(after > 0, after, 1.0), 1.0)
+    return ratio(before, after, empty=1.0)
 
 
 def _mix0(fe0_sector: np.ndarray) -> np.ndarray:
     """2020 fuel shares of a sector, (region, fuel) -> (1, region, fuel, 1)."""
     total = fe0_sector.sum(axis=-1, keepdims=True)
-    shares = np.where(total > 0, fe0_sector / np.where(total > 0, total, 1.0), 0.0)
+    shares = ratio(fe0_sector, total)
     return shares[None, :, :, None]
 
 
@@ -85,7 +94,7 @@ def industry(lv, p, va_industry, va_construction):
     va_ind0 = p["value_added"][:, 1][None, :, None]
     va_con0 = p["value_added"][:, 2][None, :, None]
     scale = 1.0 + lv["other_industry_intensity_change"]
-    oi = fe0[:, S["other_industry"]].sum(-1)[None, :, None] * _ratio(va_industry, va_ind0) * scale
+    oi = fe0[:, S["other_industry"]].sum(-1)[None, :, None] * ratio(va_industry, va_ind0) * scale
     mix = switch_mix(
         _mix0(fe0[:, S["other_industry"]]),
         {F["electricity"]: lv["industry_electricity_share"], F["gas"]: lv["industry_gas_share"]},
@@ -93,33 +102,43 @@ def industry(lv, p, va_industry, va_construction):
     )
     oi = oi * useful_energy_factor(_mix0(fe0[:, S["other_industry"]]), mix, "industry")
     out[:, :, S["other_industry"]] = oi[:, :, None, :] * mix
-    con = fe0[:, S["construction"]].sum(-1)[None, :, None] * _ratio(va_construction, va_con0)
+    con = fe0[:, S["construction"]].sum(-1)[None, :, None] * ratio(va_construction, va_con0)
     out[:, :, S["construction"]] = (con * scale)[:, :, None, :] * _mix0(fe0[:, S["construction"]])
     return out, primary
 
 
-def _ratio(x, x0):
-    return np.where(x0 > 0, x / np.where(x0 > 0, x0, 1.0), 0.0)
+def hydrogen_supply(fe, lv, p):
+    """Green hydrogen replaces coal in other industry; its electrolysis electricity is booked there.
 
+    Parameters
+    ----------
+    fe : ndarray (S, R, sector, fuel, Y) [1e4 tce]
+        Final energy before green hydrogen (not modified).
+    lv : dict
+        Levers; ``green_hydrogen_production`` (S, R, Y) [1e4 t/yr].
+    p : dict
+        Parameters; ``hydrogen_electricity`` [kWh/kg], ``twh_per_10ktce`` [TWh per 1e4 tce].
 
-def hydrogen_supply(out, lv, p):
-    """Green hydrogen: replaces coal in other industry; electrolysis electricity is booked there.
-
-    Modifies *out* in place and returns the hydrogen produced and its electricity, both
-    (S, R, Y): [1e4 t/yr] and [1e4 tce, calorific].
+    Returns
+    -------
+    fe : ndarray (S, R, sector, fuel, Y) [1e4 tce]
+        A new array: other industry's coal less the hydrogen used, its hydrogen and electricity
+        (calorific) more.
+    hydrogen : ndarray (S, R, Y) [1e4 t/yr]
+        Hydrogen produced: for other industry and for freight.
     """
-    oi = out[:, :, S["other_industry"]]
+    fe = fe.copy()
+    oi = fe[:, :, S["other_industry"]]
     produced = lv["green_hydrogen_production"]
     h2_energy = produced * TCE_PER_T_HYDROGEN
     used = np.minimum(h2_energy, oi[:, :, F["coal"]])
     oi[:, :, F["coal"]] -= used
     oi[:, :, F["hydrogen"]] += used
-    freight_h2 = out[:, :, S["freight_transport"], F["hydrogen"]]
+    freight_h2 = fe[:, :, S["freight_transport"], F["hydrogen"]]
     total_mass = produced + freight_h2 / TCE_PER_T_HYDROGEN  # 1e4 t
-    twh = total_mass * 1e7 * p["hydrogen_electricity"] / 1e9  # 1e4 t -> kg -> kWh -> TWh
-    electricity = twh / p["twh_per_10ktce"]
-    oi[:, :, F["electricity"]] += electricity
-    return total_mass, electricity
+    twh = total_mass * KG_PER_1E4T * p["hydrogen_electricity"] * TWH_PER_KWH
+    oi[:, :, F["electricity"]] += twh / p["twh_per_10ktce"]
+    return fe, total_mass
 
 
 def buildings(lv, p):
@@ -167,7 +186,7 @@ def passenger(lv, p):
     cars0[:, F["oil"]] = p["vehicle_stock"] * (1 - p["nev_stock_share"]) * e_oil
     cars0[:, F["electricity"]] = p["vehicle_stock"] * p["nev_stock_share"] * e_el
     other0 = np.maximum(p["final_energy"][:, S["passenger_transport"]] - cars0, 0.0)
-    out = other0[None, :, :, None] * _ratio(stock, p["vehicle_stock"][None, :, None])[:, :, None]
+    out = other0[None, :, :, None] * ratio(stock, p["vehicle_stock"][None, :, None])[:, :, None]
     out[:, :, F["oil"]] += (stock - nev) * e_oil * eff * use
     out[:, :, F["electricity"]] += nev * e_el * eff * use
     return out, stock, nev
@@ -176,7 +195,7 @@ def passenger(lv, p):
 def freight(lv, p, turnover):
     """Road freight final energy (S, R, fuel, Y)."""
     fe0 = p["final_energy"][:, S["freight_transport"]]
-    total = fe0.sum(-1)[None, :, None] * _ratio(turnover, p["freight_turnover"][None, :, None])
+    total = fe0.sum(-1)[None, :, None] * ratio(turnover, p["freight_turnover"][None, :, None])
     total = total * (1.0 + lv["freight_intensity_change"])[:, None, :]
     mix = switch_mix(
         _mix0(fe0),
@@ -194,7 +213,7 @@ def freight(lv, p, turnover):
 def agriculture(lv, p, va_primary):
     """Agricultural final energy (S, R, fuel, Y)."""
     fe0 = p["final_energy"][:, S["agriculture"]]
-    total = fe0.sum(-1)[None, :, None] * _ratio(va_primary, p["value_added"][:, 0][None, :, None])
+    total = fe0.sum(-1)[None, :, None] * ratio(va_primary, p["value_added"][:, 0][None, :, None])
     total = total * (1.0 + lv["agriculture_intensity_change"])
     mix = switch_mix(
         _mix0(fe0), {F["electricity"]: lv["agriculture_electricity_share"]}, fallback=F["oil"]

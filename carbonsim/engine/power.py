@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from carbonsim.constants import TECHS
+from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import GEN_TECHS, T
 
 
@@ -48,10 +49,6 @@ def generation(cap, lv):
             hours = hours * (1.0 - lv[f"{tech}_curtailment"])
         gen[:, :, T[tech]] = cap[:, :, T[tech]] * hours[:, None, :] / 1000.0
     return gen
-
-
-def _safe_div(a, b):
-    return np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0)
 
 
 def dispatch(gen_city, demand, storage_energy, eta, lv):
@@ -85,7 +82,7 @@ def dispatch(gen_city, demand, storage_energy, eta, lv):
     w_avail = w - x_nf
     a = lv["vre_absorption_limit"]
     ad = a * demand
-    direct = np.where(ad > 0, ad * -np.expm1(-_safe_div(w_avail, ad)), 0.0)
+    direct = np.where(ad > 0, ad * -np.expm1(-ratio(w_avail, ad)), 0.0)
     direct = np.minimum(direct, np.minimum(w_avail, demand))
     shift = np.minimum.reduce(
         [
@@ -95,7 +92,7 @@ def dispatch(gen_city, demand, storage_energy, eta, lv):
         ]
     )
     shift = np.maximum(shift, 0.0)
-    losses = _safe_div(shift, eta) - shift
+    losses = ratio(shift, eta) - shift
     vre_local = direct + shift + losses
     firm_local = np.minimum(firm, demand - direct - shift)
     rest = demand - direct - shift - firm_local
@@ -104,7 +101,7 @@ def dispatch(gen_city, demand, storage_energy, eta, lv):
     imports_local = rest - fossil_local
     imports = imports_local + np.maximum(x_fos - fossil, 0.0)
     other_export = (w_avail - vre_local) + (firm - firm_local) + (fossil_avail - fossil_local)
-    biomass_local = firm_local * _safe_div(gen_city[:, T["biomass"]], firm)
+    biomass_local = firm_local * ratio(gen_city[:, T["biomass"]], firm)
     return {
         "vre_local": vre_local,
         "firm_local": firm_local,
@@ -116,7 +113,7 @@ def dispatch(gen_city, demand, storage_energy, eta, lv):
         "other_export": other_export,
         "storage_losses": losses,
         "storage_shift": shift,
-        "coal_local": fossil_local * _safe_div(gen_city[:, T["coal"]], fossil),
+        "coal_local": fossil_local * ratio(gen_city[:, T["coal"]], fossil),
     }
 
 
@@ -133,8 +130,8 @@ def consumed_mix(flows, demand_total, lv):
     coal = flows["coal_local"] + (1.0 - m) * imp
     gas = flows["fossil_local"] - flows["coal_local"]
     return {
-        "non_fossil": _safe_div(non_fossil, demand_total),
-        "nhre": _safe_div(nhre, demand_total),
-        "coal": _safe_div(coal, demand_total),
-        "gas": _safe_div(gas, demand_total),
+        "non_fossil": ratio(non_fossil, demand_total),
+        "nhre": ratio(nhre, demand_total),
+        "coal": ratio(coal, demand_total),
+        "gas": ratio(gas, demand_total),
     }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from carbonsim.engine.arith import ratio
+
 
 def vehicle_fleet(stock0, nev_share0, growth, scrappage, nev_sales_share):
     """Passenger vehicle stock and its electric part, by fleet turnover.
@@ -55,7 +57,7 @@ def building_energy(area0, energy0, growth, new_change, retrofit_rate, retrofit_
     -------
     area, energy : ndarray (scenario, region, year)
     """
-    intensity0 = np.where(area0 > 0, energy0 / np.where(area0 > 0, area0, 1.0), 0.0)
+    intensity0 = ratio(energy0, area0)
     shape = growth.shape
     area, energy = np.empty(shape), np.empty(shape)
     old = np.broadcast_to(area0, shape[:-1]).astype(float)

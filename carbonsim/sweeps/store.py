@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from carbonsim.engine.arith import ratio
 from carbonsim.errors import CarbonsimError
 from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, target_coords
 from carbonsim.io.atomic import atomic_path, write_text
@@ -392,13 +393,8 @@ def open_summary(path) -> xr.Dataset:
 # ---------------------------------------------------------------------------------------------
 # the summary dataset
 # ---------------------------------------------------------------------------------------------
-def _ratio(a, b) -> np.ndarray:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.divide(a, b, out=np.full(np.broadcast(a, b).shape, np.nan), where=b > 0)
-
-
 def _standard_error(p: np.ndarray, n) -> np.ndarray:
-    return np.sqrt(_ratio(np.where(np.isfinite(p), p * (1.0 - p), np.nan), n))
+    return np.sqrt(ratio(np.where(np.isfinite(p), p * (1.0 - p), np.nan), n, empty=np.nan))
 
 
 def _coords(spec, quantiles) -> dict:
@@ -434,7 +430,7 @@ def _probabilities(spec, pilot, totals) -> dict:
     counts = totals["status_counts"]
     met = counts[:, 0] + counts[:, 1]
     evaluated = counts[:, :3].sum(axis=1)
-    p = _ratio(met, evaluated)
+    p = ratio(met, evaluated, empty=np.nan)
     label = np.where(
         evaluated == 0,
         "not_evaluated",
@@ -455,7 +451,7 @@ def _probabilities(spec, pilot, totals) -> dict:
 
 
 def _joint(totals) -> dict:
-    p = _ratio(totals["joint_met"], totals["joint_evaluated"])
+    p = ratio(totals["joint_met"], totals["joint_evaluated"], empty=np.nan)
     return {
         "joint_probability": (
             ("joint",),
@@ -477,7 +473,7 @@ def _peaks(totals) -> dict:
         ),
         "probability_peaked_by_2030": (
             ("quantity", "region"),
-            _ratio(totals["peaked_by_counts"], n),
+            ratio(totals["peaked_by_counts"], n, empty=np.nan),
         ),
     }
 
@@ -518,7 +514,7 @@ def _order_statistic(rank, cum, counts, edges):
     rows = np.arange(len(counts))
     k = np.minimum((cum[:, 1:] <= rank[:, None]).sum(axis=1), counts.shape[1] - 1)
     width = edges[rows, k + 1] - edges[rows, k]
-    inside = _ratio(rank - cum[rows, k] + 0.5, counts[rows, k])
+    inside = ratio(rank - cum[rows, k] + 0.5, counts[rows, k], empty=np.nan)
     return edges[rows, k] + np.nan_to_num(inside) * width, width
 
 
