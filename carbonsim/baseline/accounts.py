@@ -34,15 +34,16 @@ def generation_2020(ds: xr.Dataset) -> xr.DataArray:
     cap = cap.assign_coords(generation_tech=list(C.GENERATION_TECHS))
     curtail = ds["curtailment_rate"].rename(new_energy_tech="generation_tech")
     curtail = curtail.reindex(generation_tech=list(C.GENERATION_TECHS), fill_value=0.0)
-    gen = cap * ds["utilisation_hours"] * (1 - curtail) * 1e-3
+    gen = cap * ds["utilisation_hours"] * (1 - curtail) * C.TWH_PER_GWH
     return gen.assign_attrs(_attrs("TWh", "Electricity generation 2020", "2020年发电量",
                                    "capacity × utilisation hours × (1 − curtailment)"))  # fmt: skip
 
 
 #: units, English and Chinese names of every output of :func:`baseline_balances`
 _BALANCE_ATTRS = {
-    "electricity_consumption": ("TWh", "Electricity consumption", "全社会用电量"),
-    "electricity_supply": ("TWh", "Electricity supply needed incl. losses", "含线损的供电需求"),
+    "electricity_demand": ("TWh", "Final electricity demand", "终端用电量"),
+    "electricity_consumption": ("TWh", "Electricity consumption incl. grid losses",
+                                "全社会用电量(含线损)"),
     "generation": ("TWh", "Electricity generation 2020", "2020年发电量"),
     "net_import": ("TWh", "Net electricity import (negative: export)", "净调入电量(负为调出)"),
     "heat_supply_fuel": ("1e4 tce", "Fuel for delivered heat", "供热燃料消耗"),
@@ -76,15 +77,15 @@ def baseline_balances(ds: xr.Dataset, count_hydrogen: bool = True) -> xr.Dataset
 
     Formulas (the simulator's):
 
-    * electricity consumption D [TWh] = Σ final electricity [1e4 tce] / 0.1229 × 1e-2;
-      supply needed = D × (1 + grid_loss_rate);
+    * electricity demand D [TWh] = Σ final electricity [1e4 tce] / 0.1229 × 1e-2; electricity
+      consumption (全社会用电量, the trajectories' meaning) = D × (1 + grid_loss_rate);
     * delivered heat H = Σ final heat; heat fuel = H / heat_supply_efficiency × heat_fuel_mix;
     * total energy consumption [1e4 tce] (coal-equivalent method, consumption basis) =
       Σ final coal, oil, gas, biomass (and hydrogen when ``count_hydrogen``: non-electrolytic, as
-      in 2020) + heat fuel + supply × coal_supply_rate × 0.1;
+      in 2020) + heat fuel + consumption × coal_supply_rate × 0.1;
     * CO2 [1e4 t]: final fossil × emission_factor + heat fuel × factor + process (output ×
       process factor) + power plants (coal generation × coal_supply_rate × 0.1 × coal factor,
-      gas likewise) = territorial; assessment = territorial + (supply − local generation) ×
+      gas likewise) = territorial; assessment = territorial + (consumption − local generation) ×
       grid_emission_factor × 100 (net imports positive, net exports negative);
     * sinks [1e4 t CO2/yr]: forest stock × growth rate × factor; grassland and wetland area ×
       factor.
@@ -102,7 +103,7 @@ def baseline_balances(ds: xr.Dataset, count_hydrogen: bool = True) -> xr.Dataset
     acc["energy_consumption"] = (
         fe.sel(fuel=direct_fuels).sum(["sector", "fuel"])
         + acc["heat_supply_fuel"].sum("heat_fuel")
-        + acc["electricity_supply"] * ds["coal_supply_rate"] * 0.1
+        + acc["electricity_consumption"] * ds["coal_supply_rate"] * C.TCE_1E4_PER_TWH_PER_GCE_KWH
     )
     acc["energy_intensity"] = acc["energy_consumption"] / ds["gdp"]
     acc.update(_co2(ds, acc))
@@ -120,7 +121,7 @@ def _electricity(ds: xr.Dataset) -> dict[str, xr.DataArray]:
     supply = demand * (1 + ds["grid_loss_rate"])
     gen = generation_2020(ds)
     net = supply - gen.sum("generation_tech")
-    return {"electricity_consumption": demand, "electricity_supply": supply, "generation": gen,
+    return {"electricity_demand": demand, "electricity_consumption": supply, "generation": gen,
             "net_import": net}  # fmt: skip
 
 
@@ -140,10 +141,10 @@ def _co2(ds: xr.Dataset, acc: dict) -> dict[str, xr.DataArray]:
     rates = xr.DataArray([float(ds["coal_supply_rate"]), float(ds["gas_heat_rate"])],
                          coords={"generation_tech": ["coal", "gas"]})  # fmt: skip
     fossil = acc["generation"].sel(generation_tech=["coal", "gas"])
-    power_fuel = _by_fuel(fossil * rates * 0.1, "generation_tech")
+    power_fuel = _by_fuel(fossil * rates * C.TCE_1E4_PER_TWH_PER_GCE_KWH, "generation_tech")
     by_fuel = co2_final.sum("sector") + _by_fuel(co2_heat, "heat_fuel") + power_fuel * ef
     territorial = by_fuel.sum("fuel") + process.sum("product")
-    adjustment = acc["net_import"] * ds["grid_emission_factor"] * 100
+    adjustment = acc["net_import"] * ds["grid_emission_factor"] * C.CO2_1E4T_PER_TWH_PER_T_MWH
     return {"co2_final": co2_final, "co2_heat": co2_heat, "co2_process": process,
             "power_fuel": power_fuel, "co2_power": (power_fuel * ef).sum("fuel"),
             "co2_by_fuel": by_fuel, "co2_territorial": territorial,
@@ -169,11 +170,14 @@ def check_references(ds: xr.Dataset, balances: xr.Dataset | None = None) -> pd.D
     """
     acc = baseline_balances(ds) if balances is None else balances
     model = {"gdp": ds["gdp"], **{k: acc[k] for k in ("energy_consumption",
-             "electricity_consumption", "co2_assessment")}}  # fmt: skip
+             "electricity_demand", "co2_assessment")}}  # fmt: skip
+    # the electricity reference was estimated (per value added) for final demand, without
+    # grid losses: it is compared with electricity_demand, not electricity_consumption
+    reference_of = {"co2_assessment": "co2", "electricity_demand": "electricity_consumption"}
     rows = []
     for name, da in model.items():
         value = float(da.sel(region=str(ds.attrs.get("city", C.CITY))))
-        ref_name = "co2" if name == "co2_assessment" else name
+        ref_name = reference_of.get(name, name)
         ref = float(ds[f"{ref_name}_reference"])
         ok = abs(value / ref - 1) <= TOLERANCE
         if name == "co2_assessment":

@@ -161,6 +161,7 @@ def _balances_text(ds, bl) -> str:
     names = [
         "gdp",
         "energy_consumption",
+        "electricity_demand",
         "electricity_consumption",
         "net_import",
         "co2_territorial",

@@ -1,0 +1,97 @@
+"""Every accepted form of a lever value gives the same arrays; a baseline file edited in place is
+read again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import carbonsim
+from carbonsim.baseline import DEFAULT_PATH, baseline_balances
+from carbonsim.baseline.cache import resolve_baseline
+from carbonsim.inputs.scenario import Scenario
+
+YEARS = range(2020, 2031)
+
+
+def _gdp(levers_or_scenario, **kw):
+    ds = carbonsim.simulate(levers_or_scenario, years=YEARS, variables=["gdp"], **kw)
+    return ds.gdp.values[0]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return _gdp({"gdp_growth": 0.065})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0.065,
+        "6.5 %",
+        "0.065",
+        "0.065 1/yr",
+        {2021: 0.065},
+        {2021: "6.5 %", 2030: 0.065},
+        {"default": "6.5 %"},
+        {"wuzhong": 0.065},
+        {c: {2021: "6.5%"} for c in carbonsim.regions.WUZHONG.counties},
+        np.full(len(YEARS), 0.065),
+    ],
+    ids=repr,
+)
+def test_every_form_of_a_rate_gives_the_same_array(reference, value):
+    np.testing.assert_array_equal(_gdp({"gdp_growth": value}), reference)
+
+
+@pytest.mark.parametrize("value", [0.065, "6.5 %", {2021: "6.5 %"}, {"default": "6.5 %"}], ids=repr)
+def test_scenario_and_replace_read_values_like_simulate(reference, value):
+    scenario = Scenario(id="x", levers={"gdp_growth": value})
+    np.testing.assert_array_equal(_gdp(scenario), reference)
+    replaced = Scenario(id="y").replace(gdp_growth=value)
+    np.testing.assert_array_equal(_gdp(replaced), reference)
+
+
+def test_percent_of_a_share_lever_is_a_fraction():
+    a = carbonsim.simulate({"storage_ratio": "15 %"}, years=YEARS, variables=["capacity"])
+    b = carbonsim.simulate({"storage_ratio": 0.15}, years=YEARS, variables=["capacity"])
+    np.testing.assert_array_equal(a.capacity.values, b.capacity.values)
+
+
+def test_quantities_with_plan_units_convert(reference):
+    a = carbonsim.simulate({"solar_capacity": {"yanchi": {2030: "800 万千瓦"}}}, years=YEARS)
+    b = carbonsim.simulate({"solar_capacity": {"yanchi": {2030: 8.0}}}, years=YEARS)
+    np.testing.assert_array_equal(a.capacity.values, b.capacity.values)
+
+
+def test_editing_a_baseline_file_changes_the_next_simulation(tmp_path):
+    path = tmp_path / "baseline.csv"
+    path.write_bytes(DEFAULT_PATH.read_bytes())
+    keep = ["coal_supply_rate", "energy_consumption"]
+    before = carbonsim.simulate(baseline=path, years=YEARS, variables=keep)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table.variable == "coal_supply_rate"
+    table.loc[row, "value"] = str(float(table.loc[row, "value"].iloc[0]) * 1.1)
+    table.to_csv(path, index=False)
+    after = carbonsim.simulate(baseline=path, years=YEARS, variables=keep)
+    np.testing.assert_allclose(after.coal_supply_rate / before.coal_supply_rate, 1.1)
+    assert (after.energy_consumption > before.energy_consumption).all()
+    # the same file, unchanged, is served from the cache: the very same dataset
+    assert resolve_baseline(path) is resolve_baseline(path)
+
+
+def test_engine_2020_equals_the_baseline_balances():
+    ds = carbonsim.simulate(years=YEARS)
+    acc = baseline_balances(carbonsim.load_baseline())
+    y0 = ds.sel(year=2020, scenario=ds.scenario[0])
+    for name in ("energy_consumption", "electricity_demand", "co2_territorial", "co2_assessment"):
+        np.testing.assert_allclose(
+            y0[name].sel(region=acc.region).values, acc[name].values, rtol=1e-9, err_msg=name
+        )
+    # consumption: the balances' grid losses plus what storage loses in the engine's dispatch
+    np.testing.assert_allclose(
+        (y0["electricity_consumption"] - y0["storage_losses"]).sel(region=acc.region).values,
+        acc["electricity_consumption"].values,
+        rtol=1e-9,
+    )
