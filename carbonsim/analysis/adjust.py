@@ -34,7 +34,7 @@ import numpy as np
 
 from carbonsim.definitions.levers import LEVERS, LeverSpec
 from carbonsim.errors import LeverError, did_you_mean
-from carbonsim.model.arrays import SHARE_GROUPS
+from carbonsim.model.arrays import share_group_of
 from carbonsim.regions import WUZHONG, RegionSet
 
 __all__ = ["Adjustment", "apply_adjustments", "parse_adjustments", "plan_unit"]
@@ -327,14 +327,10 @@ def apply_adjustments(arrays: dict, adjustments: list[Adjustment], xs: np.ndarra
         by_name[adj.name] = adj.apply(by_name.get(adj.name, arrays[adj.name]), xs[:, j])
     out.update(by_name)
     for name in by_name:
-        others = [n for n in _group_of(name) if n != name]
+        others = [n for n in share_group_of(name) if n != name]
         if others:
             out[name] = np.minimum(out[name], np.maximum(1.0 - sum(out[n] for n in others), 0.0))
     return out
-
-
-def _group_of(name: str) -> tuple[str, ...]:
-    return next((names for names in SHARE_GROUPS.values() if name in names), ())
 
 
 def milestones(path: np.ndarray, years) -> dict[int, float]:

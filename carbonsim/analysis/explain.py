@@ -17,7 +17,7 @@ from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.definitions.levers import lever_table
 from carbonsim.feasibility.evaluate import check
 from carbonsim.inputs.coerce import as_batch
-from carbonsim.model.arrays import SHARE_GROUPS, batch_arrays
+from carbonsim.model.arrays import batch_arrays, share_group_of
 from carbonsim.model.simulation import simulate_arrays
 from carbonsim.regions import regions_of
 
@@ -38,10 +38,6 @@ def perturbation_size(name: str, base: np.ndarray) -> float:
     return RELATIVE_STEP * (level if level > 0 else spec.upper / 10)
 
 
-def _group_of(name: str) -> tuple[str, ...]:
-    return next((names for names in SHARE_GROUPS.values() if name in names), ())
-
-
 def _perturbed(arrays: dict, name: str, sign: int) -> dict:
     spec = lever_table()[name]
     out = dict(arrays)
@@ -50,7 +46,7 @@ def _perturbed(arrays: dict, name: str, sign: int) -> dict:
     new[..., 1:] = np.clip(
         base[..., 1:] + sign * perturbation_size(name, base), spec.lower, spec.upper
     )
-    others = [n for n in _group_of(name) if n != name]
+    others = [n for n in share_group_of(name) if n != name]
     if others:
         new = np.minimum(new, 1.0 - sum(arrays[n] for n in others))
     out[name] = new

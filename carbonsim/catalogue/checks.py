@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from carbonsim.constants import ALL_REGIONS
+from carbonsim.definitions.variables import variable_metadata
 from carbonsim.errors import CatalogueError, UnitError, choices_text, did_you_mean
 from carbonsim.units import convert, dimension, known_units
 
@@ -36,41 +37,10 @@ FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2020, 2060
 
 #: Indicators the model computes, with their model unit.  ``kind = "simulated"`` and
 #: ``kind = "order"`` records must use one of these names.
+#: indicator -> unit of every simulated indicator a target can test: the trajectory variables
+#: of ``data/variables.csv`` without extra dims (one list, declared once)
 SIMULATED_INDICATORS: dict[str, str] = {
-    "new_energy_capacity": "GW",  # 新能源发电装机容量 (wind + solar)
-    "nonhydro_renewable_share": "1",  # 非水可再生能源电力消纳比重
-    "non_fossil_share": "1",  # 非化石能源消费比重
-    "energy_intensity": "tce/1e4 CNY",  # 单位地区生产总值能源消耗
-    "co2_intensity": "t CO2/1e4 CNY",  # 单位地区生产总值二氧化碳排放
-    "coal_intensity": "tce/1e4 CNY",  # 单位地区生产总值煤炭消耗
-    "coal_consumption": "1e4 tce",
-    "coal_share": "1",  # 煤炭消费占能源消费比重
-    "oil_consumption": "1e4 tce",
-    "road_oil_consumption": "1e4 tce",  # 公路交通运输石油消费
-    "fossil_energy": "1e4 tce",
-    "energy_consumption": "1e4 tce",
-    "co2": "1e4 t CO2",
-    "co2_nonferrous": "1e4 t CO2",  # 有色金属行业碳排放
-    "co2_cement": "1e4 t CO2",  # 水泥行业碳排放
-    "coal_supply_rate": "gce/kWh",  # 燃煤电厂平均供电标准煤耗
-    "green_hydrogen_production": "1e4 t/yr",  # 绿氢生产规模
-    "storage_to_new_energy_ratio": "1",  # 新型储能容量 / 新能源装机
-    "storage_duration": "h",  # 连续储能时长
-    "pumped_hydro_capacity": "GW",
-    "pumped_hydro_energy_capacity": "GWh",
-    "industry_energy_intensity": "tce/1e4 CNY",  # 规上工业单位增加值能耗
-    "recycled_aluminium_share": "1",  # 再生铝供应占比
-    "unit_energy_coke": "tce/t",
-    "unit_energy_carbide": "tce/t",
-    "unit_energy_caustic_soda": "tce/t",
-    "output_coke": "1e4 t",
-    "output_carbide": "1e4 t",
-    "output_caustic_soda": "1e4 t",
-    "output_clinker": "1e4 t",
-    "building_electricity_share": "1",  # 建筑用电占建筑能耗比例
-    "nev_sales_share": "1",  # 新能源汽车销量占新车销量比例
-    "freight_co2_intensity": "kg CO2/tkm",  # 营运车辆单位运输周转量二氧化碳排放
-    "green_travel_share": "1",  # 城市绿色出行比例
+    name: row["units"] for name, row in variable_metadata().items() if not row["dims"]
 }
 
 _REQUIRED = (

@@ -15,7 +15,7 @@ from carbonsim.inputs.values import expand_lever
 from carbonsim.model.parameters import _scalar, engine_parameters, lever_starts
 from carbonsim.regions import WUZHONG, regions_of
 
-__all__ = ["SHARE_GROUPS", "check_share_groups", "concat_arrays", "lever_arrays"]
+__all__ = ["SHARE_GROUPS", "check_share_groups", "concat_arrays", "lever_arrays", "share_group_of"]
 
 
 SHARE_GROUPS = {
@@ -28,6 +28,11 @@ SHARE_GROUPS = {
         "freight_hydrogen_share",
     ),
 }
+
+
+def share_group_of(name: str) -> tuple[str, ...]:
+    """The levers of the share group *name* belongs to (``()`` if none): they sum to at most 1."""
+    return next((names for names in SHARE_GROUPS.values() if name in names), ())
 
 
 def lever_arrays(
