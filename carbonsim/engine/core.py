@@ -20,7 +20,7 @@ from carbonsim.constants import (
 )
 from carbonsim.engine import demand, power
 from carbonsim.engine.arith import ratio
-from carbonsim.engine.axes import REGION, F, S, T
+from carbonsim.engine.axes import GEN_TECHS, REGION, F, S, T
 from carbonsim.engine.economy import cumulative_index, value_added
 
 SEC = S
@@ -59,38 +59,89 @@ def _final_energy(lv, p, gdp, va):
     return fe, extras
 
 
-def _power(lv, p, elec_twh):
+def _demand_side(lv, p):
+    """GDP (S, R, Y), value added (S, R, 4, Y), final energy (S, R, sector, fuel, Y), extras."""
+    gdp = p["gdp"][None, :, None] * cumulative_index(lv["gdp_growth"])
+    va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
+    fe, extras = _final_energy(lv, p, gdp, va)
+    return gdp, va, fe, extras
+
+
+def _electricity_use(fe, extras, p):
+    """Final electricity by sector (S, R, sector, Y) and its electrolysis part (S, R, Y) [TWh]."""
+    elec_by_sector = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
+    electrolysis = extras["green_hydrogen_production"] * p["hydrogen_electricity_twh_per_1e4t"]
+    return elec_by_sector, electrolysis
+
+
+def power_system(lv, p):
+    """What the hourly dispatch is given, for every scenario and year, without running it.
+
+    Returns
+    -------
+    system : dict of ndarray (S, Y)
+        :func:`carbonsim.engine.power.dispatch_inputs` (capacities [GW], hours [h], storage
+        [GWh], shares [1], UHVDC [TWh], exchange limit [GW]).
+    demand : dict of ndarray (S, Y) [TWh]
+        City electricity demand by class, grid losses included.
+    """
+    _, _, fe, extras = _demand_side(lv, p)
+    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
+    demand = _demand_by_class(elec_by_sector, electrolysis, p["grid_loss_rate"])
+    return power.dispatch_inputs(power.capacity(lv, p), lv, p), demand
+
+
+#: final-energy sector -> the demand class whose hourly shape its electricity follows
+DEMAND_CLASS = {
+    **{sector: "industry" for sector in SECTORS[:7]},
+    "construction": "other",
+    "agriculture": "other",
+    "residential": "buildings",
+    "public": "buildings",
+    "passenger_transport": "ev",
+    "freight_transport": "ev",
+}
+
+
+def _demand_by_class(elec_by_sector, electrolysis, loss):
+    """City electricity demand by class (S, Y) [TWh], grid losses included.
+
+    Electrolysis (booked in other industry's final electricity) is its own class.
+    """
+    city = elec_by_sector.sum(axis=REGION)  # (S, sector, Y)
+    out = {}
+    for sector, cls in DEMAND_CLASS.items():
+        out[cls] = out.get(cls, 0.0) + city[:, SEC[sector]]
+    out["electrolysis"] = electrolysis.sum(axis=REGION)
+    out["industry"] = np.maximum(out["industry"] - out["electrolysis"], 0.0)
+    return {k: v * (1.0 + loss) for k, v in out.items()}
+
+
+def _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index=None):
+    """Capacity, the hourly dispatch, and its flows by county (S, R, ..., Y)."""
     cap = power.capacity(lv, p)
-    gen = power.generation(cap, lv)
+    avail = power.available(cap, lv)
+    elec_twh = elec_by_sector.sum(axis=2)
     loss = p["grid_loss_rate"]
     demand_pre = elec_twh * (1.0 + loss)  # (S, R, Y)
+    flows = power.balance(
+        cap, lv, p, _demand_by_class(elec_by_sector, electrolysis, loss), hourly_index
+    )
     battery_gwh = cap[:, :, T["battery"]] * lv["storage_hours"][:, None, :]
     ph_gwh = cap[:, :, T["pumped_hydro"]] * lv["pumped_hydro_hours"][:, None, :]
-    store = battery_gwh.sum(1) + ph_gwh.sum(1)
-    eta = ratio(
-        battery_gwh.sum(1) * p["battery_efficiency"] + ph_gwh.sum(1) * p["pumped_hydro_efficiency"],
-        store,
-    )
-    eta = np.where(store > 0, eta, 1.0)
-    flows = power.dispatch(gen.sum(1), demand_pre.sum(1), store, eta, lv)
-    demand_city = demand_pre.sum(1) + flows["storage_losses"]
-    mix = power.consumed_mix(flows, demand_city, lv)
-    # counties: storage losses where the storage is (its own use, by energy capacity);
-    # trade flows allocated for reporting (imports by demand, exports by generation)
-    share_d = ratio(demand_pre, demand_pre.sum(1, keepdims=True))
-    store_c = battery_gwh + ph_gwh
-    share_s = ratio(store_c, store_c.sum(1, keepdims=True))
-    gen_total = gen.sum(2)
-    share_g = ratio(gen_total, gen_total.sum(1, keepdims=True))
-    storage_losses = share_s * flows["storage_losses"][:, None]
+    charge = flows["storage_charge_battery"] + flows["storage_charge_phs"]
+    losses = charge - flows["storage_discharge_battery"] - flows["storage_discharge_phs"]
+    consumption_city = demand_pre.sum(axis=REGION) + losses
+    mix = power.consumed_mix(flows, consumption_city, lv, accounting)
+    # counties: generation by each plant's available output, storage losses where the storage
+    # is (by energy capacity), imports by demand, exports by generation
+    gen = np.zeros_like(cap)
+    for tech in GEN_TECHS:
+        gen[:, :, T[tech]] = power.allocate(flows[f"gen_{tech}"], avail[:, :, T[tech]])
+    vre_avail = avail[:, :, T["wind"]] + avail[:, :, T["solar"]]
+    storage_losses = power.allocate(losses, battery_gwh + ph_gwh)
     consumption = demand_pre + storage_losses
-    curtailed = np.stack(
-        [
-            cap[:, :, T[t]] * lv[f"{t}_hours"][:, None] * lv[f"{t}_curtailment"][:, None] / 1000
-            for t in ("wind", "solar")
-        ],
-        axis=0,
-    ).sum(0)
+    gen_total = gen.sum(axis=2)
     out = {
         "capacity": cap,
         "generation": gen,
@@ -99,11 +150,11 @@ def _power(lv, p, elec_twh):
         "electricity_consumption": consumption,
         "grid_losses": elec_twh * loss,
         "storage_losses": storage_losses,
-        "electricity_imports": share_d * flows["imports"][:, None],
-        "uhvdc_export": share_g * flows["uhvdc_export"][:, None],
-        "other_export": share_g * flows["other_export"][:, None],
+        "electricity_imports": power.allocate(flows["imports"], demand_pre),
+        "uhvdc_export": power.allocate(flows["uhvdc_delivered"], gen_total),
+        "other_export": power.allocate(flows["exports"], gen_total),
         "net_import": consumption - gen_total,
-        "curtailment": curtailed,
+        "curtailment": power.allocate(flows["curtailment"], vre_avail),
     }
     return out, mix, flows
 
@@ -191,6 +242,8 @@ def run(
     p: dict[str, np.ndarray],
     method: str = "coal_equivalent",
     co2_basis: str = "consumption",
+    accounting: str = "grid_attributed",
+    hourly_index: int | None = None,
 ):
     """Simulate every scenario.
 
@@ -205,18 +258,23 @@ def run(
     co2_basis : {"consumption", "assessment", "territorial"}
         Which CO2 account ``co2`` (the peaking and intensity indicator) follows; all three are
         returned as ``co2_consumption``, ``co2_assessment``, ``co2_territorial``.
+    accounting : {"grid_attributed", "local_first"}
+        How the electricity consumed is booked (:mod:`carbonsim.engine.power`); both readings of
+        the non-hydro renewable share are returned.
+    hourly_index : int, optional
+        ``scenario * n_years + year index`` of one dispatch whose hourly series to return too.
 
     Returns
     -------
     dict of ndarray
-        Trajectory arrays; region axis = (city, counties...).
+        Trajectory arrays; region axis = (city, counties...).  With *hourly_index*: a tuple
+        ``(arrays, hourly)``, *hourly* a dict of (day, hour) series [GW] of that dispatch.
     """
     n, _, n_y = lv["gdp_growth"].shape
-    gdp = p["gdp"][None, :, None] * cumulative_index(lv["gdp_growth"])
-    va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
-    fe, extras = _final_energy(lv, p, gdp, va)
-    elec_final = fe[:, :, :, F["electricity"]].sum(2) * p["twh_per_10ktce"]
-    pw, mix, flows = _power(lv, p, elec_final)
+    gdp, va, fe, extras = _demand_side(lv, p)
+    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
+    elec_final = elec_by_sector.sum(axis=2)
+    pw, mix, flows = _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index)
     primary, heat_coal, heat_gas = _primary(fe, pw["electricity_consumption"], mix, lv, p, method)
     by_sector = _primary_by_sector(
         fe, pw["electricity_consumption"], elec_final, mix, lv, p, method
@@ -228,11 +286,9 @@ def run(
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
     demand_pre = pw["electricity_consumption"] - pw["storage_losses"]
-    ef_el = _electricity_emission_factor(flows, demand_pre.sum(axis=REGION), lv, p)
+    ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
     co2_elec = demand_pre * ef_el[:, None, :]
     grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
-    elec_by_sector = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
-
     county = {
         "gdp": gdp,
         "value_added": va,
@@ -261,28 +317,40 @@ def run(
     out = {k: with_city(v) for k, v in county.items() if not k.startswith("_")}
     out["consumed_mix"] = mix
     n_reg = out["gdp"].shape[1]
-    out["electricity_emission_factor"] = np.repeat(
-        ef_el[:, None] / CO2_1E4T_PER_TWH_PER_T_MWH, n_reg, axis=1
-    )
-    return derive(out, lv, p, co2_basis)
+    city_wide = {
+        "electricity_emission_factor": ef_el / CO2_1E4T_PER_TWH_PER_T_MWH,
+        "curtailment_rate": flows["curtailment_rate"],
+        "battery_cycles": flows["cycles_battery"],
+        "pumped_hydro_cycles": flows["cycles_phs"],
+        "battery_discharge": flows["storage_discharge_battery"],
+        "pumped_hydro_discharge": flows["storage_discharge_phs"],
+        "peak_residual_load": flows["peak_residual_load"],
+        "unserved_energy": flows["unserved"],
+        "uhvdc_renewable_export": flows["uhvdc_renewable_delivered"],
+        "nonhydro_renewable_share_grid_attributed": mix["nhre_grid_attributed"],
+        "nonhydro_renewable_share_local_first": mix["nhre_local_first"],
+    }
+    for name, arr in city_wide.items():
+        out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
+    out = derive(out, lv, p, co2_basis)
+    if hourly_index is None:
+        return out
+    return out, {k.removeprefix("hourly_"): v for k, v in flows.items() if k.startswith("hourly_")}
 
 
-def _electricity_emission_factor(flows, demand_city, lv, p):
+def _electricity_emission_factor(supply, demand_city, lv, p):
     """CO2 of the electricity consumed locally per TWh of demand (S, Y) [1e4 t CO2 / TWh].
 
-    Per TWh of final demand plus grid losses (storage losses excluded: surplus wind and solar
-    meet them).
-    Local coal and gas plants serving local demand at their own rates and fuel factors; imports
-    from the Ningxia grid at the grid emission factor; wind, solar, hydro, biomass at zero.
+    Per TWh of final demand plus grid losses (storage losses excluded: wind and solar charge the
+    storage).  *supply* [TWh] (:func:`carbonsim.engine.power.consumed_mix`): local coal and gas
+    plants at their own rates and fuel factors, the grid at its average emission factor; wind,
+    solar, hydro and biomass at zero.
     """
     ef = p["emission_factor"]
-    coal = (
-        flows["coal_local"] * lv["coal_supply_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["coal"]]
-    )
-    gas_twh = flows["fossil_local"] - flows["coal_local"]
-    gas = gas_twh * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["gas"]]
-    imports = flows["imports_local"] * lv["grid_emission_factor"] * CO2_1E4T_PER_TWH_PER_T_MWH
-    return ratio(coal + gas + imports, demand_city)
+    coal = supply["coal"] * lv["coal_supply_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["coal"]]
+    gas = supply["gas"] * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["gas"]]
+    grid = supply["grid"] * lv["grid_emission_factor"] * CO2_1E4T_PER_TWH_PER_T_MWH
+    return ratio(coal + gas + grid, demand_city)
 
 
 def _sector_co2(combustion, process, elec, grid_ef, sectors):

@@ -55,13 +55,9 @@ def lever_arrays(
         if start is None and _is_number(spec.default):
             start = spec.default  # milestones of a level lever start from its default in 2020
         arrays[name] = expand_lever(name, given, n, years, start=start, **where)
-    if "vre_absorption_limit" in levers:
-        arrays["vre_absorption_limit"] = expand_lever(
-            "vre_absorption_limit", levers["vre_absorption_limit"], n, years, **where
-        )
-    elif calibrate:
-        limit = calibrate_absorption(ds)
-        arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
+    if "grid_exchange_ratio" not in levers and calibrate:
+        ratio = calibrate_exchange(ds)
+        arrays["grid_exchange_ratio"] = np.broadcast_to(ratio, (n, len(years)))
     check_share_groups(arrays, years, regions.counties)
     return arrays
 
@@ -76,8 +72,8 @@ def _given_or_default(name, spec, levers, starts):
     if given is not None:
         return given
     if spec.default == "baseline":
-        # vre_absorption_limit is calibrated; a tracked indicator without a 2020 value has no path
-        return None if name == "vre_absorption_limit" else starts.get(name)
+        # grid_exchange_ratio is calibrated; a tracked indicator without a 2020 value has no path
+        return None if name == "grid_exchange_ratio" else starts.get(name)
     return spec.default if _is_number(spec.default) else None
 
 
@@ -124,32 +120,36 @@ def batch_arrays(batch, years: Sequence[int], ds: xr.Dataset) -> dict[str, np.nd
     return lever_arrays(batch.values, batch.n, years, ds)
 
 
-#: id(dataset) -> (weak reference to it, calibrated limit); the reference guards against an id
+#: id(dataset) -> (weak reference to it, calibrated ratio); the reference guards against an id
 #: reused by a later dataset after the first one was freed
 _CALIBRATED: dict[int, tuple[weakref.ref, float]] = {}
+#: candidate exchange ratios [GW per GW of generating capacity] of the calibration
+_EXCHANGE_GRID = np.linspace(0.05, 1.5, 291)
 
 
-def calibrate_absorption(ds: xr.Dataset) -> float:
-    """The ``vre_absorption_limit`` that reproduces the baseline's 2020 NHRE consumption share.
+def calibrate_exchange(ds: xr.Dataset) -> float:
+    """The ``grid_exchange_ratio`` whose 2020 dispatch curtails what the baseline records.
 
-    Evaluates 400 candidate limits in one vectorised engine call for 2020 and interpolates the
-    (monotone) response.  Cached per baseline dataset.
+    The target is the baseline's 2020 wind and solar curtailment (``curtailment_rate``, weighted
+    by available generation): an observed physical outcome, not a target of the plan.  The 2020
+    dispatch is evaluated for 291 candidate ratios in one vectorised engine call and the
+    (monotone, non-increasing) curtailment interpolated.  Cached per baseline dataset.
     """
     key = id(ds)
     cached = _CALIBRATED.get(key)
     if cached is not None and cached[0]() is ds:
         return cached[1]
-    target = _scalar(ds, "nhre_consumption_share_2020")
-    grid = np.linspace(0.01, 1.0, 400)
+    starts = lever_starts(ds)
+    avail = {t: starts[f"{t}_capacity"].sum() * starts[f"{t}_hours"] for t in ("wind", "solar")}
+    total = sum(avail.values())
+    rates = {t: _scalar(ds, "curtailment_rate", t) for t in avail}
+    target = sum(avail[t] * rates[t] for t in avail) / total if total > 0 else 0.0
+    grid = _EXCHANGE_GRID
     arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False)
-    arrays["vre_absorption_limit"] = grid[:, None]
+    arrays["grid_exchange_ratio"] = grid[:, None]
     out = engine.run(arrays, engine_parameters(ds))
-    share = out["nonhydro_renewable_share"][:, 0, 0]
-    if target <= share[0]:
-        limit = float(grid[0])
-    elif target >= share[-1]:
-        limit = float(grid[-1])
-    else:
-        limit = float(np.interp(target, share, grid))
-    _CALIBRATED[key] = (weakref.ref(ds), limit)
-    return limit
+    curtailed = out["curtailment_rate"][:, 0, 0]
+    # np.interp needs increasing x: curtailment falls as the ratio rises
+    ratio = float(np.interp(target, curtailed[::-1], grid[::-1]))
+    _CALIBRATED[key] = (weakref.ref(ds), ratio)
+    return ratio

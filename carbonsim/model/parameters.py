@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from carbonsim.constants import FUELS, PRODUCTS, SECTORS, TWH_PER_10KTCE_ELECTRICITY
+from carbonsim.baseline.profiles import load_profiles
+from carbonsim.constants import (
+    FUELS,
+    KG_PER_1E4T,
+    PRODUCTS,
+    SECTORS,
+    TWH_PER_10KTCE_ELECTRICITY,
+    TWH_PER_KWH,
+)
 from carbonsim.regions import regions_of
 
 __all__ = ["engine_parameters", "lever_starts"]
@@ -90,6 +98,10 @@ def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
         "wetland_sink_factor": _scalar(ds, "wetland_sink_factor"),
         "population": _county(ds, "population"),
         "twh_per_10ktce": TWH_PER_10KTCE_ELECTRICITY,
+        "hydrogen_electricity_twh_per_1e4t": _scalar(ds, "hydrogen_electricity")
+        * KG_PER_1E4T
+        * TWH_PER_KWH,
+        "profiles": load_profiles(),
     }
     return p
 
@@ -109,6 +121,7 @@ def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
         "coal_supply_rate": _scalar(ds, "coal_supply_rate"),
         "grid_emission_factor": _scalar(ds, "grid_emission_factor"),
         "grid_import_non_fossil_share": _scalar(ds, "grid_import_non_fossil_share"),
+        "grid_nonhydro_renewable_share": _scalar(ds, "nhre_consumption_share_2020"),
     }
     output = _county(ds, "product_output").reshape(n_counties, -1)
     for k, prod in enumerate(PRODUCTS):
@@ -124,8 +137,6 @@ def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
     out["storage_ratio"] = battery / ne if ne > 0 else 0.0
     for tech in ("coal", "gas", "hydro", "wind", "solar", "biomass"):
         out[f"{tech}_hours"] = _scalar(ds, "utilisation_hours", tech)
-    for tech in ("wind", "solar"):
-        out[f"{tech}_curtailment"] = _scalar(ds, "curtailment_rate", tech)
     out.update(_fuel_share_starts(ds))
     for name in (
         "forest_coverage",

@@ -18,6 +18,7 @@ from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.definitions.levers import lever_table
 from carbonsim.engine.axes import CO2_BASES
+from carbonsim.engine.power import ACCOUNTINGS
 from carbonsim.errors import LeverError
 from carbonsim.inputs.coerce import as_batch
 from carbonsim.inputs.values import check_bounds
@@ -31,6 +32,16 @@ __all__ = ["METHODS", "simulate", "simulate_arrays"]
 METHODS = ("coal_equivalent", "calorific")
 
 
+def _check_options(method: str, co2_basis: str, accounting: str) -> None:
+    for name, value, choices in (
+        ("method", method, METHODS),
+        ("co2_basis", co2_basis, CO2_BASES),
+        ("accounting", accounting, ACCOUNTINGS),
+    ):
+        if value not in choices:
+            raise LeverError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+
+
 def simulate(
     levers_or_scenario=None,
     baseline: xr.Dataset | str | os.PathLike | None = None,
@@ -39,6 +50,7 @@ def simulate(
     chunk_size: int = 2000,
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
+    accounting: str = "grid_attributed",
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -63,6 +75,11 @@ def simulate(
         The CO2 account behind ``co2`` and every CO2 target (see docs/model.md).  All three
         accounts are always returned as ``co2_consumption``, ``co2_assessment`` and
         ``co2_territorial``.
+    accounting : {"grid_attributed", "local_first"}
+        How the electricity consumed is booked, behind ``nonhydro_renewable_share``, the
+        non-fossil shares and the CO2 of electricity (docs/model.md); both readings of the
+        renewable share are always returned (``nonhydro_renewable_share_grid_attributed``,
+        ``nonhydro_renewable_share_local_first``).
 
     Returns
     -------
@@ -79,10 +96,7 @@ def simulate(
     >>> float(ds.gdp.sel(region="wuzhong", year=2021) / ds.gdp.sel(region="wuzhong", year=2020))
     1.05...
     """
-    if method not in METHODS:
-        raise LeverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if co2_basis not in CO2_BASES:
-        raise LeverError(f"unknown co2_basis {co2_basis!r}; choose one of {', '.join(CO2_BASES)}")
+    _check_options(method, co2_basis, accounting)
     years = [int(y) for y in years]
     if years[0] != 2020 or np.any(np.diff(years) != 1):
         raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
@@ -90,8 +104,9 @@ def simulate(
     batch = as_batch(levers_or_scenario, regions_of(ds))
     arrays = batch_arrays(batch, years, ds)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, (method, co2_basis), batch.n, chunk_size, variables)
-    attrs = {**batch.attrs, "co2_basis": co2_basis}
+    options = (method, co2_basis, accounting)
+    out = _run_chunked(arrays, params, options, batch.n, chunk_size, variables)
+    attrs = {**batch.attrs, "co2_basis": co2_basis, "renewable_accounting": accounting}
     return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions_of(ds))
 
 
@@ -105,6 +120,7 @@ def simulate_arrays(
     validate: bool = True,
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
+    accounting: str = "grid_attributed",
 ) -> xr.Dataset:
     """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
 
@@ -121,17 +137,19 @@ def simulate_arrays(
             check_bounds(table[name], arr, years, regions.counties)
         check_share_groups(arrays, years, regions.counties)
     params = engine_parameters(ds)
-    out = _run_chunked(arrays, params, (method, co2_basis), len(ids), chunk_size, variables)
-    attrs = {"co2_basis": co2_basis}
+    _check_options(method, co2_basis, accounting)
+    options = (method, co2_basis, accounting)
+    out = _run_chunked(arrays, params, options, len(ids), chunk_size, variables)
+    attrs = {"co2_basis": co2_basis, "renewable_accounting": accounting}
     return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
 
 
 def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
     keep = None if variables is None else {*variables, "vehicle_stock"}
-    method, co2_basis = options
+    method, co2_basis, accounting = options
 
     def one(chunk):
-        out = engine.run(chunk, params, method, co2_basis)
+        out = engine.run(chunk, params, method, co2_basis, accounting)
         return out if keep is None else {k: v for k, v in out.items() if k in keep}
 
     if n <= chunk_size:

@@ -16,6 +16,7 @@ from carbonsim.plot._style import register_fonts
 
 register_fonts()
 
+from carbonsim.plot.dispatch import hourly_balance  # noqa: E402
 from carbonsim.plot.drivers import emission_drivers  # noqa: E402
 from carbonsim.plot.grid import dashboard  # noqa: E402
 from carbonsim.plot.order import peaking_order  # noqa: E402
@@ -30,6 +31,7 @@ __all__ = [
     "emission_drivers",
     "fan",
     "feasible_region",
+    "hourly_balance",
     "peaking_order",
     "power_mix",
     "quantile_summary",
