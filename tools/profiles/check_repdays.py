@@ -21,6 +21,7 @@ Usage:  python check_repdays.py [data_dir] [--sensitivity]
 Exit status 0 if the cyclic treatment meets the tolerances
 (|share diff| <= 1 pp, |curtailment rate rel diff| <= 10 %, |cycles rel diff| <= 10 %).
 """
+
 from __future__ import annotations
 
 import sys
@@ -51,8 +52,8 @@ def dispatch(wind, solar, load, soc0=0.0):
     direct = np.minimum(gen, load)
     surplus = gen - direct
     deficit = load - direct
-    charge = np.zeros(n)   # energy drawn from surplus (before losses)
-    dis = np.zeros(n)      # energy delivered to load (after losses)
+    charge = np.zeros(n)  # energy drawn from surplus (before losses)
+    dis = np.zeros(n)  # energy delivered to load (after losses)
     curt = np.zeros(n)
     soc = soc0
     for t in range(n):
@@ -65,8 +66,14 @@ def dispatch(wind, solar, load, soc0=0.0):
             d = min(deficit[t], BATT_GW, soc * ETA)
             soc -= d / ETA
             dis[t] = d
-    return {"gen": gen, "load": load, "direct": direct, "charge": charge,
-            "dis": dis, "curt": curt}, soc
+    return {
+        "gen": gen,
+        "load": load,
+        "direct": direct,
+        "charge": charge,
+        "dis": dis,
+        "curt": curt,
+    }, soc
 
 
 def totals(r, w=None):
@@ -94,7 +101,11 @@ def run_full(prof):
 def run_rep(rd, mode="cyclic"):
     acc = None
     reps = rd.groupby("rep", sort=True)
-    order = rd.groupby("rep")["source_day"].first().sort_values().index if mode == "chained" else sorted(rd["rep"].unique())
+    order = (
+        rd.groupby("rep")["source_day"].first().sort_values().index
+        if mode == "chained"
+        else sorted(rd["rep"].unique())
+    )
     soc_chain = 0.0
     if mode == "chained":
         # warm start: end SOC of the last day in calendar order, run once
@@ -127,7 +138,11 @@ def compare(full, rep):
 
 
 def ok(c):
-    return abs(c["re_share_pp"]) <= 1.0 and abs(c["curtailment_rel"]) <= 0.10 and abs(c["cycles_rel"]) <= 0.10
+    return (
+        abs(c["re_share_pp"]) <= 1.0
+        and abs(c["curtailment_rel"]) <= 0.10
+        and abs(c["cycles_rel"]) <= 0.10
+    )
 
 
 def main(data_dir: Path) -> int:
@@ -136,13 +151,17 @@ def main(data_dir: Path) -> int:
     assert len(prof) == 8760
     assert rd.groupby("rep")["weight"].first().sum() == 365
     full = run_full(prof)
-    print(f"inputs: wind {WIND_GW} GW x {WIND_H:.0f} h, solar {SOLAR_GW} GW x {SOLAR_H:.0f} h, "
-          f"load {LOAD_TWH} TWh (industry shape), battery {BATT_GW} GW / {BATT_GWH} GWh, RTE {RTE}")
+    print(
+        f"inputs: wind {WIND_GW} GW x {WIND_H:.0f} h, solar {SOLAR_GW} GW x {SOLAR_H:.0f} h, "
+        f"load {LOAD_TWH} TWh (industry shape), battery {BATT_GW} GW / {BATT_GWH} GWh, RTE {RTE}"
+    )
     print(f"rep days: {rd['rep'].nunique()}")
     hdr = f"{'case':<16}{'RE share':>10}{'curtail':>10}{'cycles':>9}{'gen TWh':>9}{'load TWh':>9}   diff vs full (pp / rel / rel)"
     print(hdr)
-    print(f"{'full 8760':<16}{full['re_share']:>10.4f}{full['curtailment']:>10.4f}{full['cycles']:>9.1f}"
-          f"{full['gen_TWh']:>9.3f}{full['load_TWh']:>9.3f}")
+    print(
+        f"{'full 8760':<16}{full['re_share']:>10.4f}{full['curtailment']:>10.4f}{full['cycles']:>9.1f}"
+        f"{full['gen_TWh']:>9.3f}{full['load_TWh']:>9.3f}"
+    )
     status = 1
     for mode in ["cyclic", "empty", "chained"]:
         rep = run_rep(rd, mode)
@@ -150,11 +169,15 @@ def main(data_dir: Path) -> int:
         flag = "PASS" if ok(c) else "FAIL"
         if mode == "cyclic":
             status = 0 if ok(c) else 1
-        print(f"{'rep ' + mode:<16}{rep['re_share']:>10.4f}{rep['curtailment']:>10.4f}{rep['cycles']:>9.1f}"
-              f"{rep['gen_TWh']:>9.3f}{rep['load_TWh']:>9.3f}   {c['re_share_pp']:+.2f} pp / "
-              f"{100*c['curtailment_rel']:+.2f} % / {100*c['cycles_rel']:+.2f} %  {flag}")
-    print("criterion (cyclic): |share| <= 1 pp, |curtailment| <= 10 %, |cycles| <= 10 %  ->",
-          "PASS" if status == 0 else "FAIL")
+        print(
+            f"{'rep ' + mode:<16}{rep['re_share']:>10.4f}{rep['curtailment']:>10.4f}{rep['cycles']:>9.1f}"
+            f"{rep['gen_TWh']:>9.3f}{rep['load_TWh']:>9.3f}   {c['re_share_pp']:+.2f} pp / "
+            f"{100 * c['curtailment_rel']:+.2f} % / {100 * c['cycles_rel']:+.2f} %  {flag}"
+        )
+    print(
+        "criterion (cyclic): |share| <= 1 pp, |curtailment| <= 10 %, |cycles| <= 10 %  ->",
+        "PASS" if status == 0 else "FAIL",
+    )
     return status
 
 
@@ -178,14 +201,18 @@ def sensitivity(data_dir: Path) -> None:
     print("\nsensitivity (not part of the pass criterion): diff rep - full")
     for name, wg, sg, lt, col, bg, be in SENSITIVITY:
         WIND_GW, SOLAR_GW, LOAD_TWH, BATT_GW, BATT_GWH = wg, sg, lt, bg, be
-        p = prof.copy(); r = rd.copy()
-        p["industry"] = prof[col]; r["industry"] = rd[col]
+        p = prof.copy()
+        r = rd.copy()
+        p["industry"] = prof[col]
+        r["industry"] = rd[col]
         full = run_full(p)
         line = f"{name:<15} full share {full['re_share']:.3f} curt {full['curtailment']:.3f} cyc {full['cycles']:.0f} |"
         for mode in ["cyclic", "empty"]:
             c = compare(full, run_rep(r, mode))
-            line += (f" {mode}: {c['re_share_pp']:+.2f} pp {100*c['curtailment_rel']:+.1f} % "
-                     f"{100*c['cycles_rel']:+.1f} % |")
+            line += (
+                f" {mode}: {c['re_share_pp']:+.2f} pp {100 * c['curtailment_rel']:+.1f} % "
+                f"{100 * c['cycles_rel']:+.1f} % |"
+            )
         print(line)
     WIND_GW, SOLAR_GW, LOAD_TWH, BATT_GW, BATT_GWH = saved
 

@@ -22,6 +22,7 @@ the interval h:00-h+1:00 and sun position is evaluated at h:30.
 
 Only numpy, pandas and pvlib are used.  See data/README.md for provenance.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,11 +45,16 @@ PROFILE_COLS = ["wind", "solar", "industry", "buildings", "ev", "electrolysis", 
 # ----------------------------------------------------------------------------
 COUNTIES = {
     #               lat      lon       elev   d_sunshine
-    "litong":      (38.000, 106.200, 1120, 0.00),   # Wikipedia 'Litong District' 38°00'N 106°12'E
-    "qingtongxia": (37.885, 105.991, 1130, 0.00),   # Wikipedia 'Qingtongxia' 37°53'06"N 105°59'27"E
-    "hongsibu":    (37.420, 106.060, 1350, -0.01),  # brief estimate; elevation 1240-1450 m (Wikipedia)
-    "yanchi":      (37.783, 107.407, 1400, -0.01),  # Wikipedia 'Yanchi County' (Gaode) 37.7833N 107.4072E
-    "tongxin":     (36.954, 105.895, 1340, -0.02),  # Wikipedia 'Tongxin County' 36.9544N 105.8954E
+    "litong": (38.000, 106.200, 1120, 0.00),  # Wikipedia 'Litong District' 38°00'N 106°12'E
+    "qingtongxia": (37.885, 105.991, 1130, 0.00),  # Wikipedia 'Qingtongxia' 37°53'06"N 105°59'27"E
+    "hongsibu": (37.420, 106.060, 1350, -0.01),  # brief estimate; elevation 1240-1450 m (Wikipedia)
+    "yanchi": (
+        37.783,
+        107.407,
+        1400,
+        -0.01,
+    ),  # Wikipedia 'Yanchi County' (Gaode) 37.7833N 107.4072E
+    "tongxin": (36.954, 105.895, 1340, -0.02),  # Wikipedia 'Tongxin County' 36.9544N 105.8954E
 }
 
 # ----------------------------------------------------------------------------
@@ -56,14 +62,13 @@ COUNTIES = {
 # plain.  Approximate values consistent with an annual total of ~2,900 h and a
 # 50-69 % sunshine percentage range for Ningxia; Jul-Sep (rain season) lowest.
 # ----------------------------------------------------------------------------
-SUNSHINE_FRAC = np.array([0.71, 0.67, 0.64, 0.67, 0.68, 0.67,
-                          0.62, 0.62, 0.60, 0.67, 0.70, 0.72])
-ANGSTROM_A = 0.30   # clearness of a fully overcast day relative to clear sky
-BETA_CONC = 4.0     # a+b of the daily Beta distribution (controls spread)
-DAY_RHO = 0.45      # lag-1 day autocorrelation of the cloudiness (Gaussian copula)
-COUNTY_RHO = 0.85   # correlation of the daily cloudiness between counties
-HOURLY_NOISE = 0.35 # intra-day noise scale on partly cloudy days
-HOURLY_PHI = 0.6    # hourly AR(1) coefficient of the intra-day noise
+SUNSHINE_FRAC = np.array([0.71, 0.67, 0.64, 0.67, 0.68, 0.67, 0.62, 0.62, 0.60, 0.67, 0.70, 0.72])
+ANGSTROM_A = 0.30  # clearness of a fully overcast day relative to clear sky
+BETA_CONC = 4.0  # a+b of the daily Beta distribution (controls spread)
+DAY_RHO = 0.45  # lag-1 day autocorrelation of the cloudiness (Gaussian copula)
+COUNTY_RHO = 0.85  # correlation of the daily cloudiness between counties
+HOURLY_NOISE = 0.35  # intra-day noise scale on partly cloudy days
+HOURLY_PHI = 0.6  # hourly AR(1) coefficient of the intra-day noise
 ALBEDO = 0.25
 GAMMA_PDC = -0.0035  # 1/K module power temperature coefficient
 SYSTEM_DERATE = 0.86
@@ -78,42 +83,46 @@ T_MAX = np.array([-0.5, 4.9, 12.0, 19.6, 24.6, 28.6, 30.2, 28.2, 23.5, 17.2, 8.5
 # ----------------------------------------------------------------------------
 WEIBULL_K = 2.0
 # relative monthly mean speed (spring max, Aug-Oct min, winter/summer between)
-WIND_MONTH_FACTOR = np.array([1.00, 1.03, 1.10, 1.15, 1.09, 1.00,
-                              0.95, 0.89, 0.88, 0.91, 0.97, 0.99])
-WIND_PHI = 0.96          # hourly lag-1 autocorrelation of the Gaussian process
+WIND_MONTH_FACTOR = np.array(
+    [1.00, 1.03, 1.10, 1.15, 1.09, 1.00, 0.95, 0.89, 0.88, 0.91, 0.97, 0.99]
+)
+WIND_PHI = 0.96  # hourly lag-1 autocorrelation of the Gaussian process
 WIND_DIURNAL_AMP1 = 0.08  # 24-h harmonic, max at 03h (night-time decoupling / LLJ)
 WIND_DIURNAL_AMP2 = 0.04  # 12-h harmonic, max at 03h and 15h (afternoon mixing bump)
 CUT_IN, RATED, CUT_OUT = 3.0, 10.5, 25.0
-TARGET_RAW_CF = 0.250    # gross power-curve CF the Weibull scale is tuned to
+TARGET_RAW_CF = 0.250  # gross power-curve CF the Weibull scale is tuned to
 
 # ----------------------------------------------------------------------------
 # Representative days
 # ----------------------------------------------------------------------------
 N_REP_DAYS = 24
-SEL_QUANTILES = np.linspace(0.02, 0.98, 25)     # duration-curve thresholds
-SEL_LOAD_MIX = (0.7, 0.2, 0.1)                  # industry, buildings, ev in the generic load
-SEL_VRE_RATIOS = (0.6, 1.2, 2.4)                # annual VRE energy / load of the generic mixes
-SEL_WIND_FRACTIONS = (0.35, 0.65)               # wind share of VRE energy in the generic mixes
-SEL_CONTINUITY_LAMBDA = 4.0                     # weight of the wrap-around penalty
-SEL_SUM_ROW = 100.0                             # weight of the sum(weights) = 365 row
+SEL_QUANTILES = np.linspace(0.02, 0.98, 25)  # duration-curve thresholds
+SEL_LOAD_MIX = (0.7, 0.2, 0.1)  # industry, buildings, ev in the generic load
+SEL_VRE_RATIOS = (0.6, 1.2, 2.4)  # annual VRE energy / load of the generic mixes
+SEL_WIND_FRACTIONS = (0.35, 0.65)  # wind share of VRE energy in the generic mixes
+SEL_CONTINUITY_LAMBDA = 4.0  # weight of the wrap-around penalty
+SEL_SUM_ROW = 100.0  # weight of the sum(weights) = 365 row
 SEL_SWAP_PASSES = 1
 
 
 def calendar() -> pd.DataFrame:
     idx = pd.date_range(f"{YEAR}-01-01", periods=8760, freq="h", tz=TZ)
-    cal = pd.DataFrame({
-        "time": idx,
-        "day": np.repeat(np.arange(365), 24),
-        "month": idx.month,
-        "hour": idx.hour,
-        "dow": idx.day_of_week,  # Monday=0
-    })
+    cal = pd.DataFrame(
+        {
+            "time": idx,
+            "day": np.repeat(np.arange(365), 24),
+            "month": idx.month,
+            "hour": idx.hour,
+            "dow": idx.day_of_week,  # Monday=0
+        }
+    )
     return cal
 
 
 def norm_cdf(x):
     # standard normal CDF via erf without scipy
     from math import erf, sqrt
+
     v = np.vectorize(lambda t: 0.5 * (1.0 + erf(t / sqrt(2.0))))
     return v(x)
 
@@ -121,26 +130,50 @@ def norm_cdf(x):
 def norm_ppf(p):
     """Acklam's rational approximation (|err| < 1.2e-9), numpy only."""
     p = np.asarray(p, dtype=float)
-    a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-         1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-    b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-         6.680131188771972e+01, -1.328068155288572e+01]
-    c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-         -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-    d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-         3.754408661907416e+00]
+    a = [
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    ]
+    b = [
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    ]
+    c = [
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    ]
+    d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00]
     plow, phigh = 0.02425, 1 - 0.02425
     x = np.empty_like(p)
     lo = p < plow
     hi = p > phigh
     mid = ~(lo | hi)
     q = np.sqrt(-2 * np.log(p[lo]))
-    x[lo] = (((((c[0]*q+c[1])*q+c[2])*q+c[3])*q+c[4])*q+c[5]) / ((((d[0]*q+d[1])*q+d[2])*q+d[3])*q+1)
+    x[lo] = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+        (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1
+    )
     q = p[mid] - 0.5
     r = q * q
-    x[mid] = (((((a[0]*r+a[1])*r+a[2])*r+a[3])*r+a[4])*r+a[5])*q / (((((b[0]*r+b[1])*r+b[2])*r+b[3])*r+b[4])*r+1)
+    x[mid] = (
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+        * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    )
     q = np.sqrt(-2 * np.log(1 - p[hi]))
-    x[hi] = -(((((c[0]*q+c[1])*q+c[2])*q+c[3])*q+c[4])*q+c[5]) / ((((d[0]*q+d[1])*q+d[2])*q+d[3])*q+1)
+    x[hi] = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+        (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1
+    )
     return x
 
 
@@ -169,8 +202,12 @@ def smooth_monthly(values_by_month: np.ndarray, cal: pd.DataFrame) -> np.ndarray
     """Interpolate month-centred values to each hour (cyclic), avoiding steps."""
     t = cal["time"]
     doy = (t.dt.day_of_year.to_numpy() - 1) + cal["hour"].to_numpy() / 24.0
-    mid = np.array([(pd.Timestamp(YEAR, m, 1).day_of_year - 1) + pd.Timestamp(YEAR, m, 1).days_in_month / 2
-                    for m in range(1, 13)])
+    mid = np.array(
+        [
+            (pd.Timestamp(YEAR, m, 1).day_of_year - 1) + pd.Timestamp(YEAR, m, 1).days_in_month / 2
+            for m in range(1, 13)
+        ]
+    )
     xp = np.concatenate([mid - 365, mid, mid + 365])
     fp = np.tile(values_by_month, 3)
     return np.interp(doy, xp, fp)
@@ -185,13 +222,22 @@ def clear_sky_pv(cal: pd.DataFrame, lat, lon, elev) -> tuple[np.ndarray, np.ndar
     tmid = cal["time"] + pd.Timedelta(minutes=30)
     times = pd.DatetimeIndex(tmid)
     sp = loc.get_solarposition(times)
-    cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)  # Linke from pvlib climatology
+    cs = loc.get_clearsky(
+        times, model="ineichen", solar_position=sp
+    )  # Linke from pvlib climatology
     dni_extra = pvlib.irradiance.get_extra_radiation(times)
     poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt=round(lat), surface_azimuth=180.0,
-        solar_zenith=sp["apparent_zenith"], solar_azimuth=sp["azimuth"],
-        dni=cs["dni"], ghi=cs["ghi"], dhi=cs["dhi"], dni_extra=dni_extra,
-        albedo=ALBEDO, model="haydavies")
+        surface_tilt=round(lat),
+        surface_azimuth=180.0,
+        solar_zenith=sp["apparent_zenith"],
+        solar_azimuth=sp["azimuth"],
+        dni=cs["dni"],
+        ghi=cs["ghi"],
+        dhi=cs["dhi"],
+        dni_extra=dni_extra,
+        albedo=ALBEDO,
+        model="haydavies",
+    )
     poa_g = poa["poa_global"].fillna(0.0).clip(lower=0.0).to_numpy()
     return poa_g, (sp["apparent_elevation"].to_numpy() > 0)
 
@@ -201,8 +247,11 @@ def air_temperature(cal: pd.DataFrame) -> np.ndarray:
     tmax = smooth_monthly(T_MAX, cal)
     h = cal["hour"].to_numpy() + 0.5
     # min at ~06h, max at ~15h: simple cosine
-    shape = np.where((h >= 6) & (h <= 15), 0.5 * (1 - np.cos(np.pi * (h - 6) / 9.0)),
-                     0.5 * (1 + np.cos(np.pi * ((h - 15) % 24) / 15.0)))
+    shape = np.where(
+        (h >= 6) & (h <= 15),
+        0.5 * (1 - np.cos(np.pi * (h - 6) / 9.0)),
+        0.5 * (1 + np.cos(np.pi * ((h - 15) % 24) / 15.0)),
+    )
     return tmin + (tmax - tmin) * shape
 
 
@@ -273,7 +322,7 @@ def make_solar(cal: pd.DataFrame, rng) -> tuple[pd.DataFrame, dict]:
 # Wind
 # ----------------------------------------------------------------------------
 def power_curve(v: np.ndarray) -> np.ndarray:
-    p = (v ** 3 - CUT_IN ** 3) / (RATED ** 3 - CUT_IN ** 3)
+    p = (v**3 - CUT_IN**3) / (RATED**3 - CUT_IN**3)
     p = np.where(v < CUT_IN, 0.0, p)
     p = np.where(v >= RATED, 1.0, p)
     p = np.where(v >= CUT_OUT, 0.0, p)
@@ -282,8 +331,11 @@ def power_curve(v: np.ndarray) -> np.ndarray:
 
 def wind_diurnal(hours: np.ndarray) -> np.ndarray:
     h = hours + 0.5
-    return (1 + WIND_DIURNAL_AMP1 * np.cos(2 * np.pi * (h - 3) / 24)
-            + WIND_DIURNAL_AMP2 * np.cos(2 * np.pi * (h - 3) / 12))
+    return (
+        1
+        + WIND_DIURNAL_AMP1 * np.cos(2 * np.pi * (h - 3) / 24)
+        + WIND_DIURNAL_AMP2 * np.cos(2 * np.pi * (h - 3) / 12)
+    )
 
 
 def expected_cf(scale: float) -> np.ndarray:
@@ -291,8 +343,9 @@ def expected_cf(scale: float) -> np.ndarray:
     u = (np.arange(4000) + 0.5) / 4000
     x = (-np.log(1 - u)) ** (1.0 / WEIBULL_K)
     dz = wind_diurnal(np.arange(24))
-    return np.array([power_curve(scale * f * x[:, None] * dz[None, :]).mean()
-                     for f in WIND_MONTH_FACTOR])
+    return np.array(
+        [power_curve(scale * f * x[:, None] * dz[None, :]).mean() for f in WIND_MONTH_FACTOR]
+    )
 
 
 def make_wind(cal: pd.DataFrame, seed: int) -> tuple[np.ndarray, dict]:
@@ -337,11 +390,15 @@ def make_wind(cal: pd.DataFrame, seed: int) -> tuple[np.ndarray, dict]:
         mult[m - 1] = 0.5 * (a + b)
         v[sel] *= mult[m - 1]
     p = power_curve(v)
-    return p, {"weibull_scale_annual": scale, "mean_speed": float(v.mean()),
-               "monthly_cf_target": [round(float(x), 4) for x in cf_m],
-               "monthly_speed_multiplier": [round(float(x), 3) for x in mult],
-               "raw_cf": float(p.mean()), "full_load_hours": float(p.sum()),
-               "share_hours_below_cut_in": float((v < CUT_IN).mean())}
+    return p, {
+        "weibull_scale_annual": scale,
+        "mean_speed": float(v.mean()),
+        "monthly_cf_target": [round(float(x), 4) for x in cf_m],
+        "monthly_speed_multiplier": [round(float(x), 3) for x in mult],
+        "raw_cf": float(p.mean()),
+        "full_load_hours": float(p.sum()),
+        "share_hours_below_cut_in": float((v < CUT_IN).mean()),
+    }
 
 
 # ----------------------------------------------------------------------------
@@ -362,34 +419,41 @@ def make_demand(cal: pd.DataFrame, rng) -> dict[str, np.ndarray]:
     # industry: continuous process industry (ferro-alloys, chemicals, coal chemicals)
     ind_h = np.where((h >= 8) & (h < 20), 1.03, 0.97)
     ind = ind_h * np.where(weekend, 0.98, 1.01)
-    ind *= smooth_monthly(np.array([1.01, 0.99, 1.00, 1.00, 0.99, 0.99,
-                                    1.00, 1.00, 0.99, 1.00, 1.01, 1.02]), cal)
+    ind *= smooth_monthly(
+        np.array([1.01, 0.99, 1.00, 1.00, 0.99, 0.99, 1.00, 1.00, 0.99, 1.00, 1.01, 1.02]), cal
+    )
     ind = np.where(sf, ind * 0.92, ind)
 
     # buildings: residential + commercial, double hump
-    hump = (0.55
-            + 0.30 * np.exp(-0.5 * ((h - 8.0) / 1.5) ** 2)
-            + 0.18 * np.exp(-0.5 * ((h - 13.0) / 2.0) ** 2)
-            + 0.55 * np.exp(-0.5 * ((h - 20.0) / 1.8) ** 2))
+    hump = (
+        0.55
+        + 0.30 * np.exp(-0.5 * ((h - 8.0) / 1.5) ** 2)
+        + 0.18 * np.exp(-0.5 * ((h - 13.0) / 2.0) ** 2)
+        + 0.55 * np.exp(-0.5 * ((h - 20.0) / 1.8) ** 2)
+    )
     # winter evenings peak earlier / stronger (lighting, some electric heating)
     winter = np.isin(m, [11, 12, 1, 2, 3])
     hump = np.where(winter, hump + 0.08 * np.exp(-0.5 * ((h - 18.5) / 1.5) ** 2), hump)
     # summer afternoon cooling
     summer = np.isin(m, [6, 7, 8])
     hump = np.where(summer, hump + 0.20 * np.exp(-0.5 * ((h - 15.0) / 3.0) ** 2), hump)
-    seas = smooth_monthly(np.array([1.12, 1.08, 1.00, 0.92, 0.92, 1.05,
-                                    1.18, 1.15, 0.95, 0.92, 1.00, 1.10]), cal)
+    seas = smooth_monthly(
+        np.array([1.12, 1.08, 1.00, 0.92, 0.92, 1.05, 1.18, 1.15, 0.95, 0.92, 1.00, 1.10]), cal
+    )
     bld = hump * seas * np.where(weekend, 1.03, 1.0)
     bld = np.where(sf, bld * 1.05, bld)
 
     # ev: home charging evening peak, workplace/public midday bump
-    ev_h = (0.25
-            + 1.60 * np.exp(-0.5 * ((h - 21.0) / 2.0) ** 2)
-            + 0.45 * np.exp(-0.5 * ((h - 13.0) / 2.0) ** 2))
+    ev_h = (
+        0.25
+        + 1.60 * np.exp(-0.5 * ((h - 21.0) / 2.0) ** 2)
+        + 0.45 * np.exp(-0.5 * ((h - 13.0) / 2.0) ** 2)
+    )
     # overnight tail after midnight (charging sessions continuing)
     ev_h = ev_h + 0.9 * np.exp(-0.5 * ((h + 24 - 23.5) / 2.0) ** 2) * (h < 4)
-    ev = ev_h * smooth_monthly(np.array([1.10, 1.07, 1.02, 0.98, 0.96, 0.96,
-                                         0.97, 0.97, 0.96, 0.98, 1.03, 1.09]), cal)
+    ev = ev_h * smooth_monthly(
+        np.array([1.10, 1.07, 1.02, 0.98, 0.96, 0.96, 0.97, 0.97, 0.96, 0.98, 1.03, 1.09]), cal
+    )
 
     return {
         "industry": ind,
@@ -455,7 +519,11 @@ def selection_features(prof: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per-day feature matrix A (features x 365) whose day-average is the
     full-year target, and the per-day wrap-around (continuity) penalty."""
     W, S = daily_matrix(prof, "wind"), daily_matrix(prof, "solar")
-    I, B, E = daily_matrix(prof, "industry"), daily_matrix(prof, "buildings"), daily_matrix(prof, "ev")
+    I, B, E = (
+        daily_matrix(prof, "industry"),
+        daily_matrix(prof, "buildings"),
+        daily_matrix(prof, "ev"),
+    )
     month_of_day = prof.groupby("day")["month"].first().to_numpy()
     load = SEL_LOAD_MIX[0] * I + SEL_LOAD_MIX[1] * B + SEL_LOAD_MIX[2] * E
     rows, wts = [], []
@@ -470,7 +538,7 @@ def selection_features(prof: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     duration_curve(S)
     for r in SEL_VRE_RATIOS:
         for f in SEL_WIND_FRACTIONS:
-            R = load - r * (f * W + (1 - f) * S)   # residual load for one generic mix
+            R = load - r * (f * W + (1 - f) * S)  # residual load for one generic mix
             duration_curve(R)
             pos = np.maximum(R, 0).mean(axis=1)
             neg = np.maximum(-R, 0).mean(axis=1)
@@ -495,8 +563,13 @@ def selection_features(prof: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _fit_weights(A, target, idx, pen):
     n = len(idx)
-    M = np.vstack([A[:, idx] / 365.0, SEL_CONTINUITY_LAMBDA * pen[idx] / 365.0,
-                   SEL_SUM_ROW * np.ones(n) / 365.0])
+    M = np.vstack(
+        [
+            A[:, idx] / 365.0,
+            SEL_CONTINUITY_LAMBDA * pen[idx] / 365.0,
+            SEL_SUM_ROW * np.ones(n) / 365.0,
+        ]
+    )
     b = np.r_[target, 0.0, SEL_SUM_ROW]
     w = nnls(M, b)
     return w, float(np.sum((M[:-1] @ w - b[:-1]) ** 2))
@@ -560,9 +633,16 @@ def select_representative_days(prof: pd.DataFrame, k: int = N_REP_DAYS) -> pd.Da
     month_of_day = prof.groupby("day")["month"].first().to_numpy()
     wday = daily_matrix(prof, "wind").mean(axis=1)
     q1, q3 = np.quantile(wday, [0.25, 0.75])
-    kind = np.where(wday[chosen_a] <= q1, "low_wind", np.where(wday[chosen_a] >= q3, "windy", "typical"))
-    sel = pd.DataFrame({"month": month_of_day[chosen_a], "kind": kind, "weight": wi,
-                        "source_day": chosen_a}).sort_values("source_day").reset_index(drop=True)
+    kind = np.where(
+        wday[chosen_a] <= q1, "low_wind", np.where(wday[chosen_a] >= q3, "windy", "typical")
+    )
+    sel = (
+        pd.DataFrame(
+            {"month": month_of_day[chosen_a], "kind": kind, "weight": wi, "source_day": chosen_a}
+        )
+        .sort_values("source_day")
+        .reset_index(drop=True)
+    )
     sel.insert(0, "rep", np.arange(len(sel)))
     assert sel["weight"].sum() == 365
     return sel
@@ -618,6 +698,7 @@ def main() -> dict:
 
 if __name__ == "__main__":
     import json
+
     info = main()
     print(json.dumps(info, indent=1))
     p = pd.read_csv(DATA / "profiles_8760.csv")
@@ -627,4 +708,6 @@ if __name__ == "__main__":
     print("rep weighted means:", {c: round(np.average(r[c], weights=w), 9) for c in PROFILE_COLS})
     print("weights sum (per day):", r.groupby("rep")["weight"].first().sum())
     for c, h in [("solar", 1500), ("solar", 1600), ("wind", 1900), ("wind", 2100)]:
-        print(f"max CF {c} @ {h} h: 8760 {p[c].max()*h/8760:.3f}  rep {r[c].max()*h/8760:.3f}")
+        print(
+            f"max CF {c} @ {h} h: 8760 {p[c].max() * h / 8760:.3f}  rep {r[c].max() * h / 8760:.3f}"
+        )
