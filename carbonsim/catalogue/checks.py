@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from carbonsim.constants import ALL_REGIONS
 from carbonsim.errors import CatalogueError, UnitError, choices_text, did_you_mean
+from carbonsim.textfile import read_text
 from carbonsim.units import convert, dimension, known_units
 
 #: Comparison operators: the record carries a ``value``.
@@ -121,8 +122,7 @@ FIELDS: tuple[str, ...] = (
 
 def read_catalogue_file(file: Path) -> tuple[tuple[str, ...], list[Any]]:
     try:
-        with open(file, "rb") as stream:
-            data = tomllib.load(stream)
+        data = tomllib.loads(read_text(file, "target catalogue", CatalogueError))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: not valid TOML: {exc}") from None
     for key in data:
@@ -550,9 +550,9 @@ _TRACKED_REQUIRED = (
 
 def read_tracked(file: Path) -> dict[str, dict[str, Any]]:
     try:
-        with open(file, "rb") as stream:
-            entries = tomllib.load(stream).get("indicator", [])
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = read_text(file, "tracked-indicator file", CatalogueError)
+        entries = tomllib.loads(text).get("indicator", [])
+    except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: cannot read tracked indicators: {exc}") from None
     result: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(entries, start=1):

@@ -77,6 +77,9 @@ def run(args) -> int:
     from carbonsim.cli.run import parse_years
     from carbonsim.sweeps import sweep
 
+    from carbonsim.io.atomic import check_output_dir
+
+    check_output_dir(args.out)  # before any computation
     baseline = args.baseline
     if args.regions:
         from carbonsim.baseline import load_baseline

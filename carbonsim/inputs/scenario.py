@@ -59,6 +59,7 @@ from carbonsim.inputs import sampling
 from carbonsim.inputs.sampling import DISTRIBUTIONS, Distribution, DistributionError
 from carbonsim.inputs.values import to_lever_unit
 from carbonsim.regions import WUZHONG, RegionSet, regions_of
+from carbonsim.textfile import read_text
 from carbonsim.units import UnitError, compatible_units, dimension, parse_quantity
 
 __all__ = ["TOP_LEVEL_KEYS", "Scenario", "load_scenario"]
@@ -319,16 +320,7 @@ def _distribution(spec: LeverSpec, raw: Any, path: tuple, where: _Where) -> Dist
 # reading files, extends
 # ---------------------------------------------------------------------------------------------
 def _read_toml(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"{path}: scenario file not found; expected an existing .toml file"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{path}: not UTF-8 text ({exc.reason}); expected a UTF-8 TOML file"
-        ) from None
+    text = read_text(path, "scenario file", ScenarioError)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
