@@ -75,7 +75,7 @@ def read_text(path, what: str = "file", error: type[CarbonsimError] = CarbonsimE
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise error(f"{path}: no such {what}; check the path") from None
+        raise error(f"{path}: {what} not found; check the path") from None
     except IsADirectoryError:
         raise error(f"{path}: is a folder, expected a {what}; give the path of the file") from None
     except PermissionError:

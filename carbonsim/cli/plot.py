@@ -212,7 +212,6 @@ def _draw(args, data):
 
 def run(args) -> int:
     from carbonsim.errors import CarbonsimError
-
     from carbonsim.io.atomic import atomic_path, check_output_file
 
     out = Path(args.out)

@@ -75,9 +75,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from carbonsim.cli.run import parse_years
-    from carbonsim.sweeps import sweep
-
     from carbonsim.io.atomic import check_output_dir
+    from carbonsim.sweeps import sweep
 
     check_output_dir(args.out)  # before any computation
     baseline = args.baseline

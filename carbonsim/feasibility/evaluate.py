@@ -33,6 +33,7 @@ from carbonsim.feasibility.peaking import (
     peak_value,
     peak_year,
 )
+from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
 from carbonsim.regions import WUZHONG, RegionSet, regions_of
 from carbonsim.units import UnitError, convert
@@ -188,6 +189,7 @@ def check(
     -------
     CheckResult
     """
+    expect_trajectories(trajectories, "check()", "check(simulate(scenario))")
     if targets is None or isinstance(targets, str | os.PathLike):
         targets = load_targets(targets)
     years = np.asarray(trajectories.year.values)
