@@ -40,6 +40,7 @@ __all__ = [
     "atomic_path",
     "check_output_dir",
     "check_output_file",
+    "ensure_space",
     "file_set",
     "os_error_message",
     "remove_stale",
@@ -305,6 +306,24 @@ def check_output_file(path, flag: str = "--out") -> Path:
         )
     _probe(_existing_parent(path.parent), path)
     return path
+
+
+def ensure_space(path, nbytes: float) -> None:
+    """Refuse to write about *nbytes* to *path* when its disk has less free space.
+
+    Raises
+    ------
+    OutputError
+        With both numbers and what to do.
+    """
+    path = Path(path)
+    folder = _existing_parent(path.parent)
+    free = shutil.disk_usage(folder).free
+    if nbytes > free:
+        raise OutputError(
+            f"{path}: cannot write (the disk is full: about {nbytes / 1e6:.1f} MB needed, "
+            f"{free / 1e6:.1f} MB free on {folder}); free space or choose --out on another disk"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
