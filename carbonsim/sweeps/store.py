@@ -487,7 +487,7 @@ class DirectoryStore:
         path = self.chunks / "pilot.npz"
         if path.is_file():
             try:
-                with np.load(path, allow_pickle=False) as arrays:
+                with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as arrays:
                     self.pilot = Pilot.from_arrays({k: arrays[k] for k in arrays.files})
             except (*_DAMAGED, TypeError) as exc:
                 print(f"carbonsim: {path}: unreadable ({exc}); recomputing it", file=sys.stderr)
@@ -534,7 +534,7 @@ class DirectoryStore:
     def _load(self, index: int, keys=None) -> dict:
         path = self.chunks / f"{index:06d}.npz"
         try:
-            with np.load(path, allow_pickle=False) as arrays:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as arrays:
                 return {k: arrays[k] for k in (keys or arrays.files)}
         except _DAMAGED as exc:
             raise SweepError(
