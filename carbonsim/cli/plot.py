@@ -212,7 +212,7 @@ def _draw(args, data):
 
 def run(args) -> int:
     from carbonsim.errors import CarbonsimError
-    from carbonsim.io.atomic import atomic_path, check_output_file
+    from carbonsim.io.atomic import atomic_path, check_output_file, remove_stale
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
@@ -223,6 +223,7 @@ def run(args) -> int:
         fig = _draw(args, data)
     except KeyError as exc:  # unknown variable, region or scenario: say which
         raise CarbonsimError(str(exc.args[0]) if exc.args else str(exc)) from None
+    remove_stale(out.parent, out.name)  # temporaries of killed plots of this file
     with atomic_path(out) as tmp:  # a killed plot leaves no truncated image at --out
         fig.savefig(tmp, dpi=args.dpi, format=out.suffix.lower().lstrip("."))
     print(f"wrote {out}")

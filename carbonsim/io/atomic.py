@@ -354,7 +354,10 @@ def file_set(folder, **about) -> Iterator[Path]:
         remove_stale(folder)
         stage = Path(tempfile.mkdtemp(dir=folder, prefix=f".staging.{os.getpid()}-", suffix=".tmp"))
     try:
-        yield stage
+        try:
+            yield stage
+        except OutputError as exc:  # name the final path, not the staging folder
+            raise OutputError(str(exc).replace(str(stage), str(folder))) from None
         with _as_output_error(folder):
             names = sorted(p.name for p in stage.iterdir() if p.is_file())
             files = {
