@@ -410,6 +410,24 @@ def test_city_total_beside_counties_or_on_a_share_refused():
         Scenario(id="x", levers={"nev_sales_share": {"city_total": 0.3}})
 
 
+def test_per_county_over_a_city_total():
+    s = Scenario(id="a", levers={"solar_capacity": {"city_total": {2030: 28.0}}})
+    with pytest.raises(ScenarioError, match="values per county over the city total"):
+        s.replace(solar_capacity={"yanchi": 2.0})
+    every = s.replace(solar_capacity={c: 1.0 for c in carbonsim.constants.REGIONS})
+    assert every.levers["solar_capacity"] == {c: 1.0 for c in carbonsim.constants.REGIONS}
+
+
+def test_truncated_trajectories_for_plot(tmp_path, capsys):
+    path = tmp_path / "trajectories.nc"
+    carbonsim.io.write_netcdf(carbonsim.simulate(years=range(2020, 2031)), path)
+    path.write_bytes(path.read_bytes()[:2000])
+    out = tmp_path / "co2.png"
+    code, err = cli(capsys, "plot", "trajectory", path, "--out", out)
+    assert_fault(code, err, path, "cannot read it as NetCDF", "is it complete?")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("years", [range(2020, 2071), range(2021, 2031), [2020, 2022, 2023], []])
 def test_api_horizon_is_the_files_horizon(years):
     with pytest.raises(LeverError, match=r"consecutive years starting in 2020|no years"):

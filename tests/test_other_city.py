@@ -210,7 +210,7 @@ def test_scenario_file_path_and_city_alias(city, baseline):
     assert float(solar.sel(region="d1")) == pytest.approx(3.0)
     assert float(solar.sel(region="d2")) == pytest.approx(2.0)
     # the city's id as a key is ambiguous for a capacity (a city total or each county?)
-    with pytest.raises(LeverError, match="'city_x' is ambiguous.*'city_total'"):
+    with pytest.raises(LeverError, match=r"'city_x' is ambiguous.*'city_total'"):
         carbonsim.simulate({"solar_capacity": {"city_x": {2030: 2.0}}}, baseline=baseline)
 
 

@@ -102,12 +102,18 @@ def load_input(path: Path):
         return simulate(load_scenario(path))
     if suffix == ".csv":
         return read_samples_csv(path)
-    if suffix == ".zarr" or path.is_dir():
-        return xr.open_zarr(path).load()
-    if suffix in (".nc", ".nc4", ".h5", ".netcdf"):
-        from carbonsim.io import open_trajectories
+    try:
+        if suffix == ".zarr" or path.is_dir():
+            return xr.open_zarr(path).load()
+        if suffix in (".nc", ".nc4", ".h5", ".netcdf"):
+            from carbonsim.io import open_trajectories
 
-        return open_trajectories(path)
+            return open_trajectories(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise CarbonsimError(
+            f"{path}: cannot read it as {'Zarr' if suffix == '.zarr' else 'NetCDF'} "
+            f"({type(exc).__name__}); is it complete? Write it again (carbonsim run / sweep)"
+        ) from None
     raise CarbonsimError(f"{path}: unknown input type {suffix!r}; use .toml, .nc, .zarr or .csv")
 
 

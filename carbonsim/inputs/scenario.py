@@ -482,13 +482,17 @@ def _merge(
     for name, value in child.items():
         old = out.get(name)
         if _is_counties(value) and CITY_TOTAL not in value and old is not None:
-            if _is_counties(old) and CITY_TOTAL in old:
+            every = all(c in value for c in regions.counties)
+            if _is_counties(old) and CITY_TOTAL in old and not every:
                 where.fail(
                     ("levers", name),
                     f"values per county over the city total of {extended}",
                     f"a {CITY_TOTAL} again, or values for every county",
                 )
-            base = old if _is_counties(old) else {DEFAULT_KEY: old}
+            if _is_counties(old):
+                base = {} if CITY_TOTAL in old else old  # every county replaces a city total
+            else:
+                base = {DEFAULT_KEY: old}
             merged = {**base, **value}
             if DEFAULT_KEY in merged and all(c in merged for c in regions.counties):
                 if DEFAULT_KEY in value:
