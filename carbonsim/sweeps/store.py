@@ -39,7 +39,7 @@ import xarray as xr
 
 from carbonsim.errors import CarbonsimError
 from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, target_coords
-from carbonsim.io.atomic import atomic_path, write_text
+from carbonsim.io.atomic import atomic_path, remove_stale, write_text
 
 __all__ = ["DirectoryStore", "MemoryStore", "SweepError", "SweepResult", "merge", "summarise"]
 
@@ -294,6 +294,7 @@ class DirectoryStore:
         self._read_manifest()  # refuse a foreign folder before writing anything into it
         self._check_space(spec)
         self._lock()
+        remove_stale(self.out.parent, self.out.name)  # summaries of killed sweeps of out
         try:
             return self._open(now, resume, overwrite)
         except BaseException:
@@ -554,7 +555,13 @@ class DirectoryStore:
 
     # -- the summary ------------------------------------------------------------------------
     def finish(self, summary: xr.Dataset, computed, reused) -> SweepResult:
-        tmp = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name}.summary-"))
+        tmp = Path(
+            tempfile.mkdtemp(
+                dir=self.out.parent,
+                prefix=f".{self.out.name}.{os.getpid()}-",
+                suffix=".tmp-summary",  # removed by remove_stale if this process is killed
+            )
+        )
         try:
             summary.to_zarr(tmp, mode="w", consolidated=False, zarr_format=2)
             if self._spec.keep_samples:
