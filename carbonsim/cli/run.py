@@ -11,8 +11,9 @@ Simulate a scenario file, check every target of the plan, and write to --out:
   feasibility.csv   one row per target: value, margin (>= 0 met), status, first year met
   peaks.csv         peak year of CO2, coal and road oil per region
   summary.md        one page: peak years, missed targets and the levers that help most
+  MANIFEST.json     the files of this run with their SHA-256, written last (docs/faults.md)
 The summary table is printed too.  Exit status 0 whatever the findings; with --strict, 1 when a
-binding target is missed.
+binding target is missed (naming them on stderr); 2 on bad input or an unwritable --out.
 
 examples:
   carbonsim run scenarios/plan.toml
