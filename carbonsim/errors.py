@@ -30,6 +30,11 @@ class UnitError(CarbonsimError):
     """A quantity's unit is unknown or does not fit where it is used."""
 
 
+class MisuseError(TypeError):
+    """A public function was handed the wrong kind of object (the message names what it
+    expected, what it got and the call that works)."""
+
+
 def did_you_mean(name: str, choices: Iterable[str], n: int = 1) -> str:
     """Return a ``" Did you mean 'x'?"`` suffix for *name*, or ``""`` when nothing is close.
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from carbonsim import constants as C
 from carbonsim.errors import BaselineError, did_you_mean
+from carbonsim.textfile import text_stream
 
 __all__ = ["WUZHONG", "RegionSet", "read_regions", "regions_of"]
 
@@ -101,9 +102,10 @@ def read_regions(path) -> RegionSet:
     """
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such regions file") from None
+        text = text_stream(path, "regions file", BaselineError)
+        table = pd.read_csv(text, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise BaselineError(f"{path}: not a readable CSV file ({exc})") from None
     for name in REGION_COLUMNS:
         if name not in table.columns:
             raise BaselineError(

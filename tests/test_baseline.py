@@ -332,7 +332,7 @@ def test_excel_bom_and_crlf_are_accepted(tmp_path):
 
 
 def test_missing_file():
-    with pytest.raises(BaselineError, match="no such baseline file"):
+    with pytest.raises(BaselineError, match="baseline file not found"):
         bl.load_baseline_table("/nonexistent/baseline.csv")
 
 

@@ -32,7 +32,7 @@ def random_levers(draw):
     return {
         "gdp_growth": {r: draw(st.floats(-0.05, 0.12)) for r in REGIONS},
         "solar_capacity": {"yanchi": {2030: draw(st.floats(0.0, 20.0))}},
-        "wind_capacity": {2035: draw(st.floats(0.0, 6.0))},
+        "wind_capacity": {"default": {2035: draw(st.floats(0.0, 6.0))}},
         "coal_capacity": {"qingtongxia": {2030: draw(st.floats(0.0, 4.0))}},
         "other_industry_intensity_change": {2030: draw(st.floats(-0.5, 0.3))},
         "industry_electricity_share": {2030: elec},
@@ -192,7 +192,9 @@ def test_cumulative_index_ignores_base_year_rate():
 
 
 def test_storage_follows_the_ratio_rule(toy):
-    ds = sim(toy, {"storage_ratio": 0.1, "storage_hours": 2, "wind_capacity": {2030: 3}})
+    ds = sim(
+        toy, {"storage_ratio": 0.1, "storage_hours": 2, "wind_capacity": {"default": {2030: 3}}}
+    )
     city = ds.sel(region="wuzhong", scenario="custom")
     np.testing.assert_allclose(city.storage_to_new_energy_ratio, 0.1)
     np.testing.assert_allclose(city.storage_duration, 2.0)
@@ -236,7 +238,7 @@ def test_bad_levers_are_refused_with_a_clear_message(toy, levers, words):
 
 
 def test_co2_basis_switch(toy):
-    levers = {"solar_capacity": {2030: 6}}
+    levers = {"solar_capacity": {"default": {2030: 6}}}
     for basis in ("assessment", "territorial"):
         ds = sim(toy, levers, co2_basis=basis)
         np.testing.assert_array_equal(ds.co2, ds[f"co2_{basis}"])

@@ -274,7 +274,9 @@ def test_peak_table_and_stable_decline():
 def test_bundled_catalogue_on_toy_trajectories_outputs(toy, tmp_path):
     import carbonsim
 
-    traj = carbonsim.simulate({"solar_capacity": {2030: 8}}, baseline=toy, years=range(2020, 2041))
+    traj = carbonsim.simulate(
+        {"solar_capacity": {"default": {2030: 8}}}, baseline=toy, years=range(2020, 2041)
+    )
     res = check(traj)
     df = res.to_dataframe()
     assert len(df) == len(load_targets())

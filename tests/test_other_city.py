@@ -202,13 +202,16 @@ def test_scenario_file_path_and_city_alias(city, baseline):
     traj = carbonsim.simulate(city / "plan.toml", baseline=baseline, years=range(2020, 2031))
     assert traj.scenario.values.tolist() == ["city-x-plan"]
     both = carbonsim.simulate(
-        {"solar_capacity": {"city_x": {2030: 2.0}, "d1": {2030: 3.0}}},
+        {"solar_capacity": {"default": {2030: 2.0}, "d1": {2030: 3.0}}},
         baseline=baseline,
         years=range(2020, 2031),
     )
     solar = both.capacity.sel(tech="solar", year=2030, scenario="custom")
     assert float(solar.sel(region="d1")) == pytest.approx(3.0)
     assert float(solar.sel(region="d2")) == pytest.approx(2.0)
+    # the city's id as a key is ambiguous for a capacity (a city total or each county?)
+    with pytest.raises(LeverError, match=r"'city_x' is ambiguous.*'city_total'"):
+        carbonsim.simulate({"solar_capacity": {"city_x": {2030: 2.0}}}, baseline=baseline)
 
 
 def test_unknown_district_is_refused(city, baseline, tmp_path):

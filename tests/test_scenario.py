@@ -76,8 +76,11 @@ def test_levers_are_in_lever_table_order():
     ],
 )
 def test_units_are_converted_to_the_lever_unit(lever, written, expected):
-    s = Scenario(id="u", levers={lever: {2025: written}})
-    assert s.levers[lever][2025] == pytest.approx(expected)
+    regional = lever == "wind_capacity"  # a capacity is given per county (or as city_total)
+    value = {"yanchi": {2025: written}} if regional else {2025: written}
+    s = Scenario(id="u", levers={lever: value})
+    got = s.levers[lever]["yanchi"] if regional else s.levers[lever]
+    assert got[2025] == pytest.approx(expected)
 
 
 def test_milestone_keys_may_be_ints_or_strings_and_are_sorted():

@@ -282,7 +282,7 @@ def test_missing_file_and_bad_encoding(tmp_path):
     assert_names(error_of(missing), str(missing), "not found")
     latin = tmp_path / "latin.toml"
     latin.write_bytes('id = "x"\nname_zh = "é"\n'.encode("latin-1"))
-    assert_names(error_of(latin), str(latin), "expected a UTF-8 TOML file")
+    assert_names(error_of(latin), str(latin), "not UTF-8 text", "save it as UTF-8")
 
 
 def test_extends_cycle(tmp_path):

@@ -30,6 +30,7 @@ from carbonsim.baseline.schema import (
 )
 from carbonsim.errors import BaselineError, UnitError, choices_text, did_you_mean
 from carbonsim.regions import WUZHONG, RegionSet
+from carbonsim.textfile import text_stream
 from carbonsim.units import convert
 
 __all__ = ["check_rows", "check_table", "read_csv"]
@@ -62,10 +63,9 @@ def read_csv(path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such baseline file") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        text = text_stream(path, "baseline file", BaselineError)
+        table = pd.read_csv(text, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise BaselineError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
     _check_header(path, list(table.columns))
     table = table[list(COLUMNS)].apply(lambda col: col.str.strip())

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from carbonsim.constants import ALL_REGIONS
 from carbonsim.definitions.variables import variable_metadata
 from carbonsim.errors import CatalogueError, UnitError, choices_text, did_you_mean
+from carbonsim.textfile import read_text
 from carbonsim.units import convert, dimension, known_units
 
 #: Comparison operators: the record carries a ``value``.
@@ -91,8 +92,7 @@ FIELDS: tuple[str, ...] = (
 
 def read_catalogue_file(file: Path) -> tuple[tuple[str, ...], list[Any]]:
     try:
-        with open(file, "rb") as stream:
-            data = tomllib.load(stream)
+        data = tomllib.loads(read_text(file, "target catalogue", CatalogueError))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: not valid TOML: {exc}") from None
     for key in data:

@@ -69,11 +69,45 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(func(args) or 0)
-    except CarbonsimError as exc:
-        print(f"carbonsim: error: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # pragma: no cover - e.g. `carbonsim targets | head`
         return 0
+    except KeyboardInterrupt:
+        print(
+            "carbonsim: interrupted; finished files are complete, nothing partial is left "
+            "at a final path (a sweep continues with --resume)",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as exc:
+        message = anticipated(exc)
+        if message is None:
+            raise  # a programming error: show the traceback
+        print(f"carbonsim: error: {message}", file=sys.stderr)
+        return 2
+
+
+def anticipated(exc: BaseException) -> str | None:
+    """The one-line message of an anticipated fault (bad input, file system), else None.
+
+    Carbonsim's own errors already name the file and what to do; operating-system and decoding
+    errors that escape a reader are named here by their path.
+    """
+    import json
+    import zipfile
+
+    from carbonsim.io.atomic import os_error_message
+
+    if isinstance(exc, CarbonsimError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        if exc.filename is None and exc.errno is None:
+            return None
+        return os_error_message(exc, exc.filename, "read or write")
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({exc.reason}); save it as UTF-8"
+    if isinstance(exc, zipfile.BadZipFile | json.JSONDecodeError):
+        return f"a file is damaged ({exc}); delete it or restore it"
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

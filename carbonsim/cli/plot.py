@@ -101,16 +101,65 @@ def load_input(path: Path):
 
         return simulate(load_scenario(path))
     if suffix == ".csv":
-        import pandas as pd
+        return read_samples_csv(path)
+    try:
+        if suffix == ".zarr" or path.is_dir():
+            return xr.open_zarr(path).load()
+        if suffix in (".nc", ".nc4", ".h5", ".netcdf"):
+            from carbonsim.io import open_trajectories
 
-        return pd.read_csv(path)
-    if suffix == ".zarr" or path.is_dir():
-        return xr.open_zarr(path).load()
-    if suffix in (".nc", ".nc4", ".h5", ".netcdf"):
-        from carbonsim.io import open_trajectories
-
-        return open_trajectories(path)
+            return open_trajectories(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise CarbonsimError(
+            f"{path}: cannot read it as {'Zarr' if suffix == '.zarr' else 'NetCDF'} "
+            f"({type(exc).__name__}); is it complete? Write it again (carbonsim run / sweep)"
+        ) from None
     raise CarbonsimError(f"{path}: unknown input type {suffix!r}; use .toml, .nc, .zarr or .csv")
+
+
+def read_samples_csv(path: Path):
+    """A feasible-region samples table: numeric lever columns and a boolean column ``met``.
+
+    Raises
+    ------
+    CarbonsimError
+        Naming the file, row and column of the first value that does not fit.
+    """
+    import pandas as pd
+
+    from carbonsim.errors import CarbonsimError
+    from carbonsim.textfile import text_stream
+
+    try:
+        table = pd.read_csv(text_stream(path, "samples table", CarbonsimError), dtype=str)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CarbonsimError(f"{path}: not a readable CSV file ({exc})") from None
+    if "met" not in table.columns:
+        raise CarbonsimError(
+            f"{path}: no column 'met'; a samples table has two lever columns and a column met "
+            "(true/false), as SweepResult.samples() writes it"
+        )
+    words = {"true": True, "false": False, "1": True, "0": False}
+    met = table["met"].str.strip().str.lower()
+    bad = ~met.isin(list(words))
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise CarbonsimError(
+            f"{path}, row {row + 2}, column 'met': got {table['met'].iloc[row]!r}; expected "
+            "true or false (or 1 / 0)"
+        )
+    out = pd.DataFrame({"met": met.map(words).astype(bool)})
+    for column in (c for c in table.columns if c != "met"):
+        values = pd.to_numeric(table[column].str.strip(), errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise CarbonsimError(
+                f"{path}, row {row + 2}, column {column!r}: got {table[column].iloc[row]!r}; "
+                "expected a number"
+            )
+        out[column] = values
+    return out[list(table.columns)]
 
 
 def _needs_trajectories(data, kind: str):
@@ -169,16 +218,19 @@ def _draw(args, data):
 
 def run(args) -> int:
     from carbonsim.errors import CarbonsimError
+    from carbonsim.io.atomic import atomic_path, check_output_file, remove_stale
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
         raise CarbonsimError(f"--out must end in {', '.join(FORMATS)}, got {out.name!r}")
+    check_output_file(out)  # before any computation
     data = load_input(Path(args.input))
     try:
         fig = _draw(args, data)
     except KeyError as exc:  # unknown variable, region or scenario: say which
         raise CarbonsimError(str(exc.args[0]) if exc.args else str(exc)) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=args.dpi)
+    remove_stale(out.parent, out.name)  # temporaries of killed plots of this file
+    with atomic_path(out) as tmp:  # a killed plot leaves no truncated image at --out
+        fig.savefig(tmp, dpi=args.dpi, format=out.suffix.lower().lstrip("."))
     print(f"wrote {out}")
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 HELP = """\
 Simulate a scenario file, check every target of the plan, and write to --out:
@@ -12,8 +11,9 @@ Simulate a scenario file, check every target of the plan, and write to --out:
   feasibility.csv   one row per target: value, margin (>= 0 met), status, first year met
   peaks.csv         peak year of CO2, coal and road oil per region
   summary.md        one page: peak years, missed targets and the levers that help most
+  MANIFEST.json     the files of this run with their SHA-256, written last (docs/faults.md)
 The summary table is printed too.  Exit status 0 whatever the findings; with --strict, 1 when a
-binding target is missed.
+binding target is missed (naming them on stderr); 2 on bad input or an unwritable --out.
 
 examples:
   carbonsim run scenarios/plan.toml
@@ -73,10 +73,11 @@ def run(args) -> int:
     from carbonsim.feasibility import check
     from carbonsim.inputs.scenario import load_scenario
     from carbonsim.io import write_netcdf
-    from carbonsim.io.atomic import write_text
+    from carbonsim.io.atomic import check_output_dir, file_set, write_text
     from carbonsim.report import summary_markdown, terminal_table
 
     years = parse_years(args.years)
+    out = check_output_dir(args.out)  # before any computation
     baseline = None
     if args.baseline or args.regions:
         from carbonsim.baseline import load_baseline
@@ -88,16 +89,26 @@ def run(args) -> int:
     explanation = None
     if not args.no_explain and traj.sizes["scenario"] == 1:
         explanation = explain(scenario, args.targets, baseline=baseline, years=years)
-    out = Path(args.out)
-    write_netcdf(traj, out / "trajectories.nc")
-    result.to_csv(out / "feasibility.csv", bom=args.bom)
-    peaks = result.peaks.to_dataframe().reset_index()
-    encoding = "utf-8-sig" if args.bom else "utf-8"
-    write_text(out / "peaks.csv", peaks.to_csv(index=False), encoding)
-    write_text(out / "summary.md", summary_markdown(result, explanation))
+    # every file goes to a staging folder; the set is moved into --out only once complete
+    with file_set(out, command="carbonsim run", scenario=str(args.scenario)) as stage:
+        write_netcdf(traj, stage / "trajectories.nc")
+        result.to_csv(stage / "feasibility.csv", bom=args.bom)
+        peaks = result.peaks.to_dataframe().reset_index()
+        encoding = "utf-8-sig" if args.bom else "utf-8"
+        write_text(stage / "peaks.csv", peaks.to_csv(index=False), encoding)
+        write_text(stage / "summary.md", summary_markdown(result, explanation))
     colour = sys.stdout.isatty() and not args.no_color
     print(terminal_table(result, colour=colour))
     print(f"\nwrote {out}/trajectories.nc, feasibility.csv, peaks.csv, summary.md")
     if args.strict and result.missed(tier="binding"):
+        print(strict_message(result), file=sys.stderr)
         return 1
     return 0
+
+
+def strict_message(result) -> str:
+    """``--strict``: which binding targets were missed (ids and plan wording)."""
+    missed = list(result.missed(tier="binding"))
+    ids = [str(t) for t in missed]
+    shown = ", ".join(ids[:12]) + (f", … ({len(ids) - 12} more)" if len(ids) > 12 else "")
+    return f"carbonsim: --strict: {len(ids)} binding target(s) missed: {shown}"

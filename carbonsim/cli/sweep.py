@@ -75,8 +75,10 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from carbonsim.cli.run import parse_years
+    from carbonsim.io.atomic import check_output_dir
     from carbonsim.sweeps import sweep
 
+    check_output_dir(args.out)  # before any computation
     baseline = args.baseline
     if args.regions:
         from carbonsim.baseline import load_baseline
@@ -148,6 +150,9 @@ def report(result) -> str:
     drivers = drivers[drivers.outcome == "co2_2030"].head(3)
     text = ", ".join(f"{r.dimension} ρ = {r.spearman:+.2f}" for r in drivers.itertuples())
     lines.append(f"levers that matter most for 2030 CO2: {text or '—'}")
+    damaged = getattr(result, "damaged_chunks", [])
+    if damaged:
+        lines.append(f"damaged chunk files found and recomputed: {', '.join(damaged)}")
     not_evaluated = int((ds.evaluation == "not_evaluated").sum())
     if not_evaluated:
         lines.append(f"{not_evaluated} targets not evaluated (see the reason column)")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carbonsim.errors import CatalogueError, did_you_mean
+from carbonsim.textfile import read_text
 from carbonsim.units import UnitError, dimension
 
 __all__ = ["read_tracked", "tracked_indicators"]
@@ -42,9 +43,9 @@ _TRACKED_REQUIRED = (
 
 def read_tracked(file: Path) -> dict[str, dict[str, Any]]:
     try:
-        with open(file, "rb") as stream:
-            entries = tomllib.load(stream).get("indicator", [])
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = read_text(file, "tracked-indicator file", CatalogueError)
+        entries = tomllib.loads(text).get("indicator", [])
+    except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: cannot read tracked indicators: {exc}") from None
     result: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(entries, start=1):

@@ -34,6 +34,7 @@ from carbonsim.feasibility.peaking import (
     peak_value,
     peak_year,
 )
+from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
 from carbonsim.regions import regions_of
 
@@ -173,6 +174,7 @@ def check(
     -------
     CheckResult
     """
+    expect_trajectories(trajectories, "check()", "check(simulate(scenario))")
     if targets is None or isinstance(targets, str | os.PathLike):
         targets = load_targets(targets)
     years = np.asarray(trajectories.year.values)

@@ -11,12 +11,19 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from carbonsim.errors import LeverError, ScenarioError
+from carbonsim.errors import MisuseError
 from carbonsim.inputs.levers import LeverSet
 from carbonsim.inputs.scenario import Scenario, load_scenario
 from carbonsim.regions import WUZHONG, RegionSet
 
-__all__ = ["Batch", "as_batch", "as_scenario"]
+__all__ = [
+    "Batch",
+    "as_batch",
+    "as_scenario",
+    "describe",
+    "expect_check_result",
+    "expect_trajectories",
+]
 
 
 @dataclass
@@ -40,15 +47,30 @@ def as_scenario(obj, regions: RegionSet = WUZHONG, purpose: str = "simulate") ->
     """
     if obj is None:
         return Scenario(id="default", regions=regions)
+    if _is_results(obj):
+        raise MisuseError(
+            f"{purpose}() takes a Scenario, a scenario file or a dict of lever values; you passed "
+            f"{describe(obj)}, which is a result: "
+            + (
+                'sweep("scenarios/uncertainty.toml", n=1000)'
+                if purpose == "sweep"
+                else f'{purpose}(load_scenario("scenarios/plan.toml"), …)'
+            )
+        )
     if isinstance(obj, str | os.PathLike):
         return load_scenario(obj, regions=regions)
     if isinstance(obj, Mapping) and not isinstance(obj, LeverSet):
         return Scenario(id="custom", levers=dict(obj), regions=regions)
     if isinstance(obj, Scenario):
         return obj
-    raise ScenarioError(
-        f"{purpose}() takes a Scenario, a scenario file or a dict of lever values; got "
-        f"{type(obj).__name__}"
+    example = (
+        'sweep("scenarios/uncertainty.toml", n=1000)'
+        if purpose == "sweep"
+        else f'{purpose}(load_scenario("scenarios/plan.toml"), …)'
+    )
+    raise MisuseError(
+        f"{purpose}() takes a Scenario, a scenario file or a dict of lever values; you passed "
+        f"{describe(obj)}: {example}"
     )
 
 
@@ -60,6 +82,7 @@ def as_batch(obj, regions: RegionSet = WUZHONG) -> Batch:
     """
     if obj is None:
         return Batch({}, 1, ["default"])
+    _refuse_results(obj, "simulate")
     if isinstance(obj, str | os.PathLike):
         obj = load_scenario(obj, regions=regions)
     if isinstance(obj, Scenario):
@@ -73,7 +96,80 @@ def as_batch(obj, regions: RegionSet = WUZHONG) -> Batch:
         parts = [as_batch(item, regions) for item in obj]
         ids = [i for part in parts for i in part.ids]
         return Batch(LeverSet(), sum(part.n for part in parts), ids, parts=parts)
-    raise LeverError(
+    raise MisuseError(
         "simulate() takes lever values (a dict), a Scenario, a list of Scenarios or the path of "
-        f"a scenario file; got {type(obj).__name__}"
+        f'a scenario file; you passed {describe(obj)}: simulate(load_scenario("plan.toml"))'
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# misuse: the wrong kind of object handed to a public function
+# ---------------------------------------------------------------------------------------------
+def describe(obj) -> str:
+    """What *obj* is, in the words of the API (``"a Scenario"``, ``"a CheckResult (from
+    check())"``, ``"a Dataset of trajectories (from simulate())"`` …)."""
+    name = type(obj).__name__
+    if name == "Dataset":
+        if "status" in getattr(obj, "variables", ()):
+            return "a Dataset of target statuses (CheckResult.dataset)"
+        if "co2" in getattr(obj, "variables", ()):
+            return "a Dataset of trajectories (from simulate())"
+        if "probability" in getattr(obj, "variables", ()):
+            return "a Dataset of sweep probabilities (SweepResult.summary)"
+        return "an xarray Dataset"
+    known = {
+        "CheckResult": "a CheckResult (from check())",
+        "SweepResult": "a SweepResult (from sweep())",
+        "Scenario": "a Scenario",
+        "DataArray": "an xarray DataArray",
+        "DataFrame": "a pandas DataFrame",
+    }
+    return known.get(name, f"a {name}")
+
+
+def _is_results(obj) -> bool:
+    return type(obj).__name__ in ("Dataset", "DataArray", "CheckResult", "SweepResult", "DataFrame")
+
+
+def _refuse_results(obj, purpose: str) -> None:
+    if _is_results(obj):
+        raise MisuseError(
+            f"{purpose}() takes a Scenario, a scenario file, a dict of lever values or a list of "
+            f"them; you passed {describe(obj)}, which is a result: pass results to check() or "
+            "carbonsim.plot, and the scenario itself here: simulate(scenario)"
+        )
+
+
+def expect_trajectories(obj, call: str, example: str) -> None:
+    """Refuse anything but a Dataset of trajectories (a ``co2`` variable and a ``year`` axis).
+
+    Raises
+    ------
+    MisuseError
+        A :class:`TypeError` naming *call*, what was passed and *example* (the call that works).
+    """
+    variables = getattr(obj, "variables", None)
+    if type(obj).__name__ == "Dataset" and variables is not None and "year" in obj.dims:
+        if "co2" in variables or "status" not in variables:
+            return
+    raise MisuseError(
+        f"{call} takes the Dataset of trajectories from simulate(); you passed {describe(obj)}: "
+        f"{example}"
+    )
+
+
+def expect_check_result(obj, call: str, example: str) -> None:
+    """Refuse anything but a CheckResult (or its ``.dataset``).
+
+    Raises
+    ------
+    MisuseError
+        A :class:`TypeError` naming *call*, what was passed and *example*.
+    """
+    if type(obj).__name__ == "CheckResult":
+        return
+    if type(obj).__name__ == "Dataset" and "status" in getattr(obj, "variables", ()):
+        return
+    raise MisuseError(
+        f"{call} takes the CheckResult from check(); you passed {describe(obj)}: {example}"
     )

@@ -57,8 +57,9 @@ from carbonsim.definitions.levers import LeverSpec, lever_table
 from carbonsim.errors import ScenarioError, did_you_mean
 from carbonsim.inputs import sampling
 from carbonsim.inputs.sampling import DISTRIBUTIONS, Distribution, DistributionError
-from carbonsim.inputs.values import to_lever_unit
+from carbonsim.inputs.values import CITY_TOTAL, is_additive, to_lever_unit
 from carbonsim.regions import WUZHONG, RegionSet, regions_of
+from carbonsim.textfile import read_text
 from carbonsim.units import UnitError, compatible_units, dimension, parse_quantity
 
 __all__ = ["TOP_LEVEL_KEYS", "Scenario", "load_scenario"]
@@ -116,11 +117,11 @@ def _parse_levers(table: Any, where: _Where) -> dict[str, Any]:
 
 def _parse_lever(spec: LeverSpec, raw: Any, path: tuple, where: _Where):
     if not isinstance(raw, Mapping) or "dist" in raw:
-        return _leaf(spec, raw, path, where)
+        return _check_additive(spec, _leaf(spec, raw, path, where), raw, path, where)
     if not raw:
         where.fail(path, "empty table", _VALUE_FORMS)
     if all(_is_year_like(key) for key in raw):
-        return _milestones(spec, raw, path, where)
+        return _check_additive(spec, _milestones(spec, raw, path, where), raw, path, where)
     if not spec.regional:
         key = next(k for k in raw if not _is_year_like(k))
         where.fail(
@@ -131,16 +132,51 @@ def _parse_lever(spec: LeverSpec, raw: Any, path: tuple, where: _Where):
     return _counties(spec, raw, path, where)
 
 
+def _is_zero(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_is_zero(v) for v in value.values())
+    return not isinstance(value, Distribution) and value == 0
+
+
+def _check_additive(spec: LeverSpec, value: Any, raw: Any, path: tuple, where: _Where):
+    """Refuse a county-level quantity given without county keys (it would go to every county)."""
+    if not is_additive(spec) or _is_zero(value):
+        return value
+    counties = where.regions.counties
+    shown = _toml_value(raw) if not isinstance(raw, Distribution) else _toml_value(raw.to_table())
+    where.fail(
+        path,
+        f"lever {spec.name!r} is a county-level quantity ({spec.unit}; the counties add up to the "
+        f"city), and a value without county keys would go to each of the {len(counties)} "
+        f"counties ({len(counties)} times the value for the city)",
+        f"values per county, e.g. {spec.name} = {{ {counties[-1]} = {shown}, … }}, or a city "
+        f"total shared among the counties by their 2020 values: {spec.name} = "
+        f"{{ {CITY_TOTAL} = {shown} }} (or default = … for the same value in each county not "
+        "named)",
+    )
+
+
 def _county_order(regions: RegionSet) -> tuple[str, ...]:
-    return (DEFAULT_KEY, *regions.counties)
+    return (DEFAULT_KEY, CITY_TOTAL, *regions.counties)
 
 
 def _counties(spec: LeverSpec, raw: Mapping, path: tuple, where: _Where) -> dict:
     counties, city = where.regions.counties, where.regions.city
     aliases = (DEFAULT_KEY, city, "all")
     valid = ", ".join(counties)
+    if CITY_TOTAL in raw:
+        return _city_total(spec, raw, path, where)
     out = {}
     for key, value in raw.items():
+        if key == city and is_additive(spec):
+            where.fail(
+                (*path, key),
+                f"{key!r} is ambiguous for lever {spec.name!r}, a county-level quantity "
+                f"({spec.unit}): read as 'default' it would give each county not named this "
+                "value, not the city",
+                f"{CITY_TOTAL} = … for a city total shared among the counties by their 2020 "
+                "values, or default = … for the same value in each county not named",
+            )
         if _is_year_like(key):
             where.fail(
                 (*path, key),
@@ -163,7 +199,37 @@ def _counties(spec: LeverSpec, raw: Mapping, path: tuple, where: _Where) -> dict
             out[county] = _milestones(spec, value, value_path, where)
         else:
             out[county] = _leaf(spec, value, value_path, where)
+    if DEFAULT_KEY in out and all(c in out for c in counties):
+        key = next(k for k in raw if k in aliases)
+        where.fail(
+            (*path, key),
+            "this entry applies to no county: every county is named beside it",
+            "drop it, or leave out the counties it should apply to",
+        )
     return {county: out[county] for county in _county_order(where.regions) if county in out}
+
+
+def _city_total(spec: LeverSpec, raw: Mapping, path: tuple, where: _Where) -> dict:
+    """``{city_total = …}``: one city total, allocated in :mod:`carbonsim.inputs.values`."""
+    if not is_additive(spec):
+        where.fail(
+            (*path, CITY_TOTAL),
+            f"lever {spec.name!r} ({spec.unit}) does not add up over counties",
+            "one value for all counties, or values per county (city_total is for capacities, "
+            "outputs and stocks)",
+        )
+    if len(raw) > 1:
+        other = next(k for k in raw if k != CITY_TOTAL)
+        where.fail(
+            (*path, other),
+            f"{other!r} beside {CITY_TOTAL!r}",
+            "either a city total alone (shared among all counties by their 2020 values) or "
+            "values per county",
+        )
+    value, value_path = raw[CITY_TOTAL], (*path, CITY_TOTAL)
+    if isinstance(value, Mapping) and "dist" not in value:
+        return {CITY_TOTAL: _milestones(spec, value, value_path, where)}
+    return {CITY_TOTAL: _leaf(spec, value, value_path, where)}
 
 
 def _is_year_like(key: Any) -> bool:
@@ -319,16 +385,7 @@ def _distribution(spec: LeverSpec, raw: Any, path: tuple, where: _Where) -> Dist
 # reading files, extends
 # ---------------------------------------------------------------------------------------------
 def _read_toml(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"{path}: scenario file not found; expected an existing .toml file"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{path}: not UTF-8 text ({exc.reason}); expected a UTF-8 TOML file"
-        ) from None
+    text = read_text(path, "scenario file", ScenarioError)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -399,22 +456,61 @@ def _load_chain(path: Path, root: Path, options: tuple, chain: tuple[Path, ...])
             "a path relative to this file",
         )
     _, parent_levers = _load_chain(parent, root, options, chain)
-    return doc, _merge(parent_levers, levers, regions)
+    return doc, _merge(parent_levers, levers, regions, where, doc["extends"])
 
 
 def _is_counties(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value)
 
 
-def _merge(parent: Mapping, child: Mapping, regions: RegionSet | None = None) -> dict:
-    """Child levers over parent levers, per county key (see module docs)."""
-    order = _county_order(regions or WUZHONG)
+def _merge(
+    parent: Mapping,
+    child: Mapping,
+    regions: RegionSet | None = None,
+    where: _Where | None = None,
+    extended: str = "the scenario it extends",
+) -> dict:
+    """Child levers over parent levers, per county key (see module docs).
+
+    A city total replaces the parent's value wholly; per-county values over a parent's city
+    total, and a child's default that ends up applying to no county, are refused.
+    """
+    regions = regions or WUZHONG
+    where = where or _Where("<merge>", regions)
+    order = _county_order(regions)
     out = dict(parent)
     for name, value in child.items():
         old = out.get(name)
-        if _is_counties(value) and old is not None:
-            base = old if _is_counties(old) else {DEFAULT_KEY: old}
+        if _is_counties(value) and CITY_TOTAL not in value and old is not None:
+            every = all(c in value for c in regions.counties)
+            if _is_counties(old) and CITY_TOTAL in old and not every:
+                where.fail(
+                    ("levers", name),
+                    f"values per county over the city total of {extended}",
+                    f"a {CITY_TOTAL} again, or values for every county",
+                )
+            if _is_counties(old):
+                base = {} if CITY_TOTAL in old else old  # every county replaces a city total
+            else:
+                base = {DEFAULT_KEY: old}
             merged = {**base, **value}
+            if DEFAULT_KEY in merged and all(c in merged for c in regions.counties):
+                if DEFAULT_KEY in value:
+                    where.fail(
+                        ("levers", name, DEFAULT_KEY),
+                        f"this entry (default, {regions.city!r} or 'all') applies to no county: "
+                        f"every county is named here or in {extended}, whose values per county "
+                        "it would not override",
+                        "values for each county (they replace the extended values county by "
+                        "county)"
+                        + (
+                            f", or {CITY_TOTAL} = … "
+                            if is_additive(lever_table()[name])
+                            else ", or the value without county keys "
+                        )
+                        + "to replace them all",
+                    )
+                del merged[DEFAULT_KEY]  # the parent's default, overridden county by county
             out[name] = {c: merged[c] for c in order if c in merged}
         else:
             out[name] = value
@@ -606,7 +702,7 @@ class Scenario:
             )
         changed = _parse_levers({k: v for k, v in levers.items() if v is not None}, where)
         kept = {k: v for k, v in self.levers.items() if k not in dropped}
-        merged = _merge(kept, changed, self.regions)
+        merged = _merge(kept, changed, self.regions, where, f"scenario {self.id!r}")
         return dataclasses.replace(self, levers=merged, path=None)
 
     def with_id(self, id: str) -> Scenario:
@@ -758,7 +854,10 @@ def _show_lever(value: Any, regions: RegionSet = WUZHONG) -> list[str]:
     lines = []
     for county, per_county in value.items():
         name = regions.name_zh(county)
-        label = "other counties" if county == DEFAULT_KEY else f"{name} {county}"
+        label = {
+            DEFAULT_KEY: "other counties",
+            CITY_TOTAL: "city total (shared by 2020 values)",
+        }.get(county, f"{name} {county}")
         lines.append(f"{label}: {_show(per_county)}")
     return lines
 

@@ -11,7 +11,13 @@ A value may be
   the first, a level lever starts from its 2020 default and a rate lever (unit ``1/yr``) holds
   the first value,
 * per county ``{"yanchi": ..., "tongxin": ...}`` (each a number or milestones; ``"default"``
-  or ``"wuzhong"`` applies to the counties not named),
+  or ``"wuzhong"`` applies to the counties not named, and must apply to at least one),
+* for an *additive* county-level lever (capacities, outputs, stocks: a regional lever whose
+  unit is not a share or a rate, :func:`is_additive`), a city total ``{"city_total": ...}``
+  (a number or milestones) shared among the counties in proportion to the lever's 2020 value
+  in each county (equally when the city's 2020 value is 0).  Such a lever given without county
+  keys is refused (it would go to every county: five times the city's value), unless it is 0;
+  the city's id is refused as a key for it too (ambiguous: ``city_total`` or ``default``?),
 * an array: ``(year,)``, ``(region, year)``, ``(scenario,)``, ``(scenario, year)`` or the full
   ``(scenario, region, year)`` shape, or an ``xarray.DataArray`` with any of those dims.
 Milestone values may themselves be arrays over scenarios (from sampling).
@@ -29,7 +35,64 @@ from carbonsim.definitions.levers import LEVERS, LeverSpec
 from carbonsim.errors import LeverError, did_you_mean
 from carbonsim.units import UnitError, convert, dimension, parse_quantity
 
-__all__ = ["check_bounds", "expand_lever", "parse_lever_quantity", "to_lever_unit"]
+__all__ = [
+    "CITY_TOTAL",
+    "allocation_weights",
+    "check_bounds",
+    "check_years",
+    "expand_lever",
+    "is_additive",
+    "parse_lever_quantity",
+    "to_lever_unit",
+]
+
+#: The key of a city total to allocate among the counties (additive levers only).
+CITY_TOTAL = "city_total"
+
+
+def is_additive(spec: LeverSpec) -> bool:
+    """Whether county values of *spec* add up to the city's: a regional capacity, output or
+    stock (any unit but a share ``1`` or a rate ``1/yr``)."""
+    return spec.regional and spec.unit not in ("1", "1/yr")
+
+
+def allocation_weights(start, n_regions: int) -> np.ndarray:
+    """How a ``city_total`` is shared: each county's share of the lever's 2020 value, or equal
+    shares when that is 0 (or unknown)."""
+    if start is not None:
+        start = np.broadcast_to(np.asarray(start, dtype=float), (n_regions,))
+        total = float(start.sum())
+        if np.isfinite(total) and total > 0:
+            return start / total
+    return np.full(n_regions, 1.0 / n_regions)
+
+
+def check_years(years, where: str = "years") -> list[int]:
+    """The one horizon rule of files, the command line and the API: consecutive whole years
+    from 2020 to at most 2060.
+
+    Raises
+    ------
+    LeverError
+        Naming the years given and the rule.
+    """
+    try:
+        out = [int(y) for y in years]
+    except (TypeError, ValueError):
+        raise LeverError(
+            f"{where} must be whole years, e.g. range(2020, 2061); got {years!r}"
+        ) from None
+    rule = f"consecutive years starting in {FIRST_YEAR} and ending by {LAST_YEAR}"
+    if not out:
+        raise LeverError(f"{where}: no years given; expected {rule}")
+    shown = f"{out[0]}…{out[-1]}" if len(out) > 1 else str(out[0])
+    gaps = np.diff(out) if len(out) > 1 else np.zeros(0)
+    if out[0] != FIRST_YEAR or np.any(gaps != 1) or out[-1] > LAST_YEAR:
+        raise LeverError(
+            f"{where} must be {rule} (the horizon of the plan, the lever table and the scenario "
+            f"files); got {shown}, e.g. range({FIRST_YEAR}, {min(out[-1], LAST_YEAR) + 1})"
+        )
+    return out
 
 
 def to_lever_unit(number: float, unit: str, spec: LeverSpec) -> float:
@@ -171,30 +234,10 @@ def _numeric_default(spec: LeverSpec) -> float | None:
 def _regional(spec, value, start, years, n, where) -> np.ndarray:
     """A regional lever -> (n, R, n_years); *where* is (county ids, city id)."""
     regions, city = where
+    if isinstance(value, Mapping) and CITY_TOTAL in value:
+        return _city_total(spec, value, start, years, n, regions)
     if isinstance(value, Mapping) and not _is_milestones(value):
-        defaults = _default_keys(city)
-        unknown = [k for k in value if k not in regions and k not in defaults]
-        if unknown:
-            valid = [*regions, *defaults]
-            hint = did_you_mean(unknown[0], valid)
-            raise LeverError(
-                f"lever {spec.name!r}: unknown region {unknown[0]!r}; valid regions are "
-                f"{', '.join(regions)} (or 'default' for the rest).{hint}"
-            )
-        fallback = next((value[k] for k in defaults if k in value), None)
-        parts = []
-        for i, region in enumerate(regions):
-            given = value.get(region, fallback)
-            start_r = None if start is None else np.asarray(start)[..., i]
-            if given is None:
-                given = start_r if start_r is not None else _numeric_default(spec)
-            if given is None:
-                raise LeverError(
-                    f"lever {spec.name!r}: no value for region {region!r} and no default; "
-                    "give every county or a 'default'"
-                )
-            parts.append(_series(spec, given, start_r, years, n, f", region {region!r}"))
-        return _stack_regions(parts)
+        return _per_county(spec, value, start, years, n, where)
     arr = None if _is_milestones(value) or isinstance(value, str) else np.asarray(value)
     if arr is not None and arr.ndim >= 2 and arr.shape[-2:] == (len(regions), len(years)):
         return _number(spec, arr.reshape((-1, len(regions), len(years))), "")
@@ -207,6 +250,78 @@ def _regional(spec, value, start, years, n, where) -> np.ndarray:
     for i, region in enumerate(regions):
         start_r = None if start_all is None else start_all[..., i]
         parts.append(_series(spec, value, start_r, years, n, f", region {region!r}"))
+    out = _stack_regions(parts)
+    if is_additive(spec) and np.any(_series(spec, value, None, years, n, "") != 0):
+        raise LeverError(additive_message(spec, regions, city))
+    return out
+
+
+def additive_message(spec: LeverSpec, regions, city: str, given: str = "{2030: 23}") -> str:
+    """The refusal of an additive lever given without county keys (how to write it instead)."""
+    return (
+        f"lever {spec.name!r} is a county-level quantity ({spec.unit}, the counties add up to "
+        f"the city): a value without county keys would go to each of the {len(regions)} counties "
+        f"({len(regions)} times the city's value); give values per county, e.g. "
+        f"{{{regions[-1]!r}: {given}, …}}, or a city total to share among the counties by their "
+        f"2020 values: {{{CITY_TOTAL!r}: {given}}} ('default' gives each county not named the "
+        "same value)"
+    )
+
+
+def _city_total(spec, value, start, years, n, regions) -> np.ndarray:
+    if len(value) != 1:
+        other = next(k for k in value if k != CITY_TOTAL)
+        raise LeverError(
+            f"lever {spec.name!r}: {CITY_TOTAL!r} beside {other!r}; a city total is shared among "
+            "all counties, so give either the city total alone or values per county"
+        )
+    if not is_additive(spec):
+        raise LeverError(
+            f"lever {spec.name!r} ({spec.unit}) is not a quantity that adds up over counties, so "
+            f"it has no {CITY_TOTAL!r}; give one value for every county or values per county"
+        )
+    weights = allocation_weights(start, len(regions))
+    total_start = None if start is None else float(np.sum(start))
+    series = _series(spec, value[CITY_TOTAL], total_start, years, n, f", {CITY_TOTAL}")
+    return series[:, None, :] * weights[None, :, None]
+
+
+def _per_county(spec, value, start, years, n, where) -> np.ndarray:
+    regions, city = where
+    defaults = _default_keys(city)
+    unknown = [k for k in value if k not in regions and k not in defaults]
+    if unknown:
+        valid = [*regions, *defaults]
+        hint = did_you_mean(unknown[0], valid)
+        raise LeverError(
+            f"lever {spec.name!r}: unknown region {unknown[0]!r}; valid regions are "
+            f"{', '.join(regions)} (or 'default' for the rest).{hint}"
+        )
+    fallback = next((value[k] for k in defaults if k in value), None)
+    used = next((k for k in defaults if k in value), None)
+    if used is not None and all(r in value for r in regions):
+        raise LeverError(
+            f"lever {spec.name!r}: the {used!r} entry applies to no county (every county is "
+            f"named); drop it, or leave out the counties it should apply to"
+        )
+    if used == city and is_additive(spec):
+        raise LeverError(
+            f"lever {spec.name!r}: key {city!r} is ambiguous for a county-level quantity "
+            f"({spec.unit}): use {CITY_TOTAL!r} for a city total shared among the counties by "
+            "their 2020 values, or 'default' for the same value in each county not named"
+        )
+    parts = []
+    for i, region in enumerate(regions):
+        given = value.get(region, fallback)
+        start_r = None if start is None else np.asarray(start)[..., i]
+        if given is None:
+            given = start_r if start_r is not None else _numeric_default(spec)
+        if given is None:
+            raise LeverError(
+                f"lever {spec.name!r}: no value for region {region!r} and no default; "
+                "give every county or a 'default'"
+            )
+        parts.append(_series(spec, given, start_r, years, n, f", region {region!r}"))
     return _stack_regions(parts)
 
 

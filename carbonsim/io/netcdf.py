@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from carbonsim.io.atomic import atomic_dir, atomic_path
+from carbonsim.io.atomic import atomic_dir, atomic_path, ensure_space
 
 __all__ = [
     "open_trajectories",
@@ -36,6 +36,8 @@ def write_netcdf(ds: xr.Dataset, path) -> Path:
     trip (:func:`open_trajectories`).
     """
     path = Path(path)
+    # HDF5 can crash the process when the disk fills mid-write: refuse before writing instead
+    ensure_space(path, ds.nbytes)
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
     return path

@@ -21,7 +21,7 @@ from carbonsim.engine.axes import CO2_BASES
 from carbonsim.engine.power import ACCOUNTINGS
 from carbonsim.errors import LeverError
 from carbonsim.inputs.coerce import as_batch
-from carbonsim.inputs.values import check_bounds
+from carbonsim.inputs.values import check_bounds, check_years
 from carbonsim.model.arrays import batch_arrays, check_share_groups
 from carbonsim.model.parameters import engine_parameters
 from carbonsim.model.wrap import wrap
@@ -97,9 +97,7 @@ def simulate(
     1.05...
     """
     _check_options(method, co2_basis, accounting)
-    years = [int(y) for y in years]
-    if years[0] != 2020 or np.any(np.diff(years) != 1):
-        raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
+    years = check_years(years)  # the horizon rule of the files and the command line
     ds = resolve_baseline(baseline)
     batch = as_batch(levers_or_scenario, regions_of(ds))
     arrays = batch_arrays(batch, years, ds)

@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from carbonsim.constants import CITY
+from carbonsim.inputs.coerce import expect_check_result
 from carbonsim.plot._style import (
     A4_WIDTH,
     OP_SYMBOLS,
@@ -229,6 +230,7 @@ def dashboard(
     matplotlib.figure.Figure
     """
     check_lang(lang)
+    expect_check_result(check_result, "plot.dashboard()", "plot.dashboard(check(traj))")
     ds = check_result.dataset if hasattr(check_result, "dataset") else check_result
     traj = getattr(check_result, "trajectories", None)
     names = regions_of(traj) if traj is not None else None

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from carbonsim.errors import did_you_mean
+from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.plot import overlay
 from carbonsim.plot._style import (
     A4_WIDTH,
@@ -157,6 +158,9 @@ def trajectory(
     matplotlib.figure.Figure
     """
     check_lang(lang)
+    expect_trajectories(
+        trajectories, "plot.trajectory()", 'plot.trajectory(traj, "co2", result=check(traj))'
+    )
     da = _variable(trajectories, indicator)
     _check_dims(da, indicator, {"scenario", "region", "year"})
     regions = _as_list(regions) or ["wuzhong"]

@@ -602,13 +602,16 @@ def sweep(
     _check_where(workers, scheduler)
     store = DirectoryStore(Path(out)) if out is not None else MemoryStore()
     done = store.start(spec, resume=resume, overwrite=overwrite)
-    executor = _executor(workers, scheduler)
-    try:
-        computed = _run(spec, store, done, executor, progress)
+    try:  # the store holds a lock on out until it is finished or this fails
+        executor = _executor(workers, scheduler)
+        try:
+            computed = _run(spec, store, done, executor, progress)
+        finally:
+            executor.close()
+        summary = summarise(spec, store.pilot, store.totals(), store, QUANTILES)
+        return store.finish(summary, computed=computed, reused=len(done))
     finally:
-        executor.close()
-    summary = summarise(spec, store.pilot, store.totals(), store, QUANTILES)
-    return store.finish(summary, computed=computed, reused=len(done))
+        store.close()
 
 
 def load_sweep(out: str | os.PathLike) -> SweepResult:

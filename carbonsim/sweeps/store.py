@@ -3,11 +3,16 @@
 Layout of a sweep folder ``<out>`` (a Zarr store once finished)::
 
     <out>/manifest.json        what determines the numbers (scenario hash, n, seed, method, …)
-    <out>/log.jsonl            one line per run: chunks to do, chunks computed
+    <out>/log.jsonl            one line per run (chunks to do, computed) and per chunk file
+                               written (its SHA-256, recorded before the file is renamed)
     <out>/chunks/pilot.npz     histogram ranges and outcome ranks fixed by the pilot rows
     <out>/chunks/000000.npz …  partial aggregates of each finished chunk (temp file + rename)
+    <out>/.lock, .holder.json  one writer at a time (``filelock``; who holds it)
     <out>/.zmetadata, …        the summary (Zarr v2, consolidated; ``xarray.open_zarr(out)``)
     <out>/summary.csv          per-target probabilities (UTF-8)
+
+On resume every chunk file is checked against the SHA-256 the log recorded for it: a corrupt,
+truncated or unrecorded chunk is named on stderr, deleted and recomputed, never counted as done.
 
 Partials add up exactly: counts are integers, minima and maxima commute, rank sums are integers
 (Python integers once merged), so the summary does not depend on chunk size, order or workers.
@@ -22,7 +27,10 @@ import json
 import os
 import re
 import shutil
+import socket
+import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +40,12 @@ import xarray as xr
 from carbonsim.engine.arith import ratio
 from carbonsim.errors import CarbonsimError
 from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, target_coords
-from carbonsim.io.atomic import atomic_path, write_text
+from carbonsim.io.atomic import atomic_path, remove_stale, write_text
 from carbonsim.sweeps.pilot import Pilot
 
 __all__ = ["DirectoryStore", "MemoryStore", "SweepError", "SweepResult", "merge", "summarise"]
 
-FORMAT = "carbonsim-sweep/1"
+FORMAT = "carbonsim-sweep/2"  # 2: chunk checksums in log.jsonl
 #: per-scenario arrays (concatenated in row order, never added)
 ROW_KEYS = ("sample_unit", "sample_value", "sample_margin", "outcomes")
 _SAMPLE_DIMS = {
@@ -45,7 +53,11 @@ _SAMPLE_DIMS = {
     "sample_value": ("dimension", "lever value drawn, in the lever's unit"),
     "sample_margin": ("target", "margin of each target (>= 0 met; NaN not evaluated)"),
 }
-_NOT_SUMMARY = {"chunks", "manifest.json", "summary.csv", "log.jsonl"}
+LOCK = ".lock"
+HOLDER = ".holder.json"
+_NOT_SUMMARY = {"chunks", "manifest.json", "summary.csv", "log.jsonl", LOCK, HOLDER}
+#: errors numpy raises on a damaged or truncated ``.npz``
+_DAMAGED = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile)
 _CHUNK_FILE = re.compile(r"^(\d{6})\.npz$")
 #: manifest keys that must match for a resume -> how the refusal names them
 COMPARED = {
@@ -145,6 +157,61 @@ def manifest(spec) -> dict:
     }
 
 
+def _file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# what a sweep will cost
+# ---------------------------------------------------------------------------------------------
+#: scenarios simulated and checked per second by one worker (measured on the bundled plan)
+SCENARIOS_PER_SECOND = 500
+#: memory of one worker: a batch of 500 scenarios simulated at a time (docstring of sweep)
+WORKER_MEMORY = 512 * 2**20
+#: a sweep above either is "large": its estimate is printed before it starts
+LARGE_SECONDS = 300
+LARGE_DISK = 2**30
+#: bytes per histogram bin of a chunk file (compressed; mostly empty bins), with headroom
+_BIN_BYTES = 1.0
+
+
+def estimate(spec) -> dict[str, float]:
+    """Rough cost of a sweep: ``seconds`` on one worker, ``memory`` per worker, ``disk`` [bytes].
+
+    Disk: the chunk files (histograms of every fan indicator per region and year, plus with
+    ``keep_samples`` each scenario's draws, lever values and margins, 8 bytes each) and the same
+    samples again in the summary store.
+    """
+    cells = 8 * 6 * len(spec.years) * (spec.bins + 2)
+    per_row = 8 * (2 * len(spec.dimensions) + len(spec.targets)) if spec.keep_samples else 0
+    disk = spec.n_chunks * (cells * _BIN_BYTES + 64 * 2**10) + 2 * spec.rows * per_row
+    memory = WORKER_MEMORY + (spec.chunk_size * per_row)
+    return {"seconds": spec.rows / SCENARIOS_PER_SECOND, "memory": memory, "disk": disk}
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -195,6 +262,9 @@ class MemoryStore:
     def log(self, event: str, **fields) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
     def totals(self) -> dict:
         return self._total
 
@@ -220,39 +290,180 @@ class DirectoryStore:
 
     # -- opening ----------------------------------------------------------------------------
     def start(self, spec, resume: bool = False, overwrite: bool = False) -> set[int]:
-        """Create or reopen the folder; -> indices of chunks already finished."""
+        """Create or reopen the folder (and lock it); -> indices of chunks already finished."""
         self._spec = spec
         now = manifest(spec)
+        self._read_manifest()  # refuse a foreign folder before writing anything into it
+        self._check_space(spec)
+        self._lock()
+        remove_stale(self.out.parent, self.out.name)  # summaries of killed sweeps of out
+        try:
+            return self._open(now, resume, overwrite)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, now: dict, resume: bool, overwrite: bool) -> set[int]:
         stored = self._read_manifest()
         if stored is not None and overwrite:
-            shutil.rmtree(self.out)
+            self._clear()
             stored = None
         if stored is None:
             self._create(now)
             return set()
         if not resume:
             raise SweepError(
-                f"{self.out} already holds a sweep ({len(self.done())} of {stored.get('n_chunks')} "
-                "chunks finished); pass resume=True (--resume) to continue it, overwrite=True "
-                "(--overwrite) to start again, or choose another out"
+                f"{self.out} already holds a sweep ({len(self._present())} of "
+                f"{stored.get('n_chunks')} chunks written); pass resume=True (--resume) to "
+                "continue it, overwrite=True (--overwrite) to start again, or choose another out"
             )
         self._check_resume(stored, now)
         self.chunks.mkdir(exist_ok=True)
         for stale in self.chunks.glob(".*.tmp*"):  # a write cut short by the interruption
             stale.unlink(missing_ok=True)
+        self._verify()
         self._load_pilot()
         return self.done()
 
     def _read_manifest(self) -> dict | None:
         path = self.out / "manifest.json"
+        if self.out.exists() and not self.out.is_dir():
+            raise SweepError(
+                f"{self.out}: out is an existing file, not a folder; choose another out"
+            )
         if not path.is_file():
-            if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
+            foreign = (
+                [p for p in self.out.iterdir() if p.name not in (LOCK, HOLDER)]
+                if (self.out.is_dir())
+                else []
+            )
+            if foreign:
                 raise SweepError(
                     f"{self.out} exists and is not a carbonsim sweep (no manifest.json); "
                     "choose another out (an empty or new folder)"
                 )
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SweepError(
+                f"{path}: the sweep manifest is damaged ({exc}); its settings cannot be "
+                "compared, so the chunks cannot be reused: pass overwrite=True (--overwrite) to "
+                "start again, or choose another out"
+            ) from None
+        if not isinstance(data, dict):
+            raise SweepError(
+                f"{path}: the sweep manifest is not a JSON object; pass overwrite=True "
+                "(--overwrite) to start again, or choose another out"
+            )
+        return data
+
+    # -- one writer at a time ---------------------------------------------------------------
+    def _lock(self) -> None:
+        from filelock import FileLock, Timeout
+
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from carbonsim.io.atomic import os_error_message
+
+            raise SweepError(os_error_message(exc, self.out, "create the sweep folder")) from None
+        self._filelock = FileLock(str(self.out / LOCK), timeout=0)
+        try:
+            self._filelock.acquire()
+        except Timeout:
+            self._filelock = None
+            raise SweepError(
+                f"{self.out}: another sweep is writing to this folder ({self._holder()}); wait "
+                "for it to finish, or choose another out"
+            ) from None
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": _now(),
+                  "command": " ".join(sys.argv[:1] + sys.argv[1:8])}  # fmt: skip
+        write_text(self.out / HOLDER, json.dumps(holder, ensure_ascii=False) + "\n")
+
+    def _holder(self) -> str:
+        try:
+            info = json.loads((self.out / HOLDER).read_text(encoding="utf-8"))
+            return (
+                f"held by process {info['pid']} on {info['host']} since {info['since']}: "
+                f"{info.get('command', '')}"
+            ).rstrip(": ")
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"the lock {self.out / LOCK} is held"
+
+    def close(self) -> None:
+        """Release the folder's lock (idempotent)."""
+        lock = getattr(self, "_filelock", None)
+        if lock is not None:
+            (self.out / HOLDER).unlink(missing_ok=True)
+            lock.release()
+            self._filelock = None
+
+    def _clear(self) -> None:
+        """Delete a previous sweep's files (not the lock this process holds)."""
+        for entry in self.out.iterdir():
+            if entry.name not in (LOCK, HOLDER):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+    # -- space ------------------------------------------------------------------------------
+    def _check_space(self, spec) -> None:
+        need = estimate(spec)
+        parent = next(p for p in [self.out, *self.out.parents] if p.exists())
+        free = shutil.disk_usage(parent).free
+        if need["disk"] > free:
+            raise SweepError(
+                f"{self.out}: not enough free disk for this sweep: it needs about "
+                f"{_size(need['disk'])} and {_size(free)} are free on that disk; free space, "
+                "choose an out on another disk, lower n, or drop keep_samples (--keep-samples)"
+            )
+        if need["seconds"] >= LARGE_SECONDS or need["disk"] >= LARGE_DISK:
+            print(
+                f"carbonsim: sweep of {spec.rows:,} scenarios in {spec.n_chunks:,} chunks: about "
+                f"{_duration(need['seconds'])} on one worker (divide by the workers), "
+                f"{_size(need['memory'])} of memory per worker, {_size(need['disk'])} of disk "
+                f"in {self.out} ({_size(free)} free)",
+                file=sys.stderr,
+            )
+
+    # -- integrity --------------------------------------------------------------------------
+    def _recorded(self) -> dict[str, str]:
+        """Chunk name -> the SHA-256 last recorded in log.jsonl (damaged lines skipped)."""
+        recorded = {}
+        path = self.out / "log.jsonl"
+        if not path.is_file():
+            return recorded
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a kill
+            if isinstance(entry, dict) and entry.get("event") == "chunk":
+                recorded[str(entry.get("name"))] = str(entry.get("sha256"))
+        return recorded
+
+    def _verify(self) -> None:
+        """Delete (and report) every chunk file whose SHA-256 is not the one recorded."""
+        recorded = self._recorded()
+        self.damaged = []
+        for path in sorted(self.chunks.glob("*.npz")):
+            name = path.stem
+            if not (name == "pilot" or _CHUNK_FILE.match(path.name)):
+                continue
+            expected = recorded.get(name)
+            actual = _file_sha256(path)
+            if actual == expected:
+                continue
+            why = (
+                "no checksum recorded in log.jsonl"
+                if expected is None
+                else (
+                    "its SHA-256 differs from the one recorded in log.jsonl (corrupt or truncated)"
+                )
+            )
+            print(f"carbonsim: {path}: {why}; deleting it, it will be recomputed", file=sys.stderr)
+            path.unlink()
+            self.damaged.append(name)
+            self.log("damaged", name=name, reason=why)
 
     def _create(self, now: dict) -> None:
         self.chunks.mkdir(parents=True, exist_ok=True)
@@ -276,21 +487,37 @@ class DirectoryStore:
     def _load_pilot(self) -> None:
         path = self.chunks / "pilot.npz"
         if path.is_file():
-            with np.load(path, allow_pickle=False) as arrays:
-                self.pilot = Pilot.from_arrays({k: arrays[k] for k in arrays.files})
+            try:
+                with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as arrays:
+                    self.pilot = Pilot.from_arrays({k: arrays[k] for k in arrays.files})
+            except (*_DAMAGED, TypeError) as exc:
+                print(f"carbonsim: {path}: unreadable ({exc}); recomputing it", file=sys.stderr)
+                path.unlink()
+                self.pilot = None
 
-    def done(self) -> set[int]:
-        """Indices of the chunk files present (each written atomically, so complete)."""
+    def _present(self) -> set[int]:
         if not self.chunks.is_dir():
             return set()
         found = (_CHUNK_FILE.match(p.name) for p in self.chunks.iterdir())
         limit = self._spec.n_chunks if self._spec else float("inf")
         return {int(m.group(1)) for m in found if m and int(m.group(1)) < limit}
 
+    def done(self) -> set[int]:
+        """Indices of the chunk files present whose SHA-256 matches the one recorded."""
+        recorded = self._recorded()
+        return {
+            i for i in self._present()
+            if recorded.get(f"{i:06d}") == _file_sha256(self.chunks / f"{i:06d}.npz")
+        }  # fmt: skip
+
     # -- writing ----------------------------------------------------------------------------
     def _save(self, name: str, arrays: dict) -> None:
-        with atomic_path(self.chunks / f"{name}.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        """Write a chunk file atomically; its SHA-256 is logged before it is renamed into place
+        (so a chunk file present always has a checksum to be verified against)."""
+        with atomic_path(self.chunks / f"{name}.npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, **arrays)
+            self.log("chunk", name=name, sha256=_file_sha256(tmp), bytes=tmp.stat().st_size)
 
     def save_pilot(self, pilot) -> None:
         self._save("pilot", pilot.to_arrays())
@@ -308,11 +535,12 @@ class DirectoryStore:
     def _load(self, index: int, keys=None) -> dict:
         path = self.chunks / f"{index:06d}.npz"
         try:
-            with np.load(path, allow_pickle=False) as arrays:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as arrays:
                 return {k: arrays[k] for k in (keys or arrays.files)}
-        except (OSError, ValueError) as exc:
+        except _DAMAGED as exc:
             raise SweepError(
-                f"{path}: cannot read this chunk file ({exc}); delete it and resume to recompute it"
+                f"{path}: cannot read this chunk file ({type(exc).__name__}: {exc}); resume the "
+                "sweep (--resume) to recompute it"
             ) from None
 
     def totals(self) -> dict:
@@ -327,7 +555,13 @@ class DirectoryStore:
 
     # -- the summary ------------------------------------------------------------------------
     def finish(self, summary: xr.Dataset, computed, reused) -> SweepResult:
-        tmp = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name}.summary-"))
+        tmp = Path(
+            tempfile.mkdtemp(
+                dir=self.out.parent,
+                prefix=f".{self.out.name}.{os.getpid()}-",
+                suffix=".tmp-summary",  # removed by remove_stale if this process is killed
+            )
+        )
         try:
             summary.to_zarr(tmp, mode="w", consolidated=False, zarr_format=2)
             if self._spec.keep_samples:
@@ -342,6 +576,8 @@ class DirectoryStore:
         write_text(self.out / "summary.csv", result.summary_table().to_csv(index=False))
         stored = json.loads((self.out / "manifest.json").read_text(encoding="utf-8"))
         self._write_manifest({**stored, "complete": True, "finished": _now()})
+        result.damaged_chunks = list(getattr(self, "damaged", []))
+        self.close()
         return result
 
     def _write_samples(self, tmp: Path) -> None:
@@ -607,6 +843,8 @@ class SweepResult:
         self.out = out
         self.computed_chunks = list(computed)
         self.reused_chunks = int(reused)
+        #: chunk files found damaged on resume (deleted and recomputed)
+        self.damaged_chunks: list[str] = []
 
     def probabilities(self) -> pd.DataFrame:
         """One row per target: probability met, standard error, status counts, reason."""

@@ -1,0 +1,90 @@
+"""Reading the text files a user hands to carbonsim: one rule for encodings and for faults.
+
+Every input file (scenario and catalogue TOML, baseline and regions CSV, tables read back) is
+read through :func:`read_text`:
+
+* UTF-8, with or without the byte-order mark Windows Notepad and Excel write, is accepted;
+* text that is not UTF-8 but decodes as GBK/GB18030 (what Chinese Windows and WPS save by
+  default) is refused with a message saying how to convert it;
+* a missing path, a folder, or a file that cannot be read gives one line naming the path.
+
+The error raised is the caller's :class:`~carbonsim.errors.CarbonsimError` subclass, so the
+command line reports it with exit status 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+from pathlib import Path
+
+from carbonsim.errors import CarbonsimError
+
+__all__ = ["decode", "read_text", "text_stream"]
+
+_CONVERT = (
+    "convert it to UTF-8, e.g. `iconv -f GBK -t UTF-8 {name} > utf8-{name}`, or in Notepad / "
+    "VS Code / WPS: Save As with encoding UTF-8"
+)
+
+
+def decode(data: bytes, path, what: str = "file", error: type[CarbonsimError] = CarbonsimError):
+    """*data* (the bytes of *path*) as text: UTF-8, a leading BOM dropped.
+
+    Raises
+    ------
+    CarbonsimError
+        (or *error*) The bytes are not UTF-8; the message says whether they look like GBK and
+        how to convert them.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        name = Path(path).name
+        where = _line_of(data, exc.start)
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise error(
+                f"{path}: {what} is not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at "
+                f"{where}); save it as UTF-8 text"
+            ) from None
+        raise error(
+            f"{path}: {what} is encoded in GBK/GB18030, not UTF-8 (first non-UTF-8 byte at "
+            f"{where}); carbonsim reads UTF-8 only: " + _CONVERT.format(name=name)
+        ) from None
+
+
+def _line_of(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    return f"line {line}"
+
+
+def read_text(path, what: str = "file", error: type[CarbonsimError] = CarbonsimError) -> str:
+    """The text of *path* (see the module docstring); *what* names the file in messages.
+
+    Raises
+    ------
+    CarbonsimError
+        (or *error*) The path is missing, a folder, unreadable, or not UTF-8 text.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found; check the path") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder, expected a {what}; give the path of the file") from None
+    except PermissionError:
+        raise error(f"{path}: permission denied reading the {what}; check its mode") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({os.strerror(exc.errno or 0)})") from None
+    return decode(data, path, what, error)
+
+
+def text_stream(path, what: str = "file", error: type[CarbonsimError] = CarbonsimError):
+    """:func:`read_text` as a file-like object (for :func:`pandas.read_csv`)."""
+    return io.StringIO(read_text(path, what, error))
