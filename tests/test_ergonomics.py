@@ -74,7 +74,7 @@ def test_unknown_name_is_one_clear_line(tmp_path, monkeypatch, capsys):
     assert err.count("\n") == 1 and "plna" in err and "carbonsim scenarios" in err
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "bad"\nextends = "plna"\n', encoding="utf-8")
-    with pytest.raises(ScenarioError, match="extends: file 'plna' not found.*bundled scenario"):
+    with pytest.raises(ScenarioError, match=r"extends: file 'plna' not found.*bundled scenario"):
         carbonsim.load_scenario(bad)
 
 

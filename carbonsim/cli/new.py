@@ -1,4 +1,4 @@
-"""``carbonsim new``: write a commented scenario file that extends a bundled one, for a planner to edit."""
+"""``carbonsim new``: write a commented scenario file extending a bundled one, for a planner."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ Simulate a scenario file, check every target of the plan, and write to --out:
   results.xlsx      with --xlsx: targets (status, margins in the plan's units), trajectories, peaks
   report.html       with --report: one self-contained bilingual page with charts (prints to PDF)
 SCENARIO is a file or the name of a bundled scenario (`carbonsim scenarios`: bau, plan, stretch,
-uncertainty).  The summary table is printed too.  Exit status 0 whatever the findings; with --strict, 1 when a
-binding target is missed.
+uncertainty).  The summary table is printed too.  Exit status 0 whatever the findings; with
+--strict, 1 when a binding target is missed.
 
 examples:
   carbonsim run plan --report --xlsx
