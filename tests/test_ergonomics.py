@@ -1,14 +1,12 @@
 """Planner ergonomics: bundled scenarios by name, `carbonsim scenarios`, `carbonsim new`,
-`python -m carbonsim`, the Excel workbook, and all of it after a plain install from any folder."""
+`python -m carbonsim` (the install from any folder, the workbook and the report page are in
+tests/test_report_page.py)."""
 
-import os
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import carbonsim
@@ -120,150 +118,12 @@ def test_cli_new_writes_a_template_that_loads_to_its_parent(tmp_path, capsys):
     assert tomllib.loads(path.read_text(encoding="utf-8"))["extends"] == "bau"
 
 
-def test_python_dash_m_carbonsim():
+def test_python_dash_m_carbonsim(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "carbonsim", "scenarios"], capture_output=True, text=True
+        [sys.executable, "-m", "carbonsim", "new", "x.toml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    assert "规划情景" in done.stdout
-
-
-def test_run_xlsx_workbook_matches_the_check(tmp_path, capsys):
-    from openpyxl import load_workbook
-
-    out = tmp_path / "r"
-    assert main(["run", "plan", "--out", str(out), "--xlsx", "--no-explain"]) == 0
-    assert "results.xlsx" in capsys.readouterr().out
-    book = load_workbook(out / "results.xlsx")
-    assert book.sheetnames == ["targets", "trajectories", "peaks"]
-    result = carbonsim.check(carbonsim.simulate(carbonsim.load_scenario("plan")))
-    table = result.to_dataframe().set_index("target")
-
-    sheet = book["targets"]
-    header = [c.value for c in sheet[1]]
-    assert header[:3] == ["情景 scenario", "状态 status", "条款 clause"]
-    rows = {r[header.index("目标编号 target id")]: r for r in sheet.iter_rows(2, values_only=True)}
-    assert len(rows) == len(table) == 128
-    col = {name: header.index(name) for name in header}
-    # 2030 new-energy capacity: 2800万千瓦; value and margin in 万千瓦 (the plan's unit), 1 GW = 100
-    ne = rows["main_2030_new_energy_capacity"]
-    assert ne[col["单位 unit (plan)"]] == "万千瓦"
-    assert ne[col["模拟值 simulated"]] == pytest.approx(
-        table.value["main_2030_new_energy_capacity"] * 100
-    )
-    assert ne[col["余量 margin (≥0 met)"]] == pytest.approx(
-        table.margin["main_2030_new_energy_capacity"] * 100
-    )
-    # a share target: margin in percentage points
-    share = rows["main_2025_non_fossil_share"]
-    assert share[col["单位 unit (plan)"]] == "%"
-    assert share[col["余量 margin (≥0 met)"]] == pytest.approx(
-        table.margin["main_2025_non_fossil_share"] * 100
-    )
-    assert share[col["状态 status"]].endswith(
-        table.status["main_2025_non_fossil_share"].replace("_", " ")
-    )
-    statuses = [r[col["状态 status"]].split(" ", 1)[1].replace(" ", "_") for r in rows.values()]
-    assert sorted(statuses) == sorted(table.status.replace("not_evaluated", "n/a"))
-    assert sheet.column_dimensions["R"].width >= 30  # the plan's text column is wide
-    assert sheet.freeze_panes == "A2"
-
-    traj = result.trajectories
-    sheet = book["trajectories"]
-    header = [c.value for c in sheet[1]]
-    co2 = next(i for i, h in enumerate(header) if " co2 [" in h)
-    rows = list(sheet.iter_rows(2, values_only=True))
-    assert len(rows) == 6 * 41
-    yanchi_2030 = next(r for r in rows if r[1] == "yanchi" and r[3] == 2030)
-    assert yanchi_2030[2] == "盐池县"
-    expected = float(traj.co2.sel(scenario="plan", region="yanchi", year=2030))
-    assert yanchi_2030[co2] == pytest.approx(expected)
-
-    sheet = book["peaks"]
-    rows = list(sheet.iter_rows(2, values_only=True))
-    city_co2 = next(r for r in rows if r[1] == "吴忠市 wuzhong" and r[2].endswith(" co2"))
-    peak = result.peaks.sel(scenario="plan", region="wuzhong", quantity="co2")
-    assert city_co2[3] == int(peak.peak_year) and city_co2[4] == pytest.approx(
-        float(peak.peak_value)
-    )
-    assert np.isfinite(city_co2[4])
-
-
-def _fresh_venv(tmp_path: Path) -> Path:
-    """A new virtual environment seeing this interpreter's packages, carbonsim not among them."""
-    venv = tmp_path / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
-        check=True,
-    )
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    # this interpreter may itself be a venv (CI's): make its dependencies visible as plain paths
-    # (a path line in a .pth adds the folder only; the editable carbonsim's finder is not loaded)
-    import site as this_site
-
-    Path(site, "zz_parent_packages.pth").write_text(
-        "\n".join(this_site.getsitepackages()) + "\n", encoding="utf-8"
-    )
-    return python
-
-
-def _source_copy(tmp_path: Path) -> Path:
-    """The project's files (no .git, no virtual environments, no build output)."""
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv*", "__pycache__", "build", "*.egg-info", ".pytest_cache", "results", "*.zarr"
-    )
-    copy = tmp_path / "src"
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    return copy
-
-
-def _isolation() -> list[str]:
-    """``--no-build-isolation`` when setuptools >= 68 and wheel are here (the test extra)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        recent = int(version("setuptools").split(".")[0]) >= 68 and bool(version("wheel"))
-    except PackageNotFoundError:
-        recent = False
-    return ["--no-build-isolation"] if recent else []
-
-
-def test_plain_install_runs_the_bundled_plan_from_any_folder(tmp_path):
-    python = _fresh_venv(tmp_path)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    # this interpreter's pip installs into the new venv (`--python`; ensurepip would take ~15 s)
-    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
-    install += _isolation()
-    done = subprocess.run(
-        [*install, str(_source_copy(tmp_path))], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    work = tmp_path / "elsewhere"
-    work.mkdir()
-    where = subprocess.run(
-        [python, "-c", "import carbonsim; print(carbonsim.__file__)"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert str(tmp_path / "venv") in where, where
-    script = tmp_path / "venv" / "bin" / "carbonsim"
-    done = subprocess.run(
-        [script, "run", "plan", "--out", "r", "--xlsx", "--no-explain"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    for name in ("trajectories.nc", "feasibility.csv", "peaks.csv", "summary.md", "results.xlsx"):
-        assert (work / "r" / name).stat().st_size > 0
+    assert (tmp_path / "x.toml").is_file() and "wrote x.toml" in done.stdout
