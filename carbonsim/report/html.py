@@ -226,9 +226,14 @@ def _summary(df: pd.DataFrame, result: CheckResult, scenario: str) -> str:
             f"{len(missed_binding)} of {len(binding)} binding targets missed.",
         ),
     ]
+    meta = variable_metadata()
+    names = regions_of(result.trajectories)
     for row in missed_binding.head(6).itertuples():
+        indicator = meta.get(row.indicator, {})
         findings.append(
-            f"{_badge('missed')} {_e(row.clause)} {_e(row.written)} ({row.year}) — "
+            f"{_badge('missed')} {_e(row.clause)} {_e(names.name_zh(row.region))} "
+            f"{_bi(indicator.get('long_name_zh', row.indicator), indicator.get('long_name', ''))}"
+            f": {_bi('目标', 'target')} {_e(row.written)} ({row.year}), "
             f"{_bi('模拟', 'simulated')} {_e(row.simulated)}"
         )
     items = "".join(f"<li>{f}</li>" for f in findings)
@@ -409,7 +414,7 @@ def render_report(
     body = [
         f"<h1>{_e(title_zh)}</h1>",
         f'<div class="en" style="font-size:18px">Carbon-peaking scenario report: '
-        f"{_e(names.city)}</div>",
+        f"{_e(names.name_en(names.city))}</div>",
         f'<p class="meta">情景 scenario <code>{_e(scenario_id)}</code>{more} {_e(named)}<br>'
         f"{_e(description)}<br>carbonsim {_e(__version__)} · {_e(stamp)} · "
         f"{len(df)} 项目标 targets</p>",
