@@ -127,3 +127,11 @@ def test_python_dash_m_carbonsim(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "x.toml").is_file() and "wrote x.toml" in done.stdout
+
+
+def test_other_commands_take_a_bundled_name(tmp_path, capsys):
+    out = tmp_path / "co2.png"
+    assert main(["plot", "trajectory", "plan", "--indicator", "co2", "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000
+    assert main(["plot", "trajectory", "plna", "--out", str(out)]) == 2
+    assert "Did you mean 'plan'" in capsys.readouterr().err
