@@ -118,15 +118,12 @@ def test_cli_new_writes_a_template_that_loads_to_its_parent(tmp_path, capsys):
     assert tomllib.loads(path.read_text(encoding="utf-8"))["extends"] == "bau"
 
 
-def test_python_dash_m_carbonsim(tmp_path):
+def test_python_dash_m_carbonsim():
     done = subprocess.run(
-        [sys.executable, "-m", "carbonsim", "new", "x.toml"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
+        [sys.executable, "-m", "carbonsim", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "x.toml").is_file() and "wrote x.toml" in done.stdout
+    assert done.stdout.startswith("carbonsim")
 
 
 def test_other_commands_take_a_bundled_name(tmp_path, capsys):

@@ -49,9 +49,6 @@ def test_cli_sweep_quiet_is_silent(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--quiet"]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
-    assert main([*argv, "--overwrite"]) == 0
-    captured = capsys.readouterr()
-    assert _lines(captured.err)[-1]["done"] == "8" and captured.out
 
 
 def test_log_progress_rate_and_eta(monkeypatch):

@@ -291,6 +291,9 @@ def test_report_in_a_real_browser(report, browser, tmp_path):
     png = browser.get_screenshot_as_png()
     assert _png_is_not_blank(png) > 10
     (tmp_path / "report.png").write_bytes(png)
+    # printed to PDF (A4, the print stylesheet): several pages, the text kept
+    pdf = base64.b64decode(browser.print_page())
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 4
     if os.environ.get("CARBONSIM_WRITE_GALLERY"):  # refresh the README's picture of the page
         browser.set_window_size(1100, 1500)
         (ROOT / "docs" / "gallery" / "report.png").write_bytes(browser.get_screenshot_as_png())
