@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
@@ -33,3 +34,8 @@ def test_notebook_runs(path, monkeypatch, tmp_path):
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     if path.stem in ("01-quickstart", "03-sweeps-and-sensitivity"):
         assert len(images) >= 2, "the charts were not drawn"
+    widgets = [o for c in nb.cells for o in c.get("outputs", []) if WIDGET in o.get("data", {})]
+    if path.stem == "01-quickstart":  # the live what-if at the end
+        assert widgets, "the what-if widget was not displayed"
+    if path.stem == "03-sweeps-and-sensitivity":  # the sweep's progress bar is a notebook widget
+        assert widgets, "the sweep showed no progress bar in Jupyter"
