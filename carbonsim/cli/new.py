@@ -54,7 +54,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--extends",
         default="plan",
-        help="bundled scenario name or file to start from (default: plan)",
+        help="bundled scenario name (bau, plan, stretch, uncertainty) or a file path relative "
+        "to the new file's folder, to start from (default: plan)",
     )
     parser.add_argument("--id", help="scenario id (default: the file name without .toml)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
