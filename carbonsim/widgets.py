@@ -131,6 +131,7 @@ class WhatIf:
         self.timing = w.HTML()
         self.result = None
         self._figure = None
+        self._bars = None
         self.last_redraw = float("nan")
         self.redraws = 0
         for slider in self.sliders.values():
@@ -282,7 +283,6 @@ class WhatIf:
             for line, values in zip(self._lines, co2, strict=True):
                 line.set_ydata(values)
             left.set_ylim(0, max(float(np.nanmax(co2)), float(np.nanmax(self._first_co2))) * 1.08)
-            right.clear()
             self._draw_peaks(right, result, regions)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=80)
@@ -329,24 +329,23 @@ class WhatIf:
         return self._regions.name_zh(region)
 
     def _draw_peaks(self, ax, result, regions: list[str]) -> None:
+        """The peak-year bars, earliest first (bars and labels made once, then updated)."""
         years = self.result_peaks(result)
         order = sorted(regions, key=lambda r: years[r])
-        colours = ["#2e7d32" if years[r] <= _AT else "#c62828" for r in order]
-        ax.barh(
-            range(len(order)),
-            [years[r] - YEARS[0] for r in order],
-            left=YEARS[0],
-            color=colours,
-            height=0.6,
-        )
-        for k, region in enumerate(order):
-            ax.text(years[region] + 0.4, k, str(years[region]), va="center", fontsize=8)
+        if not getattr(self, "_bars", None):
+            self._bars = ax.barh(range(len(order)), [1] * len(order), left=YEARS[0], height=0.6)
+            self._labels = [ax.text(0, k, "", va="center", fontsize=8) for k in range(len(order))]
+            ax.invert_yaxis()
+            ax.axvline(_AT, color="#2e7d32", ls=":", lw=1.2)
+            ax.set_xlim(YEARS[0], YEARS[-1] + 4)
+            ax.set_title("达峰顺序 peaking order (CO2)", fontsize=10)
+            ax.grid(axis="x", alpha=0.3)
+        for bar, label, region in zip(self._bars, self._labels, order, strict=True):
+            bar.set_width(years[region] - YEARS[0])
+            bar.set_color("#2e7d32" if years[region] <= _AT else "#c62828")
+            label.set_position((years[region] + 0.4, bar.get_y() + bar.get_height() / 2))
+            label.set_text(str(years[region]))
         ax.set_yticks(range(len(order)), [self._name(r) for r in order], fontsize=9)
-        ax.invert_yaxis()
-        ax.axvline(_AT, color="#2e7d32", ls=":", lw=1.2)
-        ax.set_xlim(YEARS[0], YEARS[-1] + 4)
-        ax.set_title("达峰顺序 peaking order (CO2)", fontsize=10)
-        ax.grid(axis="x", alpha=0.3)
 
     @staticmethod
     def result_peaks(result) -> dict[str, int]:
