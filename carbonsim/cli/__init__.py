@@ -17,7 +17,8 @@ from carbonsim.errors import CarbonsimError
 
 _EPILOG = """\
 examples:
-  carbonsim run scenarios/plan.toml --out results/      simulate and check the plan scenario
+  carbonsim run plan --out results/ --report --xlsx    simulate and check the bundled plan
+  carbonsim scenarios                                   the bundled scenarios (bau, plan, …)
   carbonsim targets --region wuzhong --year 2030         the plan's 2030 targets for the city
   carbonsim baseline --format csv > baseline.csv        the 2020 calibration with provenance
   carbonsim levers                                      every lever: unit, default, bounds, clause

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 HELP = """\
 Simulate a scenario file, check every target of the plan, and write to --out:
@@ -12,10 +13,15 @@ Simulate a scenario file, check every target of the plan, and write to --out:
   peaks.csv         peak year of CO2, coal and road oil per region
   summary.md        one page: peak years, missed targets and the levers that help most
   MANIFEST.json     the files of this run with their SHA-256, written last (docs/faults.md)
-The summary table is printed too.  Exit status 0 whatever the findings; with --strict, 1 when a
-binding target is missed (naming them on stderr); 2 on bad input or an unwritable --out.
+  results.xlsx      with --xlsx: targets (status, margins in the plan's units), trajectories, peaks
+  report.html       with --report: one self-contained bilingual page with charts (prints to PDF)
+SCENARIO is a file or the name of a bundled scenario (`carbonsim scenarios`: bau, plan, stretch,
+uncertainty).  The summary table is printed too.  Exit status 0 whatever the findings; with
+--strict, 1 when a binding target is missed (naming them on stderr); 2 on bad input or an
+unwritable --out.
 
 examples:
+  carbonsim run plan --report --xlsx
   carbonsim run scenarios/plan.toml
   carbonsim run scenarios/bau.toml --out results/bau --years 2020:2040 --bom
   carbonsim run my-city.toml --baseline my-2020.csv --regions my-regions.csv --targets my-plan.toml
@@ -29,7 +35,9 @@ def register(subparsers) -> None:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", help="scenario TOML file, e.g. scenarios/plan.toml")
+    parser.add_argument(
+        "scenario", help="scenario TOML file or bundled scenario name, e.g. plan or my.toml"
+    )
     parser.add_argument("--out", default="results", help="output folder (default: ./results)")
     parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
     parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
@@ -51,6 +59,12 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--bom", action="store_true", help="CSV in UTF-8 with BOM (for Excel)")
     parser.add_argument("--no-explain", action="store_true", help="skip the lever explanation")
+    parser.add_argument(
+        "--xlsx", action="store_true", help="also write results.xlsx (Excel/WPS workbook)"
+    )
+    parser.add_argument(
+        "--report", action="store_true", help="also write report.html (self-contained page)"
+    )
     parser.add_argument("--no-color", action="store_true", help="no colours in the terminal")
     parser.set_defaults(func=run)
 
@@ -97,9 +111,11 @@ def run(args) -> int:
         encoding = "utf-8-sig" if args.bom else "utf-8"
         write_text(stage / "peaks.csv", peaks.to_csv(index=False), encoding)
         write_text(stage / "summary.md", summary_markdown(result, explanation))
+        written = ["trajectories.nc", "feasibility.csv", "peaks.csv", "summary.md"]
+        written += _extras(args, result, explanation, scenario, stage)
     colour = sys.stdout.isatty() and not args.no_color
     print(terminal_table(result, colour=colour))
-    print(f"\nwrote {out}/trajectories.nc, feasibility.csv, peaks.csv, summary.md")
+    print(f"\nwrote {out}/{', '.join(written)}")
     if args.strict and result.missed(tier="binding"):
         print(strict_message(result), file=sys.stderr)
         return 1
@@ -112,3 +128,19 @@ def strict_message(result) -> str:
     ids = [str(t) for t in missed]
     shown = ", ".join(ids[:12]) + (f", … ({len(ids) - 12} more)" if len(ids) > 12 else "")
     return f"carbonsim: --strict: {len(ids)} binding target(s) missed: {shown}"
+
+
+def _extras(args, result, explanation, scenario, out: Path) -> list[str]:
+    """Write the optional workbook and report page; their file names."""
+    written = []
+    if args.xlsx:
+        from carbonsim.io.excel import write_workbook
+
+        write_workbook(result, out / "results.xlsx")
+        written.append("results.xlsx")
+    if args.report:
+        from carbonsim.report.html import write_report
+
+        write_report(result, out / "report.html", explanation=explanation, scenario=scenario)
+        written.append("report.html")
+    return written

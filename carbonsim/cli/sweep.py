@@ -15,9 +15,11 @@ the plan's targets, chunk by chunk, and write to --out (a Zarr store; xarray.ope
   <out>/summary.csv   one row per target: probability met, standard error, status counts.
 Finished chunks are kept under <out>/chunks/; after an interruption, --resume computes only the
 missing ones (refused if the scenario content, -n, --seed, --method or --chunk differ).
-The numbers do not depend on --chunk or --workers.
+The numbers do not depend on --chunk or --workers.  Progress: a bar on a terminal, else a log
+line on stderr every 10 s (done, rate, ETA); --quiet silences both.
 
 examples:
+  carbonsim sweep uncertainty -n 10000 --seed 1 --out sweep.zarr     (the bundled scenario)
   carbonsim sweep scenarios/uncertainty.toml -n 10000 --seed 1 --out sweep.zarr
   carbonsim sweep scenarios/uncertainty.toml -n 1000000 --seed 1 --out big.zarr --workers 2
   carbonsim sweep scenarios/uncertainty.toml -n 1000000 --seed 1 --out big.zarr --resume
@@ -60,7 +62,9 @@ def register(subparsers) -> None:
         action="store_true",
         help="also store each scenario's draws, lever values and margins (~1 kB per scenario)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no report")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress (bar or log lines), no report"
+    )
     parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
     parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
     parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")

@@ -47,6 +47,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,7 +63,14 @@ from carbonsim.regions import WUZHONG, RegionSet, regions_of
 from carbonsim.textfile import read_text
 from carbonsim.units import UnitError, compatible_units, dimension, parse_quantity
 
-__all__ = ["TOP_LEVEL_KEYS", "Scenario", "load_scenario"]
+__all__ = [
+    "BUNDLED_DIR",
+    "TOP_LEVEL_KEYS",
+    "Scenario",
+    "bundled_scenarios",
+    "load_scenario",
+    "resolve_scenario",
+]
 
 #: Keys allowed at the top level of a scenario file.
 TOP_LEVEL_KEYS: tuple[str, ...] = ("id", "name_zh", "name_en", "description", "extends", "levers")
@@ -434,7 +442,9 @@ def _load_chain(path: Path, root: Path, options: tuple, chain: tuple[Path, ...])
     if "extends" not in doc:
         return doc, levers
     chain = (*chain, path.resolve())
-    parent = path.parent / doc["extends"]
+    parent = _extended_file(path.parent, doc["extends"])
+    if parent.parent == BUNDLED_DIR:  # a bundled scenario by name: its own folder is the root
+        root = BUNDLED_DIR
     resolved = parent.resolve()
     if resolved in chain:
         names = " → ".join(p.name for p in (*chain, resolved))
@@ -453,10 +463,75 @@ def _load_chain(path: Path, root: Path, options: tuple, chain: tuple[Path, ...])
         where.fail(
             ("extends",),
             f"file {doc['extends']!r} not found ({parent})",
-            "a path relative to this file",
+            "a path relative to this file, or a bundled scenario name ("
+            + ", ".join(bundled_scenarios())
+            + ")",
         )
     _, parent_levers = _load_chain(parent, root, options, chain)
     return doc, _merge(parent_levers, levers, regions, where, doc["extends"])
+
+
+# ---------------------------------------------------------------------------------------------
+# bundled scenarios by name
+# ---------------------------------------------------------------------------------------------
+#: The folder of the bundled scenarios (package data, installed with carbonsim).
+BUNDLED_DIR = Path(str(resources.files("carbonsim").joinpath("data", "scenarios")))
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The bundled scenarios: ``{name: file}`` (``bau``, ``plan``, ``stretch``, ``uncertainty``).
+
+    Returns
+    -------
+    dict of str to Path
+        Name (the file stem, usable wherever a scenario file is asked for) to the installed file.
+    """
+    return {p.stem: p for p in sorted(BUNDLED_DIR.glob("*.toml"))}
+
+
+def _is_name(text: str) -> bool:
+    """A bare name: no path separator and no ``.toml`` suffix."""
+    return "/" not in text and "\\" not in text and not text.endswith(".toml")
+
+
+def resolve_scenario(path: str | Path) -> Path:
+    """The file of *path*: an existing file as given, else a bundled scenario by bare name.
+
+    Parameters
+    ----------
+    path : str or Path
+        A scenario file, or the name of a bundled scenario (``"plan"``): a name without a path
+        separator or ``.toml`` suffix that is not an existing file.
+
+    Returns
+    -------
+    Path
+        The file to read (*path* itself when it is not a bundled name).
+
+    Raises
+    ------
+    ScenarioError
+        For a bare name that is neither a file nor a bundled scenario.
+    """
+    candidate = Path(path)
+    if candidate.is_file() or not _is_name(str(path)):
+        return candidate
+    bundled = bundled_scenarios()
+    if str(path) in bundled:
+        return bundled[str(path)]
+    raise ScenarioError(
+        f"{path}: no such scenario file and no bundled scenario of that name; expected a .toml "
+        f"file or one of {', '.join(bundled)} (run `carbonsim scenarios`)."
+        + did_you_mean(str(path), bundled)
+    )
+
+
+def _extended_file(folder: Path, extends: str) -> Path:
+    """The file an ``extends`` names: relative to *folder*, else a bundled scenario by name."""
+    relative = folder / extends
+    if relative.is_file() or not _is_name(extends):
+        return relative
+    return bundled_scenarios().get(extends, relative)
 
 
 def _is_counties(value: Any) -> bool:
@@ -523,7 +598,8 @@ def load_scenario(path: str | Path, *, allow_outside: bool = False, regions=None
     Parameters
     ----------
     path : str or Path
-        The scenario file (``.toml``).
+        The scenario file (``.toml``), or the name of a bundled scenario (``"plan"``, see
+        :func:`bundled_scenarios` and :func:`resolve_scenario`).
     allow_outside : bool
         Let ``extends`` reach files outside the folder of *path* (refused by default so that a
         scenario folder is self-contained).
@@ -542,7 +618,7 @@ def load_scenario(path: str | Path, *, allow_outside: bool = False, regions=None
     ScenarioError
         Naming the file, the TOML key path and what was expected.
     """
-    path = Path(path)
+    path = resolve_scenario(path)
     regions = _region_set(regions)
     doc, levers = _load_chain(path, path.resolve().parent, (allow_outside, regions), ())
     return Scenario(

@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -302,8 +301,13 @@ class _Job:
     pilot: Pilot
 
 
-def chunk_task(job: _Job, index: int, rows: np.ndarray | None = None) -> tuple[int, dict]:
-    """Partial aggregates of chunk *index* (*rows*: its unit sample when drawn as a block)."""
+def chunk_task(
+    job: _Job, index: int, rows: np.ndarray | None = None, on_batch=None
+) -> tuple[int, dict]:
+    """Partial aggregates of chunk *index* (*rows*: its unit sample when drawn as a block).
+
+    *on_batch*, if given, is called with the number of scenarios of each batch done (progress).
+    """
     spec = job.spec
     start, stop = spec.bounds(index)
     u_all = rows if rows is not None else spec.unit_rows(start, stop)
@@ -313,6 +317,8 @@ def chunk_task(job: _Job, index: int, rows: np.ndarray | None = None) -> tuple[i
         part = _reduce(spec, job.pilot, _evaluate(spec, u, a), u)
         total = merge(total, part, unbounded=False)
         row_parts.append({k: v for k, v in part.items() if k in ROW_KEYS})
+        if on_batch is not None:
+            on_batch(b - a)
     for key in row_parts[0]:
         total[key] = np.concatenate([p[key] for p in row_parts])
     return index, total
@@ -370,9 +376,9 @@ class _InProcess:
     def pilot(self, spec, rows):
         return pilot_task(spec, rows)
 
-    def run(self, job, todo, rows_for, on_done) -> None:
+    def run(self, job, todo, rows_for, on_done, on_batch=None) -> None:
         for index in todo:
-            on_done(*chunk_task(job, index, rows_for(index)))
+            on_done(*chunk_task(job, index, rows_for(index), on_batch))
 
     def close(self) -> None:
         pass
@@ -463,19 +469,10 @@ def _executor(workers, scheduler):
 
 
 def _progress_bar(enabled: bool, total: int, initial: int):
-    """tqdm on stderr; ``disable=None`` turns it off when stderr is not a terminal."""
-    from tqdm import tqdm
+    """A tqdm bar on a terminal or in Jupyter, log lines on stderr elsewhere (``.progress``)."""
+    from carbonsim.sweeps.progress import progress_bar
 
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit=" scenarios",
-        unit_scale=total >= 10_000,
-        desc="sweep",
-        disable=None if enabled else True,
-        file=sys.stderr,
-        smoothing=0.1,
-    )
+    return progress_bar(enabled, total, initial, desc="sweep")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,7 +568,9 @@ def sweep(
     years : iterable of int
         Simulated years (default 2020–2060).
     progress : bool
-        Progress bar on stderr (shown only when stderr is a terminal).
+        Show progress: a bar on a terminal (per batch of 500 in-process, per chunk on Dask) or
+        in Jupyter, else a log line on stderr every 10 s (done, rate, ETA;
+        ``CARBONSIM_PROGRESS_INTERVAL`` sets the seconds).  ``False`` silences both.
     overwrite : bool
         Start again in an *out* that already holds a sweep (its chunks are deleted).
     bins : int
@@ -637,15 +636,25 @@ def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> li
     initial = sum(stop - start for start, stop in map(spec.bounds, done))
     computed = []
     with _progress_bar(progress, spec.rows, initial) as bar:
+        shown = [0]  # scenarios of the running chunk already counted batch by batch
+
+        def on_batch(n: int) -> None:
+            shown[0] += n
+            bar.update(n)
 
         def on_done(index: int, part: dict) -> None:
             store.add(index, part)
             computed.append(index)
-            bar.update(int(part["n"]))
+            bar.update(int(part["n"]) - shown[0])
+            shown[0] = 0
 
         def rows_for(index: int):
             return None if block is None else block[slice(*spec.bounds(index))]
 
-        executor.run(_Job(spec, store.pilot), todo, rows_for, on_done)
+        job = _Job(spec, store.pilot)
+        if isinstance(executor, _InProcess):  # in this process: the bar moves per batch
+            executor.run(job, todo, rows_for, on_done, on_batch)
+        else:  # on Dask workers: per chunk
+            executor.run(job, todo, rows_for, on_done)
     store.log("finished", computed=sorted(computed))
     return sorted(computed)
