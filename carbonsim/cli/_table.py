@@ -1,26 +1,15 @@
-"""Aligned plain-text tables for the terminal (Chinese characters take two cells)."""
+"""Aligned plain-text tables for the terminal (Chinese characters take two cells).
+
+The width rules live in :mod:`carbonsim.feasibility.display`, shared with the library's reports.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
+from carbonsim.feasibility.display import aligned_lines, display_width, pad
 
-def display_width(text: str) -> int:
-    """Display width in a terminal: East Asian wide and full-width characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def aligned_lines(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """Header, a rule and the rows, each cell padded to its column's display width."""
-    table = [[str(cell) for cell in row] for row in [header, *rows]]
-    widths = [max(display_width(r[i]) for r in table) for i in range(len(header))]
-    table.insert(1, ["-" * w for w in widths])
-    return ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+__all__ = ["aligned_lines", "aligned_table", "display_width", "pad"]
 
 
 def aligned_table(header: Sequence[str], rows: Sequence[Sequence[str]], noun: str) -> str:

@@ -257,7 +257,7 @@ def _md_table(header, rows) -> list[str]:
 
 
 def _text_table(header, rows) -> list[str]:
-    from carbonsim.cli._table import aligned_lines
+    from carbonsim.feasibility.display import aligned_lines
 
     return aligned_lines(header, rows)
 
