@@ -124,6 +124,7 @@ def default_direction(op: str, basis: str, value: float | None) -> str | None:
         return None
     return "down" if basis == "relative_change" and (value or 0.0) <= 0 else "up"
 
+
 _REQUIRED = (
     "id",
     "region",

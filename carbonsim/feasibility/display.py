@@ -189,7 +189,9 @@ def plan_columns(frame: pd.DataFrame, catalogue=None) -> pd.DataFrame:
         share = r.basis == "relative_change" or r.unit == "1"
         units.append("年" if peak else ("%" if share else plan_unit(r.unit, w)))
         targets.append(
-            np.nan if peak or r.op == "nonincreasing" else float(to_plan(r.target_value, "1"))
+            np.nan
+            if peak or r.op == "nonincreasing"
+            else float(to_plan(r.target_value, "1"))
             if share
             else float(to_plan(r.target_value, r.unit, w))
         )

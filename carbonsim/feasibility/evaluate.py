@@ -473,9 +473,7 @@ class CheckResult:
         )
         for column in counts[0] if counts else ():
             frame[column] = [c[column] for c in counts]
-        frame.insert(
-            9, "share_met", probability_met(frame.get("met", []), frame.get("missed", []))
-        )
+        frame.insert(9, "share_met", probability_met(frame.get("met", []), frame.get("missed", [])))
         return frame
 
     def missed(self, tier: str | None = None, scenario=None) -> list[str]:

@@ -180,12 +180,24 @@ def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int
 
 
 def _legend(fig, ds: xr.Dataset, lang: str) -> None:
-    present = set(np.asarray(ds.status.values).astype(str).ravel())
+    from carbonsim.feasibility.evaluate import count_verdicts
+
+    status = np.asarray(ds.status.values).astype(str).ravel()
+    counts = count_verdicts(status)
+    counts["met"] -= counts["at_risk"]  # each colour its own cells; the label says so below
     handles = [
-        Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
+        Patch(color=STATUS_COLOURS[s], label=f"{pick(STATUS_LABELS, s, lang)} {counts[s]}")
         for s in STATUS_COLOURS
-        if s in present
+        if counts.get(s, 0)
     ]
+    if counts["at_risk"]:
+        total = counts["met"] + counts["at_risk"]
+        handles.append(
+            Patch(
+                color="white",
+                label=f"达成共{total}(含临界)" if lang == "zh" else f"met {total} incl. at risk",
+            )
+        )
     note = "颜色深浅:裕度(按目标归一)" if lang == "zh" else "shade: margin, normalised per target"
     handles.append(Patch(color="white", label=note))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
@@ -201,7 +213,8 @@ def dashboard(
     scenarios=None,
     columns: int | None = None,
 ):
-    """Every target × every scenario: met / at risk / missed / not evaluated, by action.
+    """Every target × every scenario: met / at risk / missed / set by the scenario / not
+    evaluated, by action (set-by-scenario cells are inputs read back, never counted as met).
 
     Cells are coloured by status, their shade by the margin (normalised per target by the
     largest |margin| over scenarios or the target's |value|: pale = close to the line, deep =
