@@ -183,24 +183,34 @@ def _legend(fig, ds: xr.Dataset, lang: str) -> None:
     from carbonsim.feasibility.evaluate import count_verdicts
 
     status = np.asarray(ds.status.values).astype(str).ravel()
-    counts = count_verdicts(status)
-    counts["met"] -= counts["at_risk"]  # each colour its own cells; the label says so below
+    present = set(status)
     handles = [
-        Patch(color=STATUS_COLOURS[s], label=f"{pick(STATUS_LABELS, s, lang)} {counts[s]}")
+        Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
         for s in STATUS_COLOURS
-        if counts.get(s, 0)
+        if s in present
     ]
-    if counts["at_risk"]:
-        total = counts["met"] + counts["at_risk"]
-        handles.append(
-            Patch(
-                color="white",
-                label=f"达成共{total}(含临界)" if lang == "zh" else f"met {total} incl. at risk",
-            )
-        )
     note = "颜色深浅:裕度(按目标归一)" if lang == "zh" else "shade: margin, normalised per target"
     handles.append(Patch(color="white", label=note))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
+    c = count_verdicts(status)  # met includes at risk; set by the scenario counted apart
+    if lang == "zh":
+        title = (
+            f"达成 {c['met']}(含临界 {c['at_risk']}) · 未达成 {c['missed']} · "
+            f"情景设定 {c['set_by_scenario']}(不计入达成) · 未评估 {c['not_evaluated']}"
+        )
+    else:
+        title = (
+            f"met {c['met']} (incl. at risk {c['at_risk']}) · missed {c['missed']} · "
+            f"set by the scenario {c['set_by_scenario']} (not counted as met) · "
+            f"not evaluated {c['not_evaluated']}"
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        fontsize=7,
+        title=title,
+        title_fontsize=7,
+    )
 
 
 def dashboard(
