@@ -195,6 +195,23 @@ def _glyph(ax, t, level, low, high, colour) -> None:
                 gid=f"target-band:{t.id}",
             )
         )
+        side = {"up": (low, ">="), "down": (high, "<=")}.get(t.direction or "")
+        if side is not None:  # one-sided 左右: the band's edge on the side the plan wants
+            edge, op = side
+            nudge = {">=": 4.5, "<=": -4.5}[op]
+            ax.plot(
+                [year + HALF_WIDTH],
+                [edge],
+                marker=MARKERS[op],
+                ms=5,
+                color=colour,
+                mec="black",
+                mew=0.4,
+                transform=offset_copy(ax.transData, fig=ax.figure, y=nudge, units="points"),
+                zorder=6,
+                gid=f"target-side:{t.id}",
+                linestyle="none",
+            )
     ax.plot(xs, [level, level], color=colour, lw=1.6, zorder=4, gid=f"target-bound:{t.id}")
     shift = {">=": 4.5, "<=": -4.5}.get(t.op, 0.0)
     transform = offset_copy(ax.transData, fig=ax.figure, y=shift, units="points")
