@@ -178,35 +178,38 @@ def format_margin(
     return format_number(value, signed=True) + shown
 
 
+def _plan_factors(op: str, unit: str, basis: str, target_value: float, written: str | None):
+    """(plan unit, target in it, value factor, margin factor, margin unit) of one record."""
+    peak = op in ("peak_by", "peak_before", "peak_with", "peak_in")
+    share = basis == "relative_change" or unit == "1"
+    if peak:
+        shown, value_factor = "年", 1.0
+    elif share:
+        shown, value_factor = "%", 100.0
+    else:
+        shown, value_factor = plan_unit(unit, written), float(to_plan(1.0, unit, written))
+    target = np.nan if peak or op == "nonincreasing" else target_value * value_factor
+    margin_factor = float(margin_to_plan(1.0, unit, basis, op, written))
+    return shown, target, value_factor, margin_factor, margin_unit(unit, basis, op, written)
+
+
 def plan_columns(frame: pd.DataFrame, catalogue=None) -> pd.DataFrame:
     """Add ``plan_unit``, ``target_plan``, ``value_plan``, ``margin_plan`` and ``margin_unit``
-    to a feasibility frame (columns unit, basis, op, target_value, value, margin, target)."""
+    to a feasibility frame (columns target, unit, basis, op, target_value, value, margin)."""
     written = {t.id: t.unit_as_written for t in catalogue} if catalogue is not None else {}
-    units, targets, values, margins, margin_units = [], [], [], [], []
-    for r in frame.itertuples():
-        w = written.get(r.target)
-        peak = r.op in ("peak_by", "peak_before", "peak_with", "peak_in")
-        share = r.basis == "relative_change" or r.unit == "1"
-        units.append("年" if peak else ("%" if share else plan_unit(r.unit, w)))
-        targets.append(
-            np.nan
-            if peak or r.op == "nonincreasing"
-            else float(to_plan(r.target_value, "1"))
-            if share
-            else float(to_plan(r.target_value, r.unit, w))
-        )
-        if peak:
-            values.append(r.value)
-        else:
-            values.append(float(to_plan(r.value, "1" if share else r.unit, None if share else w)))
-        margins.append(float(margin_to_plan(r.margin, r.unit, r.basis, r.op, w)))
-        margin_units.append(margin_unit(r.unit, r.basis, r.op, w))
+    keys = ["target", "op", "unit", "basis", "target_value"]
+    per_target = frame[keys].drop_duplicates("target")
+    table = {
+        r.target: _plan_factors(r.op, r.unit, r.basis, r.target_value, written.get(r.target))
+        for r in per_target.itertuples()
+    }
+    parts = list(zip(*(table[t] for t in frame["target"]), strict=True)) or [[]] * 5
     frame = frame.copy()
-    frame["plan_unit"] = units
-    frame["target_plan"] = targets
-    frame["value_plan"] = values
-    frame["margin_plan"] = margins
-    frame["margin_unit"] = margin_units
+    frame["plan_unit"] = list(parts[0])
+    frame["target_plan"] = np.asarray(parts[1], dtype=float)
+    frame["value_plan"] = frame["value"].to_numpy(float) * np.asarray(parts[2], dtype=float)
+    frame["margin_plan"] = frame["margin"].to_numpy(float) * np.asarray(parts[3], dtype=float)
+    frame["margin_unit"] = list(parts[4])
     return frame
 
 

@@ -55,8 +55,8 @@ def simulated_text(row, unit_as_written: str | None) -> str:
     return format_quantity(row.value, row.unit, unit_as_written, row.basis)
 
 
-def _target_rows(result: CheckResult, scenario) -> pd.DataFrame:
-    df = result.to_dataframe()
+def _target_rows(result: CheckResult, scenario, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    df = result.to_dataframe() if frame is None else frame
     df = df[df.scenario == scenario].copy()
     catalogue = {t.id: t for t in _catalogue(result)} if len(df) else {}
     shown, margins = [], []
@@ -119,8 +119,9 @@ def summary_markdown(result: CheckResult, explanation: pd.DataFrame | None = Non
     parts = ["# carbonsim run summary", ""]
     tol = result.tolerance
     catalogue = _catalogue(result)
+    frame = result.to_dataframe()
     for scenario in result.dataset.scenario.values:
-        df = _target_rows(result, scenario)
+        df = _target_rows(result, scenario, frame)
         parts += [
             f"## Scenario `{scenario}`",
             "",
