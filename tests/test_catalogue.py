@@ -638,7 +638,7 @@ def test_written_text_for_each_kind_of_record(cat):
     assert cat["j1_qingtongxia_coal_peak_before_city"].written == "peak before wuzhong co2"
     assert cat["j1_yanchi_co2_peak_with_city"].written == "peak within 1 yr of wuzhong"
     assert cat["b3_2025_online_monitoring_coverage"].written == "100%"
-    assert cat["main_2035_fossil_energy_no_growth"].written == "+0% vs 2030"
+    assert cat["main_2035_fossil_energy_no_growth"].written == "+0% vs 2030, every year 2031–2035"
 
 
 def test_folder_of_catalogues(tmp_path):

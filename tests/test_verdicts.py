@@ -472,3 +472,16 @@ def test_sweep_summary_agrees_with_the_run(runs, tmp_path):
         assert s.at_risk == (n if r.status == "at_risk" else 0), target
         assert s.probability == pytest.approx(s.met / (s.met + s.missed)), target
         assert s.probability == (1.0 if met else 0.0), target
+
+
+def test_doctests_of_the_verdict_modules_pass():
+    import doctest
+
+    import carbonsim.catalogue.checks as checks
+    import carbonsim.feasibility.display as display
+    import carbonsim.feasibility.evaluate as evaluate
+    import carbonsim.feasibility.peaking as peaking
+
+    for module in (display, evaluate, peaking, checks):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

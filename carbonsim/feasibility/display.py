@@ -14,7 +14,7 @@ Examples
 >>> format_quantity(1465.2, "1e4 t CO2")
 '1,465万吨CO₂'
 >>> format_margin(0.0183, "1")
-'+1.8百分点'
+'+1.83百分点'
 >>> display_width("吴忠市 wuzhong")
 14
 """
@@ -168,7 +168,7 @@ def margin_to_plan(
 def format_margin(
     margin: float, unit: str, basis: str = "absolute", op: str = ">=", unit_as_written=None
 ) -> str:
-    """A signed margin with its unit: ``+1.8百分点``, ``-2年``, ``+500万千瓦``."""
+    """A signed margin with its unit: ``+1.83百分点``, ``-2年``, ``+500万千瓦``."""
     if margin is None or not np.isfinite(margin):
         return "—"
     shown = margin_unit(unit, basis, op, unit_as_written)
