@@ -485,3 +485,26 @@ def test_doctests_of_the_verdict_modules_pass():
     for module in (display, evaluate, peaking, checks):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_advice_on_stable_decline_measures_changes_against_fixed_levels(tmp_path):
+    from carbonsim.analysis.explain import _fixed_scale_decline_margin
+
+    cat = catalogue(
+        tmp_path,
+        record(
+            id="decline", indicator="co2", year=2035, op="nonincreasing", first_year=2031,
+            unit="1e4 t CO2", kind="order", tier="qualitative",
+        ),
+    )  # fmt: skip
+    x = np.full(len(YEARS), 100.0)
+    x[(YEARS >= 2031) & (YEARS <= 2035)] = [101, 102.5, 103, 103.5, 104]
+    x[YEARS > 2035] = 104.0
+    lifted = x + 50.0  # the same rises on a higher level: smaller in relative terms
+    traj = trajectories(n=2, co2={"wuzhong": np.stack([x, lifted])})
+    res = check(traj, cat)
+    naive = res.dataset.margin.values[:, 0]
+    assert naive[1] > naive[0]  # the artefact: lifting the path looks like it helps
+    fixed = _fixed_scale_decline_margin(traj, cat["decline"], res.tolerance)
+    assert fixed[0] == pytest.approx(naive[0])
+    assert fixed[1] == pytest.approx(fixed[0])  # the same absolute rises: no help

@@ -9,7 +9,8 @@ Two rules keep the advice right:
 
 * for a relative target (x[year] / x[base_year] − 1) the margin change is measured with the base
   year held at the unperturbed scenario's value — otherwise a lever that raises the base year
-  (more aluminium output in 2030) looks as if it helped "no fossil growth after 2030";
+  (more aluminium output in 2030) looks as if it helped "no fossil growth after 2030"; likewise
+  the year-on-year changes of a 稳中有降 record are measured against the unperturbed levels;
 * for a missed 左右 (approx) record only a change that moves the indicator the way the plan wants
   is suggested, so the advice never says "do less" to meet an "about" target.
 """
@@ -122,6 +123,8 @@ def explain(
         t = records[str(res.target.values[j])]
         if t.basis == "relative_change" and t.op not in ORDER_OPERATORS:
             margin[:, j] = _fixed_base_margin(traj, t)
+        elif t.op == "nonincreasing":
+            margin[:, j] = _fixed_scale_decline_margin(traj, t, result.tolerance)
         rows += _ranked(t, margin[:, j], value[:, j], names, base, top)
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -141,6 +144,23 @@ def _fixed_base_margin(traj, t) -> np.ndarray:
     fixed.loc[{"year": t.base_year}] = base.isel(scenario=0).broadcast_like(base)
     one = check(traj.assign({t.indicator: fixed}), Catalogue([t]))
     return one.dataset.margin.values[:, 0]
+
+
+def _fixed_scale_decline_margin(traj, t, plateau_tolerance: float) -> np.ndarray:
+    """稳中有降 margins with every year-on-year change and the overall decline measured against
+    row 0's levels: a lever that lifts the whole path (more output) then does not look as if it
+    flattened it.  Row 0's margin equals the check's."""
+    tol = t.tolerance if t.tolerance is not None else plateau_tolerance
+    x = traj[t.indicator]
+    x = x.sel(region=t.region) if "region" in x.dims else x
+    years = np.asarray(traj.year.values)
+    sel = (years >= t.first_year - 1) & (years <= t.last_year)
+    part = np.asarray(x.transpose("scenario", "year").values, dtype=float)[:, sel]
+    scale = np.abs(part[0])
+    scale = np.where(scale != 0, scale, 1.0)
+    growth = (part[:, 1:] - part[:, :-1]) / scale[None, :-1]
+    decline = (part[:, 0] - part[:, -1]) / scale[0]
+    return np.minimum(tol - growth.max(axis=-1), decline)
 
 
 def _ranked(t, margin, value, names, base, top) -> list[dict]:
