@@ -150,13 +150,17 @@ def _peaks(res) -> str:
         return ""
     rows = []
     names = regions_of(res.trajectories)
+    yes = {True: "是 yes", False: "否 no"}
     for region in peaks.region.values:
         cells = "".join(
-            f"<td>{int(peaks.peak_year.sel(region=region, quantity=q).values[0])}</td>"
+            f"<td>{int(peaks.peak_year.sel(region=region, quantity=q).values[0])}年</td>"
             for q in peaks.quantity.values
         )
+        co2 = peaks.sel(region=region, quantity="co2")
+        cells += f"<td>{yes[bool(co2.stable_decline.values[0])]}</td>"
         rows.append(f"<tr><td>{html.escape(names.name_zh(str(region)))}</td>{cells}</tr>")
     head = "".join(f"<th>{html.escape(q)}</th>" for q in peaks.quantity.values)
+    head += "<th>CO2 稳中有降 (as main_2035_co2_decline)</th>"
     return (
         f"<h4>达峰年份 peak years (plateau tolerance {res.tolerance:.0%})</h4>"
         f"<table><tr><th>地区 region</th>{head}</tr>{''.join(rows)}</table>"

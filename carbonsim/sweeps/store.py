@@ -747,7 +747,8 @@ class SweepResult:
         esc = html.escape
         ds = self.summary
         frame = self.probabilities()
-        frame = frame[frame.tier == "binding"].sort_values("probability").head(15)
+        judged = frame.source == "model"  # inputs read back have no probability met
+        frame = frame[(frame.tier == "binding") & judged].sort_values("probability").head(15)
         rows = "".join(
             f"<tr><td><code>{esc(r.target)}</code></td><td>{esc(str(r.region))}</td>"
             f"<td>{esc(str(r.written))}</td><td>{_percent(r.probability)}</td>"
