@@ -45,6 +45,7 @@ FILE_KEY_ORDER = (
     "base_year",
     "tier",
     "tolerance",
+    "direction",
     "kind",
     "clause",
     "source_text",
@@ -341,7 +342,8 @@ def test_2035_new_demand_met_by_non_fossil(cat):
 def test_no_new_capacity_uses_output_as_proxy(cat):
     for product in ("coke", "carbide", "caustic_soda"):
         t = cat[f"c3_2025_no_new_{product}_capacity"]
-        assert (t.indicator, t.op, t.value, t.base_year) == (f"output_{product}", "<=", 0.0, 2020)
+        assert (t.indicator, t.op, t.value, t.base_year) == (f"output_{product}", "<=", 0.0, 2023)
+        assert t.first_year == 2023 and t.last_year is None  # every year from the plan's year
         assert "output stands in for capacity" in t.note
     for target_id in ("c4_2025_clinker_capacity_cap", "c4_2030_no_new_clinker_capacity"):
         t = cat[target_id]
@@ -553,6 +555,7 @@ def test_to_dataframe(cat):
     ]
     assert list(frame.columns[16:]) == [
         "tolerance",
+        "direction",
         "other_region",
         "other_indicator",
         "lag_years",
@@ -624,15 +627,18 @@ def test_repr_html_escapes_text():
 
 def test_written_text_for_each_kind_of_record(cat):
     assert cat["main_2025_energy_intensity"].written == "-13% vs 2020"
-    assert cat["main_2025_non_fossil_share"].written == "18% ±1%"
-    assert cat["col4_3_2030_low_carbon_villages"].written == "10个 ±1"
+    assert cat["main_2025_non_fossil_share"].written == "18%左右 (≥17%)"
+    assert cat["col4_3_2030_low_carbon_villages"].written == "10个左右 (≥9)"
+    assert cat["e1_2025_freight_co2_intensity"].written == "-4%左右 vs 2020 (≤-3%)"
+    assert cat["a4_2030_oil_consumption_stable"].written == "+0% vs 2025 (≤+5%)"
+    assert cat["c3_2025_no_new_coke_capacity"].written == "+0% vs 2023, every year from 2023"
     assert cat["main_2030_co2_peak"].written == "peak by 2030"
     assert cat["main_2035_co2_decline"].written == "non-increasing 2031–2035"
     assert cat["j1_litong_co2_peak_before_city"].written == "peak before wuzhong"
     assert cat["j1_qingtongxia_coal_peak_before_city"].written == "peak before wuzhong co2"
     assert cat["j1_yanchi_co2_peak_with_city"].written == "peak within 1 yr of wuzhong"
     assert cat["b3_2025_online_monitoring_coverage"].written == "100%"
-    assert cat["main_2035_fossil_energy_no_growth"].written == "+0% vs 2030"
+    assert cat["main_2035_fossil_energy_no_growth"].written == "+0% vs 2030, every year 2031–2035"
 
 
 def test_folder_of_catalogues(tmp_path):

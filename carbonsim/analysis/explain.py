@@ -1,8 +1,18 @@
 """Which levers bind: one-at-a-time perturbation of a scenario, all perturbations in one batch.
 
 For each target the scenario misses, :func:`explain` reports the levers whose small change moves
-the target's margin most, and in which direction.  Every perturbation (each lever up and down)
-is one row of a single :func:`~carbonsim.model.simulation.simulate_arrays` call.
+the target's margin most, and says in words which way helps ("more solar_capacity (光伏装机)").
+Every perturbation (each lever up and down) is one row of a single
+:func:`~carbonsim.model.simulation.simulate_arrays` call.
+
+Two rules keep the advice right:
+
+* for a relative target (x[year] / x[base_year] − 1) the margin change is measured with the base
+  year held at the unperturbed scenario's value — otherwise a lever that raises the base year
+  (more aluminium output in 2030) looks as if it helped "no fossil growth after 2030"; likewise
+  the year-on-year changes of a 稳中有降 record are measured against the unperturbed levels;
+* for a missed 左右 (approx) record only a change that moves the indicator the way the plan wants
+  is suggested, so the advice never says "do less" to meet an "about" target.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from carbonsim.baseline.cache import resolve_baseline
+from carbonsim.catalogue import ORDER_OPERATORS
 from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.definitions.levers import lever_table
 from carbonsim.feasibility.evaluate import check
@@ -79,8 +90,9 @@ def explain(
     Returns
     -------
     pandas.DataFrame
-        target, rank, lever, direction ("+"/"-"), step (lever units), margin_change (target
-        units), margin_before.
+        target, rank, lever, direction ("+"/"-"), advice (the direction in words: "more
+        solar_capacity (光伏装机)"), step (lever units), margin_change (target units; for a
+        relative target with its base year held fixed), margin_before.
     """
     ds = resolve_baseline(baseline)
     years = list(years)
@@ -95,32 +107,88 @@ def explain(
     arrays = {k: np.concatenate([b[k] for b in batch], axis=0) for k in base}
     ids = ["base"] + [f"{s}{n}" for n in names for s in "+-"]
     traj = simulate_arrays(arrays, ids, years, ds, validate=False)
-    res = check(traj, targets).dataset
-    margin = res.margin.values
+    result = check(traj, targets)
+    res = result.dataset
+    margin = res.margin.values.copy()
+    value = res.value.values
     status = res.status.values[0]
-    wanted = (status == "missed") if only_missed else (status != "not_evaluated")
+    wanted = (status == "missed") if only_missed else np.isin(status, ("met", "at_risk", "missed"))
+    records = {t.id: t for t in result.catalogue}
     rows = []
     for j in np.flatnonzero(wanted):
-        before = margin[0, j]
-        change = margin[1:, j] - before
-        up, down = change[0::2], change[1::2]
-        gain = np.maximum(up, down)
-        for rank, k in enumerate(np.argsort(-gain)[:top], start=1):
-            if not gain[k] > 0:
-                break
-            sign = "+" if up[k] >= down[k] else "-"
-            rows.append(
-                {
-                    "target": str(res.target.values[j]),
-                    "rank": rank,
-                    "lever": names[k],
-                    "direction": sign,
-                    "step": perturbation_size(names[k], base[names[k]]),
-                    "margin_change": float(gain[k]),
-                    "margin_before": float(before),
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=["target", "rank", "lever", "direction", "step", "margin_change", "margin_before"],
-    )
+        t = records[str(res.target.values[j])]
+        if t.basis == "relative_change" and t.op not in ORDER_OPERATORS:
+            margin[:, j] = _fixed_base_margin(traj, t)
+        elif t.op == "nonincreasing":
+            margin[:, j] = _fixed_scale_decline_margin(traj, t, result.tolerance)
+        rows += _ranked(t, margin[:, j], value[:, j], names, base, top)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+COLUMNS = [
+    "target", "rank", "lever", "direction", "advice", "step", "margin_change", "margin_before",
+]  # fmt: skip
+
+
+def _fixed_base_margin(traj, t) -> np.ndarray:
+    """Margins of relative target *t* with x[base_year] of every row held at row 0's value."""
+    from carbonsim.catalogue import Catalogue
+
+    da = traj[t.indicator]
+    fixed = da.copy()
+    base = da.sel(year=t.base_year)
+    fixed.loc[{"year": t.base_year}] = base.isel(scenario=0).broadcast_like(base)
+    one = check(traj.assign({t.indicator: fixed}), Catalogue([t]))
+    return one.dataset.margin.values[:, 0]
+
+
+def _fixed_scale_decline_margin(traj, t, plateau_tolerance: float) -> np.ndarray:
+    """稳中有降 margins with every year-on-year change and the overall decline measured against
+    row 0's levels: a lever that lifts the whole path (more output) then does not look as if it
+    flattened it.  Row 0's margin equals the check's."""
+    tol = t.tolerance if t.tolerance is not None else plateau_tolerance
+    x = traj[t.indicator]
+    x = x.sel(region=t.region) if "region" in x.dims else x
+    years = np.asarray(traj.year.values)
+    sel = (years >= t.first_year - 1) & (years <= t.last_year)
+    part = np.asarray(x.transpose("scenario", "year").values, dtype=float)[:, sel]
+    scale = np.abs(part[0])
+    scale = np.where(scale != 0, scale, 1.0)
+    growth = (part[:, 1:] - part[:, :-1]) / scale[None, :-1]
+    decline = (part[:, 0] - part[:, -1]) / scale[0]
+    return np.minimum(tol - growth.max(axis=-1), decline)
+
+
+def _ranked(t, margin, value, names, base, top) -> list[dict]:
+    before = margin[0]
+    change = margin[1:] - before
+    up, down = change[0::2], change[1::2]
+    # a 左右 record: only changes that move the indicator the way the plan wants
+    if t.op == "approx" and t.direction in ("up", "down"):
+        moved = value[1:] - value[0]
+        good = moved > 0 if t.direction == "up" else moved < 0
+        up = np.where(good[0::2], up, -np.inf)
+        down = np.where(good[1::2], down, -np.inf)
+    gain = np.maximum(up, down)
+    rows = []
+    specs = lever_table()
+    for rank, k in enumerate(np.argsort(-gain)[:top], start=1):
+        if not gain[k] > 0:
+            break
+        sign = "+" if up[k] >= down[k] else "-"
+        spec = specs[names[k]]
+        step = perturbation_size(names[k], base[names[k]])
+        label = f"{names[k]} ({spec.name_zh})" if spec.name_zh else names[k]
+        rows.append(
+            {
+                "target": t.id,
+                "rank": rank,
+                "lever": names[k],
+                "direction": sign,
+                "advice": f"{'more' if sign == '+' else 'less'} {label}",
+                "step": step,
+                "margin_change": float(gain[k]),
+                "margin_before": float(before),
+            }
+        )
+    return rows

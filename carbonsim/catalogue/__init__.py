@@ -37,11 +37,14 @@ from carbonsim.catalogue.checks import (
     LAST_TARGET_YEAR,
     OPERATORS,
     ORDER_OPERATORS,
+    SCENARIO_SET_INDICATORS,
     SIMULATED_INDICATORS,
     TIERS,
     VALUE_OPERATORS,
     RecordChecker,
+    indicator_source,
     read_catalogue_file,
+    read_readings,
 )
 from carbonsim.constants import ALL_REGIONS, REGION_NAMES_ZH
 from carbonsim.definitions.tracked import tracked_indicators
@@ -55,6 +58,7 @@ __all__ = [
     "LAST_TARGET_YEAR",
     "OPERATORS",
     "ORDER_OPERATORS",
+    "SCENARIO_SET_INDICATORS",
     "SIMULATED_INDICATORS",
     "TIERS",
     "VALUE_OPERATORS",
@@ -95,6 +99,7 @@ class Target:
     source_text: str
     note: str | None = None
     tolerance: float | None = None
+    direction: str | None = None
     other_region: str | None = None
     other_indicator: str | None = None
     lag_years: int | None = None
@@ -105,6 +110,12 @@ class Target:
     def document(self) -> str:
         """``"opinion"`` for the EV-charging opinion's clauses, else ``"plan"``."""
         return "opinion" if self.clause.startswith(_OPINION_PREFIX) else "plan"
+
+    @property
+    def source(self) -> str:
+        """``"scenario"`` when the indicator is set by the scenario (tracked, or a lever read
+        back), ``"model"`` when the model computes it (:func:`~.checks.indicator_source`)."""
+        return indicator_source(self.indicator, self.kind)
 
     @property
     def written(self) -> str:
@@ -147,8 +158,10 @@ def load_targets(path: str | Path | None = None) -> Catalogue:
     targets: list[Target] = []
     regions: list[str] = []
     seen: dict[str, str] = {}
+    readings: list[tuple[tuple[str, ...], str]] = []
     for file in files:
         file_regions, records = read_catalogue_file(file)
+        readings.extend(read_readings(file))
         regions.extend(r for r in file_regions if r not in regions)
         for index, record in enumerate(records, start=1):
             fields_ = RecordChecker(file, index, record, file_regions, tracked_units).check()
@@ -160,7 +173,14 @@ def load_targets(path: str | Path | None = None) -> Catalogue:
                 )
             seen[target.id] = f"{file} (record #{index})"
             targets.append(target)
-    return Catalogue(targets, regions=regions, sources=files)
+    for ids, _ in readings:
+        unknown = [i for i in ids if i not in seen]
+        if unknown:
+            raise CatalogueError(
+                f"{files[0]}: readings {list(ids)!r}, key 'targets': no target with id "
+                f"{unknown[0]!r}.{did_you_mean(unknown[0], seen)}"
+            )
+    return Catalogue(targets, regions=regions, sources=files, readings=readings)
 
 
 def _catalogue_files(path: str | Path) -> tuple[Path, ...]:
@@ -196,15 +216,23 @@ class Catalogue:
     In Jupyter the catalogue shows as a table grouped by the plan's actions.
     """
 
-    __slots__ = ("_by_id", "_regions", "_sources", "_targets")
+    __slots__ = ("_by_id", "_readings", "_regions", "_sources", "_targets")
 
     def __init__(
         self,
         targets: Iterable[Target],
         regions: Iterable[str] = ALL_REGIONS,
         sources: Iterable[Path] = (),
+        readings: Iterable[tuple[tuple[str, ...], str]] = (),
     ):
         targets = tuple(targets)
+        ids = {t.id for t in targets}
+        kept = tuple(
+            (tuple(i for i in group if i in ids), differ)
+            for group, differ in readings
+            if sum(i in ids for i in group) >= 2
+        )
+        object.__setattr__(self, "_readings", kept)
         object.__setattr__(self, "_targets", targets)
         object.__setattr__(self, "_by_id", {t.id: t for t in targets})
         object.__setattr__(self, "_regions", tuple(regions))
@@ -245,6 +273,16 @@ class Catalogue:
         return self._regions
 
     @property
+    def readings(self) -> tuple[tuple[tuple[str, ...], str], ...]:
+        """Groups of records that read one clause (or paired clauses) differently:
+        ``((ids, how they differ), …)``, from the catalogue's ``[[readings]]`` tables."""
+        return self._readings
+
+    def reading_of(self, target_id: str) -> tuple[tuple[str, ...], str] | None:
+        """The reading group *target_id* belongs to, or None."""
+        return next((g for g in self._readings if target_id in g[0]), None)
+
+    @property
     def sources(self) -> tuple[Path, ...]:
         """The files the catalogue was read from."""
         return self._sources
@@ -267,7 +305,9 @@ class Catalogue:
         }
         active = {k: v for k, v in criteria.items() if v is not None}
         chosen = (t for t in self._targets if all(getattr(t, k) in v for k, v in active.items()))
-        return Catalogue(chosen, regions=self._regions, sources=self._sources)
+        return Catalogue(
+            chosen, regions=self._regions, sources=self._sources, readings=self._readings
+        )
 
     @staticmethod
     def _checked(key: str, value: Any, choices: tuple[str, ...]) -> tuple | None:
@@ -349,12 +389,33 @@ def _display_value(t: Target) -> str:
             text = ("-" if t.value < 0 else "+") + text.lstrip("-")
     else:
         text = f"{_format_number(t.value)} {t.unit}"
+    if t.tier == "approx":
+        text += "左右"
     if t.basis == "relative_change":
         text += f" vs {t.base_year}"
     if t.op == "approx":
-        tolerance = t.tolerance * 100 if t.unit == "1" else t.tolerance
-        text += f" ±{_format_number(tolerance)}{'%' if t.unit == '1' else ''}"
+        text += " " + _approx_reading(t)
+    if t.first_year is not None and t.op in VALUE_OPERATORS:
+        span = f"{t.first_year}–{t.last_year}" if t.last_year else f"from {t.first_year}"
+        text += f", every year {span}"
     return text
+
+
+def _approx_reading(t: Target) -> str:
+    """How an approx record is read: ``(≥17%)``, ``(≤-3%)`` or ``(17%–19%)``."""
+    percent = t.unit == "1"
+
+    def shown(x: float) -> str:
+        number = _format_number(round(x * 100 if percent else x, 10))
+        sign = "+" if t.basis == "relative_change" and x > 0 else ""
+        return f"{sign}{number}{'%' if percent else ''}"
+
+    low, high = t.value - t.tolerance, t.value + t.tolerance
+    if t.direction == "up":
+        return f"(≥{shown(low)})"
+    if t.direction == "down":
+        return f"(≤{shown(high)})"
+    return f"({shown(low)}–{shown(high)})"
 
 
 def _display_order(t: Target) -> str:

@@ -34,6 +34,11 @@ OPERATORS: tuple[str, ...] = VALUE_OPERATORS + ORDER_OPERATORS
 TIERS: tuple[str, ...] = ("binding", "stretch", "approx", "qualitative")
 KINDS: tuple[str, ...] = ("simulated", "tracked", "order")
 BASES: tuple[str, ...] = ("absolute", "relative_change")
+#: Which side of an ``approx`` (左右) value the plan wants: ``up`` — a share or count to raise
+#: (met when ``x >= value - tolerance``), ``down`` — a decline or a cap, and 保持稳定 (no growth
+#: beyond the slack: ``x <= value + tolerance``), ``level`` — staying near a level
+#: (``|x - value| <= tolerance``, the two-sided reading).
+DIRECTIONS: tuple[str, ...] = ("up", "down", "level")
 FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2020, 2060
 
 #: Indicators the model computes, with their model unit.  ``kind = "simulated"`` and
@@ -43,6 +48,53 @@ FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2020, 2060
 SIMULATED_INDICATORS: dict[str, str] = {
     name: row["units"] for name, row in variable_metadata().items() if not row["dims"]
 }
+
+#: Simulated indicators that are scenario inputs read back, with the levers that set them
+#: (``carbonsim/data/levers.csv``).  The model does not compute them, so a scenario meets a
+#: target on them by construction: they are reported ``set_by_scenario``, never ``met``.
+#: ``tests/test_verdicts.py`` checks that every lever named here is in the lever table.
+SCENARIO_SET_INDICATORS: dict[str, tuple[str, ...]] = {
+    "new_energy_capacity": ("wind_capacity", "solar_capacity"),
+    "coal_supply_rate": ("coal_supply_rate",),
+    "green_hydrogen_production": ("green_hydrogen_production", "freight_hydrogen_share"),
+    "storage_to_new_energy_ratio": ("storage_ratio",),
+    "storage_duration": ("storage_hours",),
+    "pumped_hydro_capacity": ("pumped_hydro_capacity",),
+    "pumped_hydro_energy_capacity": ("pumped_hydro_capacity", "pumped_hydro_hours"),
+    "recycled_aluminium_share": ("recycled_aluminium_share",),
+    "unit_energy_coke": ("unit_energy_change_coke",),
+    "unit_energy_carbide": ("unit_energy_change_carbide",),
+    "unit_energy_caustic_soda": ("unit_energy_change_caustic_soda",),
+    "output_coke": ("output_coke",),
+    "output_carbide": ("output_carbide",),
+    "output_caustic_soda": ("output_caustic_soda",),
+    "output_clinker": ("output_clinker",),
+    "nev_sales_share": ("nev_sales_share",),
+    "green_travel_share": ("green_travel_share",),
+}
+
+
+def indicator_source(indicator: str, kind: str) -> str:
+    """``"scenario"`` when the indicator is set by the scenario (a tracked indicator, or a
+    simulated one that reads levers back, :data:`SCENARIO_SET_INDICATORS`), else ``"model"``.
+
+    Examples
+    --------
+    >>> indicator_source("nev_sales_share", "simulated"), indicator_source("co2", "order")
+    ('scenario', 'model')
+    """
+    if kind == "tracked" or indicator in SCENARIO_SET_INDICATORS:
+        return "scenario"
+    return "model"
+
+
+def default_direction(op: str, basis: str, value: float | None) -> str | None:
+    """The side an ``approx`` record is met on when the catalogue does not say: a relative
+    change <= 0 (下降 … 左右, 保持稳定) is ``down``, anything else ``up``; None for other ops."""
+    if op != "approx":
+        return None
+    return "down" if basis == "relative_change" and (value or 0.0) <= 0 else "up"
+
 
 _REQUIRED = (
     "id",
@@ -58,7 +110,7 @@ _REQUIRED = (
     "source_text",
 )
 _ORDER_KEYS = ("other_region", "other_indicator", "lag_years", "first_year", "last_year")
-_TOP_LEVEL_KEYS = ("title", "description", "regions", "target")
+_TOP_LEVEL_KEYS = ("title", "description", "regions", "target", "readings")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _RANGE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[-–~]\s*(\d+(?:\.\d+)?)\s*$")
 
@@ -82,6 +134,7 @@ FIELDS: tuple[str, ...] = (
     "source_text",
     "note",
     "tolerance",
+    "direction",
     "other_region",
     "other_indicator",
     "lag_years",
@@ -107,6 +160,32 @@ def read_catalogue_file(file: Path) -> tuple[tuple[str, ...], list[Any]]:
             f"{file}: top level, key 'target': expected one or more [[target]] tables"
         )
     return _declared_regions(file, data.get("regions", ALL_REGIONS)), records
+
+
+def read_readings(file: Path) -> list[tuple[tuple[str, ...], str]]:
+    """The ``[[readings]]`` tables of *file*: ``(target ids, how the readings differ)``.
+
+    A reading group lists records that are readings of one clause, or of paired clauses that
+    restate one target (e.g. 二(1) 18%左右 and 三(一)1 达到18%); reports show them together with
+    the ``differ`` line.
+    """
+    with open(file, "rb") as stream:
+        tables = tomllib.load(stream).get("readings", [])
+    groups = []
+    for index, table in enumerate(tables if isinstance(tables, list) else [tables], start=1):
+        where = f"{file}: readings #{index}"
+        if not isinstance(table, dict) or set(table) != {"targets", "differ"}:
+            raise CatalogueError(
+                f"{where}: expected exactly the keys 'targets' (a list of two or more ids) and "
+                "'differ' (one line saying how the readings differ)"
+            )
+        ids, differ = table["targets"], table["differ"]
+        if not isinstance(ids, list) or len(ids) < 2 or not all(isinstance(i, str) for i in ids):
+            raise CatalogueError(f"{where}, key 'targets': expected a list of two or more ids")
+        if not isinstance(differ, str) or not differ.strip():
+            raise CatalogueError(f"{where}, key 'differ': expected a non-empty string")
+        groups.append((tuple(ids), differ.strip()))
+    return groups
 
 
 def _declared_regions(file: Path, regions: Any) -> tuple[str, ...]:
@@ -204,6 +283,7 @@ class RecordChecker:
             "source_text",
             "note",
             "unit_as_written",
+            "direction",
             "other_region",
             "other_indicator",
         ):
@@ -438,7 +518,9 @@ class RecordChecker:
 
     def check_order_keys(self) -> None:
         rec, op = self.record, self.record["op"]
+        window = ("first_year", "last_year")
         allowed = {
+            **dict.fromkeys(VALUE_OPERATORS, window),
             "peak_before": ("other_region", "other_indicator"),
             "peak_with": ("other_region", "other_indicator", "lag_years"),
             "peak_in": ("first_year", "last_year"),
@@ -462,6 +544,42 @@ class RecordChecker:
             )
         if op in ("peak_in", "nonincreasing"):
             self.check_window()
+        elif op in VALUE_OPERATORS:
+            self.check_every_year()
+        self.check_direction()
+
+    def check_every_year(self) -> None:
+        """A comparison with ``first_year`` holds in every year from it (yearless commitments):
+        through ``last_year``, or through the end of the simulated horizon when that is absent."""
+        rec = self.record
+        if "last_year" in rec and "first_year" not in rec:
+            self.fail("first_year", "last_year needs first_year (the first year checked)")
+        if "first_year" not in rec:
+            return
+        if rec["first_year"] > rec["year"]:
+            self.fail(
+                "first_year",
+                f"first_year {rec['first_year']} is after year {rec['year']}; a comparison with "
+                "first_year is checked in every year from first_year on",
+            )
+        if "last_year" in rec and rec["last_year"] < rec["year"]:
+            self.fail("last_year", f"last_year {rec['last_year']} is before year {rec['year']}")
+        if rec["basis"] == "relative_change" and rec["first_year"] < rec["base_year"]:
+            self.fail(
+                "first_year",
+                f"first_year {rec['first_year']} is before base_year {rec['base_year']}",
+            )
+
+    def check_direction(self) -> None:
+        rec = self.record
+        if "direction" not in rec:
+            return
+        if rec["op"] != "approx":
+            self.fail(
+                "direction",
+                f"direction is only for op 'approx' (左右); remove it from op {rec['op']!r}",
+            )
+        self.check_choice("direction", DIRECTIONS, "direction")
 
     def check_window(self) -> None:
         rec = self.record
@@ -487,6 +605,8 @@ class RecordChecker:
             rec.setdefault("lag_years", 1)
         if rec["op"] in ("peak_in", "nonincreasing"):
             rec.setdefault("last_year", rec["year"])
+        if rec["op"] == "approx":
+            rec.setdefault("direction", default_direction(rec["op"], rec["basis"], rec["value"]))
         defaults = {
             "value": None,
             "value_as_written": None,

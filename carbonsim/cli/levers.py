@@ -140,17 +140,30 @@ def _csv(specs) -> str:
     return out.getvalue()
 
 
+def _in_plan_units(value: Any, unit: str) -> str:
+    """A lever number in the plan's unit (万千瓦 for GW, % for shares), sensible precision."""
+    from carbonsim.feasibility.display import format_number, to_plan
+
+    if isinstance(value, str) or value is None or (isinstance(value, float) and math.isnan(value)):
+        return _number(value)
+    return format_number(float(to_plan(value, unit)))
+
+
 def format_table(specs) -> str:
-    """An aligned plain-text table: name, 中文, group, dims, unit, default, bounds."""
+    """An aligned plain-text table: name, 中文, group, dims, unit, default, bounds — in the
+    plan's units (万千瓦, 亿千瓦时, %; the CSV and Markdown keep the model units)."""
+    from carbonsim.feasibility.display import plan_unit
+
     rows = [
         (
             s.name,
             s.name_zh,
             s.group,
             ",".join(s.dims),
-            s.unit,
-            _number(s.default) or "—",
-            f"[{s.lower:g}, {s.upper:g}]",
+            "%/年" if s.unit == "1/yr" else plan_unit(s.unit),
+            _in_plan_units(s.default, "1" if s.unit == "1/yr" else s.unit) or "—",
+            f"[{_in_plan_units(s.lower, '1' if s.unit == '1/yr' else s.unit)}, "
+            f"{_in_plan_units(s.upper, '1' if s.unit == '1/yr' else s.unit)}]",
         )
         for s in specs
     ]

@@ -4,11 +4,27 @@
 vectorised over scenarios (the only loop is over the ~130 records).  For each (scenario, target):
 
 * ``value`` — the indicator at the target year (for ``relative_change`` targets, x/x_base − 1;
-  for peaking records, the tolerant peak year),
-* ``margin`` — signed, in the target's units; **≥ 0 means met** (for peak order records the
-  margin is in years),
-* ``met``, ``first_year_met`` (threshold targets: the first simulated year in which the
-  condition holds), ``status`` (met / at_risk / missed / not_evaluated).
+  for peaking records, the tolerant peak year; for a record checked in every year of a window,
+  the value in the year with the smallest margin),
+* ``margin`` — signed, in the target's units; **≥ 0 means the condition holds** (for peak order
+  records the margin is in years),
+* ``holds`` — the condition holds on the trajectories (whatever set the indicator),
+* ``met`` — the condition holds *and* the model computed the indicator (status met or at_risk),
+* ``first_year_met`` — the first year from which the condition holds through the target year;
+  empty (NaN) when the target is not met,
+* ``status`` — one of :data:`STATUSES`.
+
+The definitions, used by every table, summary, chart and sweep:
+
+* **met** — the model computes the indicator and the condition holds.  **at_risk** is a kind
+  of met: met with a margin below 5 % of the target value (a quarter of the slack for 左右).
+  Every count of "met" includes the at-risk ones (:func:`count_verdicts`).
+* **set_by_scenario** — the indicator is a scenario input read back (a tracked indicator, or
+  a lever such as the NEV sales share, :data:`~carbonsim.catalogue.SCENARIO_SET_INDICATORS`):
+  the scenario meets it by construction, so it is counted apart and never as met.
+* **probability met** — met / (met + missed): among the scenarios the model judges
+  (:func:`probability_met`); NaN for a record set by the scenario or never evaluated.
+* **稳中有降** — :func:`~carbonsim.feasibility.peaking.nonincreasing_margin`.
 
 A record the trajectories cannot speak to (a tracked indicator the scenario gives no path for, an
 indicator the model does not compute) is ``not_evaluated`` with the reason — never counted as met.
@@ -34,13 +50,29 @@ from carbonsim.feasibility.peaking import (
     peak_value,
     peak_year,
 )
+from carbonsim.feasibility.verdicts import (  # noqa: F401 - the statuses, re-exported
+    JUDGED,
+    MET,
+    STATUSES,
+    count_verdicts,
+    counts_text,
+    probability_met,
+)
 from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
 from carbonsim.regions import regions_of
 
-__all__ = ["CheckResult", "check", "peak_table"]
+__all__ = [
+    "CheckResult",
+    "check",
+    "count_verdicts",
+    "counts_text",
+    "peak_table",
+    "probability_met",
+]
 
-STATUSES = ("met", "at_risk", "missed", "not_evaluated")
+#: how ``approx`` (左右) records are read: on the side the plan wants, or two-sided
+APPROX_READINGS = ("one_sided", "two_sided")
 #: a met target whose margin is within this fraction of its value is "at risk"
 AT_RISK_FRACTION = 0.05
 PEAK_QUANTITIES = ("co2", "coal_consumption", "road_oil_consumption")
@@ -86,25 +118,51 @@ def _first_year(ok: np.ndarray, years: np.ndarray) -> np.ndarray:
     return np.where(any_ok, years[np.argmax(ok, axis=-1)], np.nan)
 
 
-def _threshold(t: Target, x: np.ndarray, years: np.ndarray) -> _Eval:
-    if t.basis == "relative_change":
-        base = x[:, years == t.base_year]
-        x = x / np.where(base != 0, base, np.nan) - 1.0
-    at = x[:, years == t.year][:, 0]
-    v = float(t.value)
-    margin_all = {
+def _condition(t: Target, approx: str):
+    """The margin function of a comparison: ≥ 0 where the condition holds."""
+    v, tol = float(t.value), t.tolerance or 0.0
+    direction = "level" if approx == "two_sided" else (t.direction or "level")
+    if t.op == "approx":
+        return {
+            "up": lambda s: s - (v - tol),
+            "down": lambda s: (v + tol) - s,
+            "level": lambda s: tol - np.abs(s - v),
+        }[direction]
+    return {
         ">=": lambda s: s - v,
         "<=": lambda s: v - s,
         "==": lambda s: -np.abs(s - v) + 1e-9,
-        "approx": lambda s: (t.tolerance or 0.0) - np.abs(s - v),
-    }[t.op](x)
+    }[t.op]
+
+
+def _threshold(t: Target, x: np.ndarray, years: np.ndarray, approx: str = "one_sided") -> _Eval:
+    if t.basis == "relative_change":
+        base = x[:, years == t.base_year]
+        x = x / np.where(base != 0, base, np.nan) - 1.0
+    v = float(t.value)
+    margin_all = _condition(t, approx)(x)
     # at risk: within 5 % of the value, or (approx) within a quarter of the tolerance band
     scale = 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
     # a value equal to the bound up to rounding (1e-9 relative) meets it with zero margin
     margin_all = np.where(np.abs(margin_all) <= 1e-9 * max(1.0, abs(v)), 0.0, margin_all)
-    return _Eval(
-        at, margin_all[:, years == t.year][:, 0], _first_year(margin_all >= 0, years), scale
-    )
+    at = years == t.year
+    if t.first_year is None:
+        margin = margin_all[:, at][:, 0]
+        value = x[:, at][:, 0]
+        held = margin_all >= 0
+        # the first year from which the condition holds through the target year
+        upto = years <= t.year
+        run = np.flip(np.logical_and.accumulate(np.flip(held[:, upto], -1), axis=-1), -1)
+        first = np.where(run.any(-1), years[upto][np.argmax(run, axis=-1)], np.nan)
+    else:
+        window = (years >= t.first_year) & (years <= (t.last_year or years[-1]))
+        part = np.where(np.isnan(margin_all[:, window]), -np.inf, margin_all[:, window])
+        worst = np.argmin(part, axis=-1)
+        margin = np.take_along_axis(margin_all[:, window], worst[:, None], -1)[:, 0]
+        value = np.take_along_axis(x[:, window], worst[:, None], -1)[:, 0]
+        first = np.full(len(margin), float(t.first_year))
+    first = np.where(margin >= 0, first, np.nan)
+    return _Eval(value, margin, first, scale)
 
 
 def _order(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) -> _Eval:
@@ -138,7 +196,9 @@ def _missing(ds, reason) -> _Eval:
     return _Eval(nan, nan, nan, 1.0, reason)
 
 
-def _evaluate(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) -> _Eval:
+def _evaluate(
+    t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float, approx: str = "one_sided"
+) -> _Eval:
     needed = [y for y in (t.year, t.base_year, t.first_year, t.last_year) if y is not None]
     outside = [y for y in needed if y not in years]
     if outside:
@@ -148,7 +208,7 @@ def _evaluate(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) ->
     x, reason = _series(ds, t.indicator, t.region)
     if x is None:
         return _missing(ds, reason)
-    return _threshold(t, x, years)
+    return _threshold(t, x, years, approx)
 
 
 def check(
@@ -156,6 +216,7 @@ def check(
     targets: Catalogue | str | os.PathLike | None = None,
     plateau_tolerance: float = PLATEAU_TOLERANCE,
     at_risk: float = AT_RISK_FRACTION,
+    approx: str = "one_sided",
 ) -> CheckResult:
     """Evaluate every target on every scenario.
 
@@ -169,34 +230,41 @@ def check(
         Peaking tolerance [1]: after the peak no year may exceed it by more than this fraction.
     at_risk : float
         A met target whose margin is below this fraction of its value is reported ``at_risk``.
+    approx : {"one_sided", "two_sided"}
+        How 左右 (``approx``) records are read: on the side the plan wants (each record's
+        ``direction``; default), or two-sided, ``|x − value| <= tolerance``, for every record.
 
     Returns
     -------
     CheckResult
     """
     expect_trajectories(trajectories, "check()", "check(simulate(scenario))")
+    if approx not in APPROX_READINGS:
+        raise ValueError(f"approx must be one of {', '.join(APPROX_READINGS)}; got {approx!r}")
     if targets is None or isinstance(targets, str | os.PathLike):
         targets = load_targets(targets)
     years = np.asarray(trajectories.year.values)
     records = list(targets)
-    evals = [_evaluate(t, trajectories, years, plateau_tolerance) for t in records]
+    evals = [_evaluate(t, trajectories, years, plateau_tolerance, approx) for t in records]
     stack = lambda name: np.stack([getattr(e, name) for e in evals], axis=1)  # noqa: E731
     margin = stack("margin")
     evaluated = ~np.isnan(margin)
-    met = evaluated & (margin >= 0)
+    holds = evaluated & (margin >= 0)
     scale = np.array([e.scale for e in evals])[None, :]
-    # "at risk" is about computed outcomes; a tracked path supplied at the target is just met
-    computed = np.array([t.kind != "tracked" for t in records])[None, :]
-    close = computed & (margin < at_risk * scale)
+    computed = np.array([t.source == "model" for t in records])[None, :]
+    close = margin < at_risk * scale
+    verdict = np.where(holds, np.where(close, "at_risk", "met"), "missed")
     status = np.where(
-        ~evaluated, "not_evaluated", np.where(met, np.where(close, "at_risk", "met"), "missed")
+        ~evaluated, "not_evaluated", np.where(computed, verdict, "set_by_scenario")
     ).astype(object)
+    first_year = np.where(computed, stack("first_year"), np.nan)
     ds = xr.Dataset(
         {
             "value": (("scenario", "target"), stack("value")),
             "margin": (("scenario", "target"), margin),
-            "met": (("scenario", "target"), met),
-            "first_year_met": (("scenario", "target"), stack("first_year")),
+            "holds": (("scenario", "target"), holds),
+            "met": (("scenario", "target"), holds & computed),
+            "first_year_met": (("scenario", "target"), first_year),
             "status": (("scenario", "target"), status),
         },
         coords={
@@ -206,8 +274,10 @@ def check(
             "reason": ("target", [e.reason for e in evals]),
         },
     )
-    ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means met"
+    ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means it holds"
+    ds["met"].attrs["description"] = "holds, on an indicator the model computes (met or at_risk)"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
+    ds.attrs["approx"] = approx
     ds.attrs["city"] = regions_of(trajectories).city
     result = CheckResult(ds, trajectories, plateau_tolerance)
     result.catalogue = targets
@@ -228,6 +298,8 @@ def target_coords(records) -> dict:
         "basis": col(lambda t: t.basis),
         "tier": col(lambda t: t.tier),
         "kind": col(lambda t: t.kind),
+        "source": col(lambda t: t.source),
+        "direction": col(lambda t: t.direction or ""),
         "clause": col(lambda t: t.clause),
         "group": col(lambda t: clause_group(t.clause)),
         "written": col(lambda t: t.written),
@@ -244,8 +316,9 @@ def peak_table(
 ) -> xr.Dataset:
     """Peak year and value per scenario, region and quantity.
 
-    ``peaked_by`` — peaked by *by* with the plateau tolerance; ``stable_decline`` (稳中有降) —
-    peaked by *by* and the *decline_year* value below the peak.
+    ``peaked_by`` — peaked by *by* with the plateau tolerance; ``stable_decline`` (稳中有降) over
+    *by* + 1 … *decline_year*, the same definition as the ``nonincreasing`` records
+    (:func:`~carbonsim.feasibility.peaking.nonincreasing_margin`; e.g. ``main_2035_co2_decline``).
     """
     years = np.asarray(trajectories.year.values)
     regions = regions_of(trajectories)
@@ -255,8 +328,11 @@ def peak_table(
         p = peak_year(x, years, tolerance)
         v = peak_value(x, years, tolerance)
         by_ok = peak_by_margin(x, years, by, tolerance) >= 0 if by in years else p <= by
-        later = x[..., years == decline_year][..., 0] if decline_year in years else x[..., -1]
-        out[q] = (p, v, by_ok, by_ok & (later < v))
+        if by in years and decline_year in years and decline_year > by:
+            decline = nonincreasing_margin(x, years, by + 1, decline_year, tolerance) >= 0
+        else:
+            decline = np.zeros(p.shape, dtype=bool)
+        out[q] = (p, v, by_ok, decline)
     dims = ("scenario", "region", "quantity")
     stack = lambda i: np.stack([out[q][i] for q in quantities], axis=-1)  # noqa: E731
     return xr.Dataset(
@@ -297,26 +373,41 @@ class CheckResult:
         return self.dataset[key]
 
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per (scenario, target) with the target's fields and the result."""
+        """One row per (scenario, target) with the target's fields and the result.
+
+        Values are in model units (``unit``); ``plan_unit``, ``target_plan``, ``value_plan`` and
+        ``margin_plan`` give the same numbers in the plan's units (万千瓦, %, 万吨CO₂ …),
+        ``margin_unit`` the unit of ``margin_plan`` (百分点 for shares, 年 for peak years).
+        """
+        from carbonsim.feasibility.display import plan_columns
+
         ds = self.dataset
-        df = ds[["value", "margin", "met", "first_year_met", "status"]].to_dataframe()
+        df = ds[["value", "margin", "holds", "met", "first_year_met", "status"]].to_dataframe()
         df = df.reset_index()
         coords = ds.drop_dims("scenario").to_dataframe().reset_index()
         df = df.drop(columns=[c for c in df.columns if c in coords.columns and c != "target"])
         cols = ["scenario", "target"]
         merged = df.merge(coords, on="target", how="left")
+        merged["first_year_met"] = merged["first_year_met"].astype("Int64")
+        merged = plan_columns(merged, self.catalogue)
         first = [
-            *cols, "region", "indicator", "year", "op", "tier", "kind", "clause", "written",
-            "target_value", "unit", "value", "margin", "met", "status", "first_year_met", "reason",
+            *cols, "region", "indicator", "year", "op", "tier", "kind", "source", "clause",
+            "written", "target_value", "unit", "value", "margin", "plan_unit", "target_plan",
+            "value_plan", "margin_plan", "margin_unit", "holds", "met", "status",
+            "first_year_met", "reason",
         ]  # fmt: skip
         rest = [c for c in merged.columns if c not in first]
         return merged[first + rest]
 
     def summary(self) -> pd.DataFrame:
-        """Per target: share of scenarios meeting it (NaN when not evaluated) and status counts."""
+        """Per target: probability met and the verdict counts (:func:`count_verdicts`).
+
+        ``share_met`` = met / (met + missed) over scenarios (met includes at_risk), NaN for a
+        record set by the scenario or not evaluated; ``met`` counts at-risk scenarios too and
+        ``at_risk`` says how many of them are at risk.
+        """
         ds = self.dataset
-        evaluated = ds.status != "not_evaluated"
-        share = ds.met.sum("scenario") / evaluated.sum("scenario")
+        counts = [count_verdicts(ds.status.values[:, j]) for j in range(ds.sizes["target"])]
         frame = pd.DataFrame(
             {
                 "target": ds.target.values,
@@ -325,15 +416,16 @@ class CheckResult:
                 "year": ds.year.values,
                 "tier": ds.tier.values,
                 "kind": ds.kind.values,
+                "source": ds.source.values,
                 "clause": ds.clause.values,
                 "written": ds.written.values,
-                "share_met": share.where(evaluated.any("scenario")).values,
                 "median_margin": ds.margin.median("scenario").values,
                 "reason": ds.reason.values,
             }
         )
-        for status in STATUSES:
-            frame[status] = (ds.status == status).sum("scenario").values
+        for column in counts[0] if counts else ():
+            frame[column] = [c[column] for c in counts]
+        frame.insert(9, "share_met", probability_met(frame.get("met", []), frame.get("missed", [])))
         return frame
 
     def missed(self, tier: str | None = None, scenario=None) -> list[str]:
@@ -356,12 +448,16 @@ class CheckResult:
             path, self.to_dataframe().to_csv(index=False), "utf-8-sig" if bom else "utf-8"
         )
 
+    def counts(self, scenario=None) -> dict[str, int]:
+        """:func:`count_verdicts` over every (scenario, target), or over one *scenario*."""
+        ds = self.dataset if scenario is None else self.dataset.sel(scenario=[scenario])
+        return count_verdicts(ds.status.values.ravel())
+
     def __repr__(self) -> str:
         ds = self.dataset
-        counts = {s: int((ds.status == s).sum()) for s in STATUSES}
         return (
             f"<CheckResult {ds.sizes['scenario']} scenario(s) x {ds.sizes['target']} targets: "
-            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + counts_text(self.counts())
             + ">"
         )
 

@@ -67,10 +67,30 @@ def peak_by_margin(x: np.ndarray, years: np.ndarray, year: int, tolerance=PLATEA
 
 
 def nonincreasing_margin(x, years, first_year, last_year, tolerance=PLATEAU_TOLERANCE):
-    """Margin [1] of 稳中有降 over [first_year, last_year]: tol − the largest year-on-year rise."""
+    """Margin [1] of 稳中有降 (stable with a decline) over [first_year, last_year]; ≥ 0 is met.
+
+    The one definition, used by the ``nonincreasing`` records and by :func:`peak_table`'s
+    ``stable_decline``: *stable* — no year rises above the year before by more than the
+    plateau tolerance; *with a decline* — the last year is not above the year before the
+    window.  The margin is the smaller of ``tolerance − largest year-on-year rise`` and
+    ``(x[first_year − 1] − x[last_year]) / |x[first_year − 1]|``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> years = np.arange(2030, 2036)
+    >>> float(round(nonincreasing_margin(np.array([100, 99, 98, 98.5, 97, 96.]), years,
+    ...                                  2031, 2035), 4))   # a 0.5 % wobble, ends 4 % lower
+    0.0049
+    >>> bool(nonincreasing_margin(np.array([100, 100.9, 101.8, 102.7, 103.6, 104.5]), years,
+    ...                           2031, 2035) >= 0)          # 0.9 %/yr: not a decline
+    False
+    """
     years = np.asarray(years)
     sel = (years >= first_year - 1) & (years <= last_year)
     part = x[..., sel]
     prev = part[..., :-1]
     growth = (part[..., 1:] - prev) / np.where(prev != 0, np.abs(prev), 1.0)
-    return tolerance - growth.max(axis=-1)
+    start = part[..., 0]
+    decline = (start - part[..., -1]) / np.where(start != 0, np.abs(start), 1.0)
+    return np.minimum(tolerance - growth.max(axis=-1), decline)

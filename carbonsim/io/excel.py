@@ -145,7 +145,9 @@ def targets_table(result) -> pd.DataFrame:
                 "余量 margin (≥0 met)": margin,
                 "单位 unit (plan)": shown_unit,
                 "层级 tier": f"{_TIER_ZH.get(row.tier, row.tier)} {row.tier}",
-                "首次达标年 first year met": row.first_year_met,
+                "首次达标年 first year met": None
+                if pd.isna(row.first_year_met)
+                else int(row.first_year_met),
                 "模拟值 (model unit)": row.value,
                 "余量 (model unit)": row.margin,
                 "模型单位 model unit": row.unit,

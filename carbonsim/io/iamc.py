@@ -655,6 +655,9 @@ def _ratio_bounds(t) -> tuple[float, float]:
     v = float(t.value)
     slack = ROUNDING * max(1.0, abs(v))
     half_width = {"==": 1e-9, "approx": float(t.tolerance or 0.0)}.get(t.op, 0.0) + slack
+    if t.op == "approx" and getattr(t, "direction", None) in ("up", "down"):
+        # 左右 on the side the plan wants (the check's default, one-sided reading)
+        return (v - half_width, np.nan) if t.direction == "up" else (np.nan, v + half_width)
     return {
         ">=": (v - slack, np.nan),
         "<=": (np.nan, v + slack),

@@ -151,6 +151,7 @@ STATUS_COLOURS = {
     "met": "#1a9850",
     "at_risk": "#f39c12",
     "missed": "#d73027",
+    "set_by_scenario": "#4a90a4",
     "not_evaluated": "#c8c8c8",
 }
 FACTOR_COLOURS = {
@@ -195,6 +196,7 @@ STATUS_LABELS = {
     "met": ("达成", "met"),
     "at_risk": ("临界(裕度<5%)", "at risk (margin < 5 %)"),
     "missed": ("未达成", "missed"),
+    "set_by_scenario": ("情景设定(非模型结果)", "set by the scenario (an input)"),
     "not_evaluated": ("未评估", "not evaluated"),
 }
 TIER_LABELS = {

@@ -181,7 +181,10 @@ def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int
 
 
 def _legend(fig, ds: xr.Dataset, lang: str) -> None:
-    present = set(np.asarray(ds.status.values).astype(str).ravel())
+    from carbonsim.feasibility.evaluate import count_verdicts
+
+    status = np.asarray(ds.status.values).astype(str).ravel()
+    present = set(status)
     handles = [
         Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
         for s in STATUS_COLOURS
@@ -189,7 +192,26 @@ def _legend(fig, ds: xr.Dataset, lang: str) -> None:
     ]
     note = "颜色深浅:裕度(按目标归一)" if lang == "zh" else "shade: margin, normalised per target"
     handles.append(Patch(color="white", label=note))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
+    c = count_verdicts(status)  # met includes at risk; set by the scenario counted apart
+    if lang == "zh":
+        title = (
+            f"达成 {c['met']}(含临界 {c['at_risk']}) · 未达成 {c['missed']} · "
+            f"情景设定 {c['set_by_scenario']}(不计入达成) · 未评估 {c['not_evaluated']}"
+        )
+    else:
+        title = (
+            f"met {c['met']} (incl. at risk {c['at_risk']}) · missed {c['missed']} · "
+            f"set by the scenario {c['set_by_scenario']} (not counted as met) · "
+            f"not evaluated {c['not_evaluated']}"
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        fontsize=7,
+        title=title,
+        title_fontsize=7,
+    )
 
 
 def dashboard(
@@ -202,7 +224,8 @@ def dashboard(
     scenarios=None,
     columns: int | None = None,
 ):
-    """Every target × every scenario: met / at risk / missed / not evaluated, by action.
+    """Every target × every scenario: met / at risk / missed / set by the scenario / not
+    evaluated, by action (set-by-scenario cells are inputs read back, never counted as met).
 
     Cells are coloured by status, their shade by the margin (normalised per target by the
     largest |margin| over scenarios or the target's |value|: pale = close to the line, deep =

@@ -2,7 +2,9 @@
 
 A value target of the catalogue is drawn at its year: a short horizontal bound with a triangle
 pointing to the allowed side (``>=`` up, ``<=`` down), a band for ``approx`` (左右, value ±
-tolerance), a dot for ``==``.  ``relative_change`` targets (e.g. 能耗强度比2020年下降13%) become
+tolerance; met on the side the plan wants, the record's ``direction``), a dot for ``==``.
+A target on an indicator the scenario sets (an input read back) is coloured "set by the
+scenario", never "met".  ``relative_change`` targets (e.g. 能耗强度比2020年下降13%) become
 the absolute level implied by the base-year value of the series they are drawn against.
 ``peak_by`` targets of the indicator are a dotted vertical line at the year.
 """
@@ -86,9 +88,11 @@ def computed_status(t, series: Series) -> str:
     ok = {
         ">=": x >= level - 1e-12 * abs(level),
         "<=": x <= level + 1e-12 * abs(level),
-        "approx": low <= x <= high,
+        "approx": {"up": x >= low, "down": x <= high}.get(t.direction or "", low <= x <= high),
         "==": abs(x - level) <= 1e-9 * max(abs(level), 1.0),
     }[t.op]
+    if getattr(t, "source", "model") == "scenario":
+        return "set_by_scenario"  # an input read back is never drawn as met
     return "met" if ok else "missed"
 
 
@@ -191,6 +195,23 @@ def _glyph(ax, t, level, low, high, colour) -> None:
                 gid=f"target-band:{t.id}",
             )
         )
+        side = {"up": (low, ">="), "down": (high, "<=")}.get(t.direction or "")
+        if side is not None:  # one-sided 左右: the band's edge on the side the plan wants
+            edge, op = side
+            nudge = {">=": 4.5, "<=": -4.5}[op]
+            ax.plot(
+                [year + HALF_WIDTH],
+                [edge],
+                marker=MARKERS[op],
+                ms=5,
+                color=colour,
+                mec="black",
+                mew=0.4,
+                transform=offset_copy(ax.transData, fig=ax.figure, y=nudge, units="points"),
+                zorder=6,
+                gid=f"target-side:{t.id}",
+                linestyle="none",
+            )
     ax.plot(xs, [level, level], color=colour, lw=1.6, zorder=4, gid=f"target-bound:{t.id}")
     shift = {">=": 4.5, "<=": -4.5}.get(t.op, 0.0)
     transform = offset_copy(ax.transData, fig=ax.figure, y=shift, units="points")
@@ -234,7 +255,7 @@ def legend_handles(value_targets, peak_targets, statuses: set[str], lang: str) -
     handles += [Line2D([], [], color=NEUTRAL, ls=":", label=wording(t, lang)) for t in peak_targets]
     handles += [
         Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
-        for s in ("met", "at_risk", "missed", "not_evaluated")
+        for s in ("met", "at_risk", "missed", "set_by_scenario", "not_evaluated")
         if s in statuses
     ]
     return handles

@@ -295,7 +295,7 @@ def _feasibility(df: pd.DataFrame, explanation: pd.DataFrame | None, names) -> s
             body = []
             for r in rows.itertuples():
                 indicator = meta.get(r.indicator, {}).get("long_name_zh", "")
-                first = "" if np.isnan(r.first_year_met) else str(int(r.first_year_met))
+                first = "" if pd.isna(r.first_year_met) else str(int(r.first_year_met))
                 body.append(
                     f"<tr><td>{_e(r.clause)}</td><td>{_e(names.name_zh(r.region))}</td>"
                     f"<td>{_e(indicator)} <code>{_e(r.indicator)}</code>"

@@ -36,7 +36,7 @@ from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.catalogue import Catalogue, Target, load_targets
 from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.errors import did_you_mean
-from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, check, peak_table
+from carbonsim.feasibility.evaluate import JUDGED, PEAK_QUANTITIES, STATUSES, check, peak_table
 from carbonsim.inputs.coerce import as_scenario
 from carbonsim.inputs.sampling import dimension_names, unit_sample
 from carbonsim.inputs.scenario import Scenario
@@ -220,7 +220,8 @@ def _fan(ds: xr.Dataset, name: str) -> np.ndarray:
 def _target_counts(spec: SweepSpec, result: xr.Dataset) -> dict[str, np.ndarray]:
     status = result.status.values
     counts = np.stack([(status == s).sum(axis=0) for s in STATUSES], axis=1)
-    evaluated = status != "not_evaluated"
+    # joint probabilities judge what the model computed: set-by-scenario records are left out
+    evaluated = np.isin(status, JUDGED)
     met = result.met.values
     joint_met, joint_evaluated = [], []
     for mask in spec.joint_groups.values():

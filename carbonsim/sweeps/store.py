@@ -39,7 +39,12 @@ import xarray as xr
 
 from carbonsim.engine.arith import ratio
 from carbonsim.errors import CarbonsimError
-from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, STATUSES, target_coords
+from carbonsim.feasibility.evaluate import (
+    PEAK_QUANTITIES,
+    STATUSES,
+    probability_met,
+    target_coords,
+)
 from carbonsim.io.atomic import atomic_path, remove_stale, write_text
 from carbonsim.sweeps.pilot import Pilot
 
@@ -662,24 +667,48 @@ def _coords(spec, quantiles) -> dict:
     }
 
 
+def _verdict_counts(status_counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-target counts the way every report counts them (``count_verdicts``): ``met``
+    includes ``at_risk``; set-by-scenario and not-evaluated scenarios are counted apart."""
+    col = {s: status_counts[:, k] for k, s in enumerate(STATUSES)}
+    return {
+        "met": col["met"] + col["at_risk"],
+        "at_risk": col["at_risk"],
+        "missed": col["missed"],
+        "set_by_scenario": col["set_by_scenario"],
+        "not_evaluated": col["not_evaluated"],
+    }
+
+
 def _probabilities(spec, pilot, totals) -> dict:
     counts = totals["status_counts"]
-    met = counts[:, 0] + counts[:, 1]
-    evaluated = counts[:, :3].sum(axis=1)
-    p = ratio(met, evaluated, empty=np.nan)
+    verdicts = _verdict_counts(counts)
+    judged = verdicts["met"] + verdicts["missed"]
+    p = probability_met(verdicts["met"], verdicts["missed"])
     label = np.where(
-        evaluated == 0,
-        "not_evaluated",
-        np.where(counts[:, 3] > 0, "partly_evaluated", "evaluated"),
+        verdicts["set_by_scenario"] > 0,
+        "set_by_scenario",
+        np.where(
+            judged == 0,
+            "not_evaluated",
+            np.where(verdicts["not_evaluated"] > 0, "partly_evaluated", "evaluated"),
+        ),
     )
     return {
-        "probability": (("target",), p, {"description": "share of evaluated scenarios meeting it"}),
+        "probability": (
+            ("target",),
+            p,
+            {
+                "description": "probability met: (met + at_risk) / (met + at_risk + missed); "
+                "NaN for a record set by the scenario (an input read back) or never evaluated"
+            },
+        ),
         "standard_error": (
             ("target",),
-            _standard_error(p, evaluated),
+            _standard_error(p, judged),
             {"description": "sqrt(p (1 - p) / n): iid formula, conservative for QMC designs"},
         ),
-        "n_evaluated": (("target",), evaluated),
+        "n_evaluated": (("target",), judged),
         "status_count": (("target", "status"), counts),
         "evaluation": (("target",), label.astype(str)),
         "reason": (("target",), np.array(pilot.reasons, dtype=str)),
@@ -847,7 +876,12 @@ class SweepResult:
         self.damaged_chunks: list[str] = []
 
     def probabilities(self) -> pd.DataFrame:
-        """One row per target: probability met, standard error, status counts, reason."""
+        """One row per target: probability met, standard error, verdict counts, reason.
+
+        ``met`` counts the at-risk scenarios too (``at_risk`` says how many of them), so
+        ``probability = met / (met + missed)``; a record set by the scenario has no
+        probability (NaN) and its scenarios are counted in ``set_by_scenario``.
+        """
         ds = self.summary
         frame = pd.DataFrame(
             {
@@ -858,6 +892,7 @@ class SweepResult:
                 "op": ds.op.values,
                 "tier": ds.tier.values,
                 "kind": ds.kind.values,
+                "source": ds.source.values,
                 "clause": ds.clause.values,
                 "written": ds.written.values,
                 "probability": ds.probability.values,
@@ -865,8 +900,8 @@ class SweepResult:
                 "n_evaluated": ds.n_evaluated.values,
             }
         )
-        for k, status in enumerate(STATUSES):
-            frame[status] = ds.status_count.values[:, k]
+        for column, values in _verdict_counts(ds.status_count.values).items():
+            frame[column] = values
         frame["evaluation"] = ds.evaluation.values
         frame["reason"] = ds.reason.values
         return frame
@@ -917,12 +952,15 @@ class SweepResult:
 
     def samples(self, targets=None) -> pd.DataFrame:
         """Per scenario (``keep_samples``): lever values and ``met`` (every evaluated target of
-        *targets* met; default the binding ones), for a feasible-region map."""
+        *targets* met; default the binding ones the model computes), for a feasible-region map."""
         ds = self.summary
         if "sample_value" not in ds:
             raise SweepError("this sweep kept no samples; run it with keep_samples=True")
         if targets is None:
-            targets = list(ds.target.values[ds.tier.values == "binding"])
+            chosen = ds.tier.values == "binding"
+            if "source" in ds.coords:  # inputs read back are not outcomes
+                chosen = chosen & (ds.source.values == "model")
+            targets = list(ds.target.values[chosen])
         margin = ds.sample_margin.sel(target=list(targets)).values
         frame = pd.DataFrame(ds.sample_value.values, columns=list(ds.dimension.values))
         frame["met"] = np.all(np.isnan(margin) | (margin >= 0), axis=1)
@@ -942,7 +980,8 @@ class SweepResult:
         esc = html.escape
         ds = self.summary
         frame = self.probabilities()
-        frame = frame[frame.tier == "binding"].sort_values("probability").head(15)
+        judged = frame.source == "model"  # inputs read back have no probability met
+        frame = frame[(frame.tier == "binding") & judged].sort_values("probability").head(15)
         rows = "".join(
             f"<tr><td><code>{esc(r.target)}</code></td><td>{esc(str(r.region))}</td>"
             f"<td>{esc(str(r.written))}</td><td>{_percent(r.probability)}</td>"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from carbonsim.analysis.adjust import Adjustment, plan_unit
 from carbonsim.analysis.what_it_takes.search import STEP_OPERATORS
+from carbonsim.feasibility.display import format_number
 from carbonsim.tables import aligned_lines
 from carbonsim.units import UnitError, convert
 
@@ -238,15 +239,17 @@ def _margin(value: float, unit: str) -> str:
         return f"{value:+.0f} yr"
     if abs(value) < 1e-9:
         value = 0.0  # solver and float noise at a binding target
-    return f"{value:+.4g} {unit}"
+    return f"{format_number(value, signed=True)} {unit}"
 
 
 def _shown(value: float, unit: str) -> str:
+    """*value* in the plan's unit, never in exponent notation (10,840 万千瓦, not 1.084e+04)."""
     shown = plan_unit(unit)
     if shown is None:
-        return f"{value:.4g} {unit}"
+        return f"{format_number(value)} {unit}"
     converted = float(convert(value, unit, shown))
-    return f"{converted:.4g}{shown}" if shown == "%" else f"{converted:.4g} {shown}"
+    number = format_number(converted)
+    return f"{number}{shown}" if shown == "%" else f"{number} {shown}"
 
 
 def _md_table(header, rows) -> list[str]:
