@@ -94,13 +94,15 @@ def _city(ds, name, year=2030):
     return ds[name].sel(region="wuzhong", year=year).values
 
 
-NO_STORAGE = {"storage_ratio": 0.0, "pumped_hydro_capacity": 0.0}
+NO_STORAGE = {"storage_ratio": 0.0, "pumped_hydro_capacity": {"default": 0.0}}
 
 
 def test_more_solar_without_storage_raises_the_local_first_share_until_curtailment_bites():
     solar = np.linspace(1.0, 15.0, 8)
     ds = carbonsim.simulate(
-        carbonsim.LeverSet({**NO_STORAGE, "solar_capacity": {2030: solar}}, n=len(solar)),
+        carbonsim.LeverSet(
+            {**NO_STORAGE, "solar_capacity": {"yanchi": {2030: solar}}}, n=len(solar)
+        ),
         years=YEARS,
         accounting="local_first",
     )

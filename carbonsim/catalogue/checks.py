@@ -169,8 +169,11 @@ def read_readings(file: Path) -> list[tuple[tuple[str, ...], str]]:
     restate one target (e.g. 二(1) 18%左右 and 三(一)1 达到18%); reports show them together with
     the ``differ`` line.
     """
-    with open(file, "rb") as stream:
-        tables = tomllib.load(stream).get("readings", [])
+    try:
+        text = read_text(file, "target catalogue", CatalogueError)
+        tables = tomllib.loads(text).get("readings", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{file}: cannot read the [[readings]] tables: {exc}") from None
     groups = []
     for index, table in enumerate(tables if isinstance(tables, list) else [tables], start=1):
         where = f"{file}: readings #{index}"

@@ -53,6 +53,7 @@ STATUS_ZH: dict[str, str] = {
     "met": "达标 met",
     "at_risk": "临界 at risk",
     "missed": "未达 missed",
+    "set_by_scenario": "情景设定 set by scenario",
     "not_evaluated": "未评估 n/a",
 }
 _TIER_ZH = {"binding": "约束性", "stretch": "力争", "approx": "左右", "qualitative": "定性"}
