@@ -22,6 +22,7 @@ from carbonsim.errors import LeverError
 from carbonsim.inputs.coerce import as_batch
 from carbonsim.inputs.values import check_bounds
 from carbonsim.model.arrays import batch_arrays, check_share_groups
+from carbonsim.model.history import HistoryOption
 from carbonsim.model.parameters import engine_parameters
 from carbonsim.model.wrap import wrap
 from carbonsim.regions import regions_of
@@ -39,6 +40,7 @@ def simulate(
     chunk_size: int = 2000,
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
+    history: HistoryOption = True,
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -63,6 +65,11 @@ def simulate(
         The CO2 account behind ``co2`` and every CO2 target (see docs/model.md).  All three
         accounts are always returned as ``co2_consumption``, ``co2_assessment`` and
         ``co2_territorial``.
+    history : bool, path or DataFrame
+        Observed history the scenarios start from (docs/scenarios.md): ``True`` (default) the
+        bundled table (``carbonsim/data/history/history.csv``), a path or DataFrame another
+        table, ``False`` none — the years up to the last observed one are simulated from the
+        levers (what :func:`carbonsim.hindcast` does).
 
     Returns
     -------
@@ -88,10 +95,10 @@ def simulate(
         raise LeverError(f"years must be consecutive and start in 2020; got {years[0]}…{years[-1]}")
     ds = resolve_baseline(baseline)
     batch = as_batch(levers_or_scenario, regions_of(ds))
-    arrays = batch_arrays(batch, years, ds)
+    arrays = batch_arrays(batch, years, ds, history)
     params = engine_parameters(ds)
     out = _run_chunked(arrays, params, (method, co2_basis), batch.n, chunk_size, variables)
-    attrs = {**batch.attrs, "co2_basis": co2_basis}
+    attrs = {**batch.attrs, "co2_basis": co2_basis, "history": _history_attr(history)}
     return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions_of(ds))
 
 
@@ -124,6 +131,15 @@ def simulate_arrays(
     out = _run_chunked(arrays, params, (method, co2_basis), len(ids), chunk_size, variables)
     attrs = {"co2_basis": co2_basis}
     return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
+
+
+def _history_attr(history) -> str:
+    """How the history option is recorded in the result's attrs."""
+    if history is True or history is None:
+        return "bundled"
+    if history is False:
+        return "off"
+    return "custom" if not isinstance(history, str | os.PathLike) else str(history)
 
 
 def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
