@@ -19,6 +19,7 @@ history is returned unchanged.  Rows for context regions (``ningxia``) never rea
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Mapping, Sequence
 
@@ -84,7 +85,8 @@ def apply_history(
         if lever not in arrays or not by_region:
             continue
         rows = _county_rows(by_region, index, regions)
-        city = {index[y]: float(v) for y, v in by_region.get(regions.city, {}).items() if y in index}
+        city_rows = by_region.get(regions.city, {})
+        city = {index[y]: float(v) for y, v in city_rows.items() if y in index}
         if not rows and not city:
             continue
         arr = np.array(np.broadcast_to(arrays[lever], arrays[lever].shape), dtype=float)
@@ -130,7 +132,7 @@ def _write_levels(arr: np.ndarray, rows: dict, city: dict) -> None:
 
 def _interpolate_and_fade(x: np.ndarray, scenario: np.ndarray, observed: list[int]) -> None:
     """One county's capacity (S, Y) in place, given the year indices that are observed."""
-    for a, b in zip(observed[:-1], observed[1:], strict=True):
+    for a, b in itertools.pairwise(observed):
         for t in range(a + 1, b):
             w = (t - a) / (b - a)
             x[:, t] = (1 - w) * x[:, a] + w * x[:, b]
