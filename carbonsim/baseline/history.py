@@ -20,6 +20,8 @@ Examples
 621.8
 >>> sorted(history_paths(partial_years=True)["gdp_growth"])
 ['hongsibu', 'litong', 'qingtongxia', 'tongxin', 'wuzhong', 'yanchi']
+>>> round(history_paths()["population_growth"]["wuzhong"][2022], 4)  # 138.4 → 139.2 → 139.91
+0.0051
 """
 
 from __future__ import annotations
@@ -83,17 +85,23 @@ class HistoryLever:
     partial_bases : tuple of str
         Part-year bases taken only with ``partial_years=True`` (e.g. the Jan–Jun growth rate as
         an estimate of the year's rate).
+    as_growth : bool
+        The rows are levels and the lever is their growth: the lever's value of a year is the
+        ratio of that year's level to the previous year's (both observed, same basis) minus 1.
     """
 
     indicator: str
     lever: str
     bases: tuple[str, ...]
     partial_bases: tuple[str, ...] = ()
+    as_growth: bool = False
 
 
-#: the indicators that set levers (real GDP growth; year-end wind and solar capacity)
+#: the indicators that set levers (real GDP growth, year-end population as its growth, year-end
+#: wind and solar capacity)
 HISTORY_LEVERS = (
     HistoryLever("gdp_growth", "gdp_growth", ("real_growth",), ("real_growth_jan_jun",)),
+    HistoryLever("population", "population_growth", ("year_end",), as_growth=True),
     HistoryLever("wind_capacity", "wind_capacity", ("year_end",)),
     HistoryLever("solar_capacity", "solar_capacity", ("year_end",)),
 )
@@ -203,12 +211,12 @@ def history_paths(
     -------
     dict
         ``{lever: {region: {year: value}}}``; a lever without observed values is absent.
-        ``gdp_growth`` in 1/yr, capacities in GW.
+        ``gdp_growth`` and ``population_growth`` in 1/yr, capacities in GW.
     """
     table = _as_table(history, regions)
     specs = lever_table()
     out: dict[str, dict[str, dict[int, float]]] = {}
-    local = table[table.region.isin([regions.city, *regions.counties]) & (table.year > 2020)]
+    local = table[table.region.isin([regions.city, *regions.counties])]
     for item in HISTORY_LEVERS:
         bases = item.bases + (item.partial_bases if partial_years else ())
         rows = local[(local.indicator == item.indicator) & local.basis.isin(bases)]
@@ -216,10 +224,22 @@ def history_paths(
         rows = rows.assign(partial=~rows.basis.isin(item.bases)).sort_values("partial")
         rows = rows.drop_duplicates(["region", "year"], keep="first")
         unit = specs[item.lever].unit
-        for row in rows.itertuples(index=False):
-            value = _to_lever_unit(row.value, row.unit, unit)
-            out.setdefault(item.lever, {}).setdefault(row.region, {})[int(row.year)] = value
-    return {k: {r: dict(sorted(v.items())) for r, v in d.items()} for k, d in out.items()}
+        for region, group in rows.groupby("region", sort=False):
+            values = {int(r.year): float(r.value) for r in group.itertuples(index=False)}
+            if item.as_growth:
+                values = _growth_of_levels(values)
+            else:
+                units = dict(zip(group.year.astype(int), group.unit, strict=True))
+                values = {y: _to_lever_unit(v, units[y], unit) for y, v in values.items()}
+            values = {y: v for y, v in sorted(values.items()) if y > 2020}
+            if values:
+                out.setdefault(item.lever, {})[str(region)] = values
+    return out
+
+
+def _growth_of_levels(levels: dict[int, float]) -> dict[int, float]:
+    """Year-on-year growth [1/yr] of the years whose previous year is also observed."""
+    return {y: v / levels[y - 1] - 1.0 for y, v in levels.items() if levels.get(y - 1, 0) > 0}
 
 
 def _as_table(history, regions: RegionSet) -> pd.DataFrame:

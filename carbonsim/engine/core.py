@@ -225,6 +225,7 @@ def run(
 
     county = {
         "gdp": gdp,
+        "population": p["population"][None, :, None] * cumulative_index(lv["population_growth"]),
         "value_added": va,
         "final_energy": fe,
         "electricity_demand": elec_final,
