@@ -182,6 +182,16 @@ def test_another_city_gets_no_bundled_history():
     assert observed_paths(True, WUZHONG) == history_paths()
 
 
+def test_a_baseline_of_ones_own_gets_no_bundled_history(toy):
+    """The bundled history belongs to the bundled calibration (toy: Wuzhong ids, other numbers)."""
+    assert observed_paths(True, WUZHONG, toy) == {}
+    assert observed_paths(True, WUZHONG, carbonsim.load_baseline()) == history_paths()
+    on = carbonsim.simulate({}, baseline=toy, years=YEARS)
+    assert np.allclose(on.population.values, on.population.values[..., :1])
+    explicit = carbonsim.simulate({}, baseline=toy, years=YEARS, history=True)
+    assert np.array_equal(explicit.population.values, on.population.values)
+
+
 def test_new_industry_electricity_adds_exactly_its_twh():
     base = carbonsim.simulate({}, years=YEARS)
     more = carbonsim.simulate({"new_industry_electricity": {"yanchi": {2025: 2.0}}}, years=YEARS)

@@ -67,7 +67,7 @@ def lever_arrays(
     elif calibrate:
         limit = calibrate_absorption(ds)
         arrays["vre_absorption_limit"] = np.full((n, len(years)), limit)
-    paths = observed_paths(history, regions)
+    paths = observed_paths(history, regions, ds)
     if paths:
         arrays = apply_history(arrays, years, regions, paths)
         for name in paths:

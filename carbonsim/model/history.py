@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from carbonsim.baseline import DEFAULT_PATH
 from carbonsim.baseline.history import history_paths
 from carbonsim.regions import WUZHONG, RegionSet
 
@@ -40,22 +41,32 @@ LEVEL_LEVERS = ("wind_capacity", "solar_capacity")
 HistoryOption = bool | str | os.PathLike | pd.DataFrame | Mapping | None
 
 
-def observed_paths(history: HistoryOption, regions: RegionSet) -> dict:
+def observed_paths(history: HistoryOption, regions: RegionSet, ds=None) -> dict:
     """The observed lever paths for *history* (see :func:`carbonsim.simulate`).
 
-    ``True`` / ``None``: the bundled table, which is 吴忠市's (another city gets none);
+    ``True`` / ``None``: the bundled table, which belongs to the bundled 吴忠市 calibration
+    (with or without overrides): another city, or a baseline built otherwise (*ds* without the
+    bundled file in its ``files`` attribute), gets none unless it passes a table explicitly;
     ``False``: none; a path or DataFrame: that table; a mapping: already the paths
     ``{lever: {region: {year: value}}}``.
     """
     if history is False:
         return {}
     if history is True or history is None:
-        if regions.city != WUZHONG.city:
+        if regions.city != WUZHONG.city or not _is_bundled(ds):
             return {}
         return history_paths(regions=regions)
     if isinstance(history, Mapping):
         return {k: dict(v) for k, v in history.items()}
     return history_paths(history, regions=regions)
+
+
+def _is_bundled(ds) -> bool:
+    """Whether *ds* was read from the bundled calibration file (overrides allowed)."""
+    if ds is None:
+        return True
+    files = str(getattr(ds, "attrs", {}).get("files", "")).split("; ")
+    return str(DEFAULT_PATH) in files
 
 
 def apply_history(
