@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from carbonsim.cli._table import aligned_table
+try:  # main moved the aligned-table renderer to carbonsim.tables; this branch predates it
+    from carbonsim.tables import aligned_table
+except ImportError:  # pragma: no cover - the branch's own layout
+    from carbonsim.cli._table import aligned_table
 
 _DESCRIPTION = """\
 Simulate a scenario (default scenarios/bau.toml) from 2020 to the latest observed year with
