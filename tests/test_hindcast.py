@@ -46,7 +46,10 @@ def test_like_with_like(result):
     compared = table[table.compared]
     # Ningxia rows only against the Ningxia quantity the model carries
     ningxia = compared[compared.region == "ningxia"]
-    assert set(ningxia.indicator) == {"nonhydro_renewable_consumption_weight"}
+    assert set(ningxia.indicator) == {
+        "nonhydro_renewable_consumption_weight",
+        "grid_co2_emission_factor",
+    }
     skipped = table[(table.region == "ningxia") & ~table.compared & (table.year > 2020)]
     assert skipped.note.str.contains("Ningxia-wide").any()
     assert (skipped.note != "").all()

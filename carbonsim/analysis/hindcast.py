@@ -173,9 +173,29 @@ LOCAL: dict[str, tuple[str, Callable]] = {
     "solar_capacity": ("level", _sim_capacity(("solar",))),
     "new_energy_capacity": ("level", _sim_capacity(("wind", "solar"))),
 }
+
+
+def _sim_grid_factor(ctx, region, year):
+    arr = np.asarray(ctx.arrays["grid_emission_factor"])[0]
+    note = (
+        "model: the grid factor it applies to traded electricity (lever grid_emission_factor, "
+        "the Northwest regional factor in the bundled scenarios); observed: Ningxia's provincial "
+        "factor"
+    )
+    return float(arr[ctx.years.index(year)]), note
+
+
 #: indicator -> (kind, function) for Ningxia rows: Ningxia-wide quantities the model carries
 CONTEXT: dict[str, tuple[str, Callable]] = {
     "nonhydro_renewable_consumption_weight": ("share", _sim_grid_nhre),
+    "grid_co2_emission_factor": ("level", _sim_grid_factor),
+}
+#: Ningxia rates with a city analogue: shown beside the skipped row as context, never compared
+CONTEXT_ANALOGUES: dict[str, Callable] = {
+    "gdp_growth": _sim_gdp_growth,
+    "secondary_va_growth": _sim_secondary_growth,
+    "electricity_consumption_growth": _sim_electricity_growth,
+    "energy_consumption_growth": _sim_energy_growth,
 }
 #: bases of observations comparable with a simulated year (growth, share, year-end level)
 COMPARABLE_BASES = {
@@ -187,7 +207,7 @@ COMPARABLE_BASES = {
         "growth_2015_prices",
     ),
     "share": ("actual", "actual_lower_bound", "year_end"),
-    "level": ("year_end", "year_end_lower_bound"),
+    "level": ("year_end", "year_end_lower_bound", "official_factor"),
 }
 
 
@@ -384,7 +404,7 @@ def _compare(row, ctx: _Ctx) -> list:
         return _warning(row, ctx)
     why = _why_not(row, ctx, known, context)
     if why:
-        return _skip(row, why)
+        return _skip(row, why + _context_note(row, ctx, context, why))
     kind, sim = known[row.indicator]
     if row.basis not in COMPARABLE_BASES[kind]:
         return _skip(row, f"basis {row.basis!r} is not comparable with a simulated {kind}")
@@ -431,6 +451,15 @@ def _why_not(row, ctx: _Ctx, known: dict, context: bool) -> str:
             return "current prices; the model's GDP is at constant 2020 prices"
         return f"the model has no comparable quantity for {row.indicator!r}"
     return ""
+
+
+def _context_note(row, ctx: _Ctx, context: bool, why: str) -> str:
+    """For a skipped Ningxia rate with a city analogue: the model's city value, as context."""
+    sim = CONTEXT_ANALOGUES.get(row.indicator)
+    if not context or sim is None or not why.startswith("Ningxia-wide"):
+        return ""
+    value = sim(ctx, ctx.regions[0], int(row.year))[0]
+    return f"; context: the model's {ctx.regions[0]} value {value:+.1f} %"
 
 
 def _basis_note(basis: str) -> str:
