@@ -200,3 +200,13 @@ def test_new_industry_electricity_adds_exactly_its_twh():
     assert float(extra.sel(region="wuzhong", year=2023)) == pytest.approx(1.2)  # ramp from 0
     assert float(extra.sel(region="litong", year=2025)) == pytest.approx(0.0)
     assert float((more.co2 - base.co2).isel(scenario=0).sel(region="wuzhong", year=2025)) > 0
+
+
+def test_an_edited_history_file_is_read_again(tmp_path):
+    path = _write(tmp_path, [_row("wuzhong", "gdp_growth", 2021, 7.0)])
+    assert observed_paths(path, WUZHONG)["gdp_growth"]["wuzhong"] == {2021: pytest.approx(0.07)}
+    _write(tmp_path, [_row("wuzhong", "gdp_growth", 2021, 7.25)])  # another size: another key
+    assert observed_paths(path, WUZHONG)["gdp_growth"]["wuzhong"] == {2021: pytest.approx(0.0725)}
+    paths = observed_paths(path, WUZHONG)
+    paths["gdp_growth"]["wuzhong"][2021] = 9.0  # a copy: the cache is not changed
+    assert observed_paths(path, WUZHONG)["gdp_growth"]["wuzhong"][2021] == pytest.approx(0.0725)

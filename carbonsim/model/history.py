@@ -3,8 +3,9 @@
 :func:`apply_history` takes the lever arrays of a batch and the observed paths of
 :func:`carbonsim.baseline.history.history_paths` and returns arrays in which
 
-* ``gdp_growth`` of a year with an observed county value is that value; a county without its own
-  row takes the city's observed growth of that year (the city's real growth for every county);
+* ``gdp_growth`` and ``population_growth`` of a year with an observed county value is that value;
+  a county without its own row takes the city's observed rate of that year (e.g. the city's real
+  growth for every county);
 * ``wind_capacity`` / ``solar_capacity`` of a year with an observed county value is that value;
   an observed city total scales the counties' values of that year to it (their own split; equal
   shares where the scenario has none).  Between observed years (and from 2020 to the first)
@@ -19,15 +20,17 @@ history is returned unchanged.  Rows for context regions (``ningxia``) never rea
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from carbonsim.baseline import DEFAULT_PATH
-from carbonsim.baseline.history import history_paths
+from carbonsim.baseline.history import default_history_path, history_paths
 from carbonsim.regions import WUZHONG, RegionSet
 
 __all__ = ["FADE_YEARS", "HistoryOption", "apply_history", "observed_paths"]
@@ -55,10 +58,28 @@ def observed_paths(history: HistoryOption, regions: RegionSet, ds=None) -> dict:
     if history is True or history is None:
         if regions.city != WUZHONG.city or not _is_bundled(ds):
             return {}
-        return history_paths(regions=regions)
+        return _file_paths(default_history_path(), regions)
     if isinstance(history, Mapping):
         return {k: dict(v) for k, v in history.items()}
-    return history_paths(history, regions=regions)
+    if isinstance(history, pd.DataFrame):
+        return history_paths(history, regions=regions)
+    return _file_paths(Path(history), regions)
+
+
+#: (path, mtime, size, regions) -> paths; a file edited on disk is read again
+_FILE_CACHE: dict[tuple, dict] = {}
+
+
+def _file_paths(path: Path, regions: RegionSet) -> dict:
+    """:func:`history_paths` of a file, cached by its modification time and size."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return history_paths(path, regions=regions)  # raises the loader's clear error
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, regions)
+    if key not in _FILE_CACHE:
+        _FILE_CACHE[key] = history_paths(path, regions=regions)
+    return copy.deepcopy(_FILE_CACHE[key])
 
 
 def _is_bundled(ds) -> bool:
