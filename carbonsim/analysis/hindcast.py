@@ -485,7 +485,8 @@ def _warning(row, ctx: _Ctx) -> list:
     note = (
         f"observed: warning (intensity fell by less than the progress target); model: "
         f"energy intensity {change:+.2f} %/yr vs the plan's pace {pace:.2f} %/yr → "
-        f"{'warning' if simulated else 'no warning'}"
+        f"{'warning' if simulated else 'no warning'} (the pace of the 2025 target −13 %; the "
+        "2021 progress target itself was set by Ningxia and is not published here)"
     )
     return [
         row.region, row.indicator, row.year, row.basis, row.value, simulated, row.unit,
