@@ -486,7 +486,7 @@ def _warning(row, ctx: _Ctx) -> list:
         f"observed: warning (intensity fell by less than the progress target); model: "
         f"energy intensity {change:+.2f} %/yr vs the plan's pace {pace:.2f} %/yr → "
         f"{'warning' if simulated else 'no warning'} (the pace of the 2025 target −13 %; the "
-        "2021 progress target itself was set by Ningxia and is not published here)"
+        "2021 progress target itself was Ningxia's and is not in the history table)"
     )
     return [
         row.region, row.indicator, row.year, row.basis, row.value, simulated, row.unit,
