@@ -7,7 +7,8 @@ One entry point per job:
 * :func:`load_scenario` – a scenario file (levers, milestones, distributions),
 * :func:`simulate` – levers in, trajectories (``xarray.Dataset``) out,
 * :func:`check` – which targets each scenario meets, by how much; when each county peaks,
-* :func:`sweep` – thousands to millions of sampled scenarios, on one machine or a Dask cluster.
+* :func:`sweep` – thousands to millions of sampled scenarios, on one machine or a Dask cluster,
+* :func:`hindcast` – a scenario simulated 2020→latest with history off, against observations.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "sweep": "sweeps",
     "what_it_takes": "analysis.what_it_takes",
     "feasible_region": "analysis.what_it_takes",
+    "hindcast": "analysis.hindcast",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -58,14 +58,15 @@ def test_plan_scenario_findings(bundled):
     assert float(city.new_energy_capacity.sel(year=2025)) == pytest.approx(23.0)
     assert float(city.new_energy_capacity.sel(year=2030)) == pytest.approx(28.0)
     for met in ("main_2025_energy_intensity", "main_2025_co2_intensity",
-                "main_2030_nonhydro_renewable_share", "main_2030_co2_peak"):  # fmt: skip
+                "main_2025_nonhydro_renewable_share", "main_2030_nonhydro_renewable_share",
+                "main_2030_co2_peak"):  # fmt: skip
         assert status[met] in ("met", "at_risk"), met
     # capacity is a scenario input read back: reported apart, never as met
     assert status["main_2025_new_energy_capacity"] == "set_by_scenario"
     assert bool(result.dataset.holds.sel(scenario="plan", target="main_2025_new_energy_capacity"))
-    # findings: fossil energy growing 2030-35; and, with the hourly dispatch and the
-    # grid-attributed reading, 2025's 30 % rests on the region's 28 % weight
-    for missed in ("main_2035_fossil_energy_no_growth", "main_2025_nonhydro_renewable_share"):
+    # findings: fossil energy growing 2030-35 (the grid-attributed 2025 share is met because the
+    # Ningxia grid itself passed 30 % in 2023)
+    for missed in ("main_2035_fossil_energy_no_growth",):
         assert status[missed] == "missed", missed
     peaks = result.peaks.sel(scenario="plan", quantity="co2").peak_year.to_series()
     assert peaks["wuzhong"] <= 2030

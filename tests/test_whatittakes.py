@@ -160,6 +160,12 @@ def test_results_are_reproducible(plan):
     assert a.to_dataframe().equals(b.to_dataframe())
 
 
+#: one GDP path for every county (bau before it used the observed 2021-23 growth): with it the
+#: plan's city CO2 peaks in 2028, so "利通区 strictly before the city" can be reached; with the
+#: observed path the city's CO2 is flat 2020-28 and peaks in 2020 within the plateau tolerance
+UNIFORM_GROWTH = {2021: 0.067, 2025: 0.065, 2030: 0.055, 2035: 0.045, 2045: 0.035, 2060: 0.02}
+
+
 def test_several_levers_with_a_step_target(plan, catalogue):
     levers = ["gdp_growth:yanchi", "other_industry_intensity_change:yanchi"]
     r = what_it_takes(plan, "j1_yanchi_co2_peak_with_city", levers)
@@ -256,10 +262,9 @@ def test_step_target_gives_the_smallest_scalar_that_meets_it(plan):
 
 
 def test_lower_gdp_growth_keeps_the_city_peak(plan):
-    growth = plan.levers["gdp_growth"]
-    slower = plan.replace(gdp_growth={year: 0.95 * v for year, v in growth.items()})
-    # (not coal hours: grid-supplied electricity carries the grid's factor, so local coal hours
-    # leave the consumption-basis CO2 alone)
+    # see UNIFORM_GROWTH; not coal hours: grid-supplied electricity carries the grid's factor,
+    # so local coal hours leave the consumption-basis CO2 alone
+    slower = plan.replace(gdp_growth={year: 0.95 * v for year, v in UNIFORM_GROWTH.items()})
     lever = "other_industry_intensity_change"
     r = what_it_takes(slower, "main_2030_co2_peak", [lever])
     assert r.feasible and r.scalars[lever] == 0.0

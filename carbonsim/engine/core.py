@@ -291,6 +291,7 @@ def run(
     grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
     county = {
         "gdp": gdp,
+        "population": p["population"][None, :, None] * cumulative_index(lv["population_growth"]),
         "value_added": va,
         "final_energy": fe,
         "electricity_demand": elec_final,

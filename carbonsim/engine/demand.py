@@ -104,6 +104,10 @@ def industry(lv, p, va_industry, va_construction):
     out[:, :, S["other_industry"]] = oi[:, :, None, :] * mix
     con = fe0[:, S["construction"]].sum(-1)[None, :, None] * ratio(va_construction, va_con0)
     out[:, :, S["construction"]] = (con * scale)[:, :, None, :] * _mix0(fe0[:, S["construction"]])
+    # new electricity-intensive plants (TWh/yr), on top of other industry's trend
+    new_plants = lv.get("new_industry_electricity")
+    if new_plants is not None:
+        out[:, :, S["other_industry"], F["electricity"]] += new_plants / p["twh_per_10ktce"]
     return out, primary
 
 

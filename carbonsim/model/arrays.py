@@ -11,7 +11,8 @@ import xarray as xr
 from carbonsim import engine
 from carbonsim.definitions.levers import LEVERS, lever_table
 from carbonsim.errors import LeverError
-from carbonsim.inputs.values import expand_lever
+from carbonsim.inputs.values import check_bounds, expand_lever
+from carbonsim.model.history import HistoryOption, apply_history, observed_paths
 from carbonsim.model.parameters import _scalar, engine_parameters, lever_starts
 from carbonsim.regions import WUZHONG, regions_of
 
@@ -36,9 +37,18 @@ def share_group_of(name: str) -> tuple[str, ...]:
 
 
 def lever_arrays(
-    levers: Mapping, n: int, years: Sequence[int], ds: xr.Dataset, calibrate: bool = True
+    levers: Mapping,
+    n: int,
+    years: Sequence[int],
+    ds: xr.Dataset,
+    calibrate: bool = True,
+    history: HistoryOption = True,
 ) -> dict[str, np.ndarray]:
-    """Every lever as a full, validated array (defaults filled in)."""
+    """Every lever as a full, validated array (defaults filled in).
+
+    With *history* (default: the bundled observed table, :mod:`carbonsim.model.history`) the
+    years up to the last observed year follow the observed values; ``False`` simulates them.
+    """
     table = lever_table()
     unknown = [k for k in levers if k not in table]
     if unknown:
@@ -58,6 +68,12 @@ def lever_arrays(
     if "grid_exchange_ratio" not in levers and calibrate:
         ratio = calibrate_exchange(ds)
         arrays["grid_exchange_ratio"] = np.broadcast_to(ratio, (n, len(years)))
+    paths = observed_paths(history, regions, ds)
+    if paths:
+        arrays = apply_history(arrays, years, regions, paths)
+        for name in paths:
+            if name in arrays:
+                check_bounds(table[name], arrays[name], years, regions.counties)
     check_share_groups(arrays, years, regions.counties)
     return arrays
 
@@ -113,11 +129,13 @@ def _n(arrays: dict) -> int:
     return next(iter(arrays.values())).shape[0]
 
 
-def batch_arrays(batch, years: Sequence[int], ds: xr.Dataset) -> dict[str, np.ndarray]:
+def batch_arrays(
+    batch, years: Sequence[int], ds: xr.Dataset, history: HistoryOption = True
+) -> dict[str, np.ndarray]:
     """The lever arrays of a :class:`~carbonsim.inputs.coerce.Batch` (its parts stacked)."""
     if batch.parts is not None:
-        return concat_arrays([batch_arrays(part, years, ds) for part in batch.parts])
-    return lever_arrays(batch.values, batch.n, years, ds)
+        return concat_arrays([batch_arrays(part, years, ds, history) for part in batch.parts])
+    return lever_arrays(batch.values, batch.n, years, ds, history=history)
 
 
 #: id(dataset) -> (weak reference to it, calibrated ratio); the reference guards against an id
@@ -145,7 +163,7 @@ def calibrate_exchange(ds: xr.Dataset) -> float:
     rates = {t: _scalar(ds, "curtailment_rate", t) for t in avail}
     target = sum(avail[t] * rates[t] for t in avail) / total if total > 0 else 0.0
     grid = _EXCHANGE_GRID
-    arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False)
+    arrays = lever_arrays({}, len(grid), [2020], ds, calibrate=False, history=False)
     arrays["grid_exchange_ratio"] = grid[:, None]
     out = engine.run(arrays, engine_parameters(ds))
     curtailed = out["curtailment_rate"][:, 0, 0]

@@ -23,6 +23,7 @@ from carbonsim.errors import LeverError
 from carbonsim.inputs.coerce import as_batch
 from carbonsim.inputs.values import check_bounds, check_years
 from carbonsim.model.arrays import batch_arrays, check_share_groups
+from carbonsim.model.history import HistoryOption
 from carbonsim.model.parameters import engine_parameters
 from carbonsim.model.wrap import wrap
 from carbonsim.regions import regions_of
@@ -51,6 +52,7 @@ def simulate(
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
     accounting: str = "grid_attributed",
+    history: HistoryOption = True,
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -80,6 +82,11 @@ def simulate(
         non-fossil shares and the CO2 of electricity (docs/model.md); both readings of the
         renewable share are always returned (``nonhydro_renewable_share_grid_attributed``,
         ``nonhydro_renewable_share_local_first``).
+    history : bool, path or DataFrame
+        Observed history the scenarios start from (docs/scenarios.md): ``True`` (default) the
+        bundled table (``carbonsim/data/history/history.csv``), a path or DataFrame another
+        table, ``False`` none — the years up to the last observed one are simulated from the
+        levers (what :func:`carbonsim.hindcast` does).
 
     Returns
     -------
@@ -100,11 +107,12 @@ def simulate(
     years = check_years(years)  # the horizon rule of the files and the command line
     ds = resolve_baseline(baseline)
     batch = as_batch(levers_or_scenario, regions_of(ds))
-    arrays = batch_arrays(batch, years, ds)
+    arrays = batch_arrays(batch, years, ds, history)
     params = engine_parameters(ds)
     options = (method, co2_basis, accounting)
     out = _run_chunked(arrays, params, options, batch.n, chunk_size, variables)
     attrs = {**batch.attrs, "co2_basis": co2_basis, "renewable_accounting": accounting}
+    attrs["history"] = _history_attr(history)
     return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions_of(ds))
 
 
@@ -140,6 +148,15 @@ def simulate_arrays(
     out = _run_chunked(arrays, params, options, len(ids), chunk_size, variables)
     attrs = {"co2_basis": co2_basis, "renewable_accounting": accounting}
     return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
+
+
+def _history_attr(history) -> str:
+    """How the history option is recorded in the result's attrs."""
+    if history is True or history is None:
+        return "bundled"
+    if history is False:
+        return "off"
+    return "custom" if not isinstance(history, str | os.PathLike) else str(history)
 
 
 def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
