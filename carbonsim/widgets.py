@@ -147,13 +147,13 @@ class WhatIf:
         path = self._path(control.lever, county)
         if control.mode == "shift":
             return 0.0
-        return float(path[self._index(_AT)])
+        return float(np.mean(path[..., self._index(_AT)]))  # the counties' mean if city-wide
 
     def _path(self, lever: str, county: str | None) -> np.ndarray:
         array = self._base[lever][0]
-        if array.ndim == 2:
-            return array[list(self._regions.counties).index(county)] if county else array[0]
-        return array
+        if array.ndim == 2 and county:
+            return array[list(self._regions.counties).index(county)]
+        return array  # a city-wide slider moves every county's own path
 
     def _make_sliders(self, w) -> dict:
         specs = lever_table()
@@ -209,9 +209,9 @@ class WhatIf:
             old = self._path(lever, county or None)
             if control.mode == "shift":
                 shifted = old + value
-                shifted[0] = old[0]
+                shifted[..., 0] = old[..., 0]
             else:
-                shifted = old + (value - old[self._index(_AT)]) * ramp
+                shifted = old + (value - old[..., self._index(_AT), None]) * ramp
             spec = specs[lever]
             target[...] = np.clip(shifted, spec.lower, spec.upper)
             out[lever] = new
