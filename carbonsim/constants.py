@@ -85,7 +85,7 @@ NON_FOSSIL_TECHS: tuple[str, ...] = ("hydro", "wind", "solar", "biomass")
 NEW_ENERGY_TECHS: tuple[str, ...] = ("wind", "solar")  # 新能源 as the plan counts it
 
 # ---------------------------------------------------------------------------------------------
-# Physical constants and conversions (GLOSSARY.md; GB/T 2589-2020)
+# Physical constants and conversions (../shared/GLOSSARY.md, docs/glossary.md; GB/T 2589-2020)
 # ---------------------------------------------------------------------------------------------
 #: kgce per kWh of electricity, calorific (当量值) method, GB/T 2589-2020 / NBS.
 ELECTRICITY_CALORIFIC_KGCE_PER_KWH = 0.1229

@@ -57,3 +57,12 @@ def test_no_relative_imports():
             if isinstance(node, ast.ImportFrom) and node.level > 0
         ]
     assert offences == []
+
+
+def test_docs_glossary_is_generated_from_the_tables():
+    import subprocess
+    import sys
+
+    tool = PACKAGE.parent / "tools" / "make_glossary.py"
+    done = subprocess.run([sys.executable, str(tool), "--check"], check=False)
+    assert done.returncode == 0, "docs/glossary.md is out of date: python tools/make_glossary.py"

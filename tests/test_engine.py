@@ -82,8 +82,9 @@ def test_identities(toy, levers):
         rtol=1e-12,
     )
     np.testing.assert_allclose(ds.co2_by_source.sum("co2_source"), ds.co2_territorial, rtol=1e-12)
-    # the city's electricity balance: generation + imports = consumption + exports
-    supply = city.generation.sum("tech") + city.electricity_imports
+    # the city's electricity balance: generation + imports (+ load the dispatch could not serve
+    # within the exchange limit, reported as unserved) = consumption + exports
+    supply = city.generation.sum("tech") + city.electricity_imports + city.unserved_energy
     use = city.electricity_consumption + city.uhvdc_export + city.other_export
     np.testing.assert_allclose(supply, use, rtol=1e-9, atol=1e-9)
     # losses are part of consumption

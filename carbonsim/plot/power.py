@@ -134,7 +134,7 @@ def _storage(ax, ds: xr.Dataset, lang: str, energy: bool) -> None:
 def power_mix(
     trajectories: xr.Dataset,
     scenario: str | None = None,
-    region: str = "wuzhong",
+    region: str | None = None,
     lang: str = "zh",
     fig=None,
     years: tuple[int, int] | None = None,
@@ -166,6 +166,7 @@ def power_mix(
     matplotlib.figure.Figure
     """
     check_lang(lang)
+    region = region or regions_of(trajectories).city
     ds = _one(trajectories, scenario, region, years)
     first, last = int(ds.year.values[0]), int(ds.year.values[-1])
     with style(lang):

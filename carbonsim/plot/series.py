@@ -120,7 +120,7 @@ def _finish_axes(ax, da, name: str, lang: str, title: str, handles, low: float) 
 def trajectory(
     trajectories: xr.Dataset,
     indicator: str,
-    regions: str | Sequence[str] = ("wuzhong",),
+    regions: str | Sequence[str] | None = None,
     scenarios: str | Sequence[str] | None = None,
     targets=None,
     check=None,
@@ -163,7 +163,7 @@ def trajectory(
     )
     da = _variable(trajectories, indicator)
     _check_dims(da, indicator, {"scenario", "region", "year"})
-    regions = _as_list(regions) or ["wuzhong"]
+    regions = _as_list(regions) or [regions_of(trajectories).city]
     scenarios = _as_list(scenarios) or [str(s) for s in da.scenario.values]
     keep = _year_window(np.asarray(da.year.values), years)
     series_list = _series_list(da, scenarios, regions, keep)
@@ -233,7 +233,7 @@ def quantile_summary(
         da = _variable(trajectories, name)
         _check_dims(da, name, {"scenario", "region", "year"})
         if "region" not in da.dims:
-            da = da.expand_dims(region=["wuzhong"], axis=1)
+            da = da.expand_dims(region=[regions_of(trajectories).city], axis=1)
         q = da.quantile(list(quantiles), dim="scenario", keep_attrs=True)
         out[f"quantiles_{name}"] = q.transpose("quantile", "region", "year")
     ds = xr.Dataset(out)
@@ -258,7 +258,7 @@ def _quantile(q: xr.DataArray, level: float) -> np.ndarray:
 def fan(
     sweep_summary: xr.Dataset,
     indicator: str,
-    region: str = "wuzhong",
+    region: str | None = None,
     targets=None,
     lang: str = "zh",
     ax=None,
@@ -272,7 +272,8 @@ def fan(
         Holds ``quantiles_<indicator>`` (quantile, region, year), as :func:`quantile_summary`
         returns it.
     indicator : str
-    region : str
+    region : str, optional
+        Default: the city (``regions_of(sweep_summary).city``).
     targets : Catalogue, path, None or False
         As in :func:`trajectory`; relative targets are drawn at the level implied by the
         median's base-year value, and met / missed is that of the median.
@@ -286,6 +287,7 @@ def fan(
     """
     check_lang(lang)
     q = _variable(sweep_summary, f"quantiles_{indicator}", "the sweep summary")
+    region = region or regions_of(sweep_summary).city
     q = q.sel(region=region) if "region" in q.dims else q
     all_years = np.asarray(q.year.values)
     keep = _year_window(all_years, years)
