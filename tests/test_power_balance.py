@@ -12,11 +12,10 @@ import pytest
 
 import carbonsim
 from carbonsim.baseline.profiles import load_profiles
-from carbonsim.engine.dispatch import dispatch
 from carbonsim.model.hourly import hourly_dispatch, power_system
 
 sys.path.insert(0, os.path.dirname(__file__))
-from pypsa_crosscheck import pypsa_dispatch
+from pypsa_crosscheck import kernel_one, pypsa_dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = range(2020, 2031)
@@ -27,12 +26,7 @@ def _scenario(name):
 
 
 def _kernel(profiles, system, demand):
-    out = dispatch(
-        dict(profiles),
-        profiles.weights,
-        {k: np.array([v]) for k, v in demand.items()},
-        **{k: np.array([v]) for k, v in system.items()},
-    )
+    out = kernel_one(dict(profiles), profiles.weights, demand, system)
     return {k: float(v[0]) for k, v in out.items()}
 
 

@@ -48,6 +48,9 @@ import math
 import numpy as np
 from numba import get_num_threads, njit, prange
 
+from carbonsim.constants import TWH_PER_GWH
+from carbonsim.engine.arith import ratio
+
 __all__ = ["HOURLY", "OUTPUTS", "PARAMS", "dispatch"]
 
 HOURS_PER_YEAR = 8760.0
@@ -832,19 +835,14 @@ def dispatch(  # noqa: C901 - one validation step per argument group, then one k
 
     res = {k: out[j] for j, k in enumerate(_ACC)}
 
-    def _ratio(a, b):
-        o = np.zeros_like(a)
-        np.divide(a, b, out=o, where=b > 0)
-        return o
-
-    res["curtailment_rate"] = _ratio(res["curtailment"], res["vre_available"])
-    res["cycles_battery"] = _ratio(res["storage_discharge_battery"] * 1e3, prm[P_BAT_GWH])
-    res["cycles_phs"] = _ratio(res["storage_discharge_phs"] * 1e3, prm[P_PHS_GWH])
+    res["curtailment_rate"] = ratio(res["curtailment"], res["vre_available"])
+    res["cycles_battery"] = ratio(res["storage_discharge_battery"] / TWH_PER_GWH, prm[P_BAT_GWH])
+    res["cycles_phs"] = ratio(res["storage_discharge_phs"] / TWH_PER_GWH, prm[P_PHS_GWH])
     nonhydro = res["vre_local"] + res["biomass_local"]
-    res["local_renewable_share_nonhydro"] = _ratio(nonhydro, res["local_load"])
+    res["local_renewable_share_nonhydro"] = ratio(nonhydro, res["local_load"])
     res["local_renewable_share"] = res["local_renewable_share_nonhydro"]
-    res["local_nonfossil_share"] = _ratio(nonhydro + res["hydro_local"], res["local_load"])
-    res["local_vre_share"] = _ratio(res["vre_local"], res["local_load"])
+    res["local_nonfossil_share"] = ratio(nonhydro + res["hydro_local"], res["local_load"])
+    res["local_vre_share"] = ratio(res["vre_local"], res["local_load"])
 
     if hourly_index is not None:
         k = int(hourly_index)
