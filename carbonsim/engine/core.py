@@ -20,7 +20,7 @@ from carbonsim.constants import (
 )
 from carbonsim.engine import demand, power
 from carbonsim.engine.arith import ratio
-from carbonsim.engine.axes import GEN_TECHS, REGION, F, S, T
+from carbonsim.engine.axes import CITY_INDEX, GEN_TECHS, REGION, F, S, T
 from carbonsim.engine.economy import cumulative_index, value_added
 
 SEC = S
@@ -29,9 +29,17 @@ CALORIFIC_RATE = ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
 INDUSTRY = [SEC[s] for s in SECTORS[:7]]
 
 
-def with_city(x: np.ndarray) -> np.ndarray:
-    """Prepend the city (sum over counties, axis 1) to a county array."""
-    return np.concatenate([x.sum(axis=1, keepdims=True), x], axis=1)
+def city_first(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
+    """A county array with the city (the sum over counties) prepended on the region axis.
+
+    Written into *dest* (shape ``(S, 1 + R, ...)``) when given, e.g. a slice of the caller's
+    result buffer, so no intermediate city-first array is made.
+    """
+    if dest is None:
+        dest = np.empty((x.shape[0], x.shape[1] + 1, *x.shape[2:]), dtype=x.dtype)
+    dest[:, 1:] = x  # the counties follow the city
+    np.sum(x, axis=REGION, out=dest[:, CITY_INDEX])
+    return dest
 
 
 def _final_energy(lv, p, gdp, va):
@@ -244,6 +252,9 @@ def run(
     co2_basis: str = "consumption",
     accounting: str = "grid_attributed",
     hourly_index: int | None = None,
+    *,
+    out: dict[str, np.ndarray] | None = None,
+    keep: set[str] | frozenset[str] | None = None,
 ):
     """Simulate every scenario.
 
@@ -263,6 +274,12 @@ def run(
         the non-hydro renewable share are returned.
     hourly_index : int, optional
         ``scenario * n_years + year index`` of one dispatch whose hourly series to return too.
+    out : dict of ndarray, optional
+        Destination arrays (city first, the shapes this function returns) to write results
+        into, e.g. slices of a caller's result buffers; the returned dict holds these arrays.
+    keep : set of str, optional
+        Names of the arrays to return (default: all).  Everything is still computed; only
+        what is kept is stored.
 
     Returns
     -------
@@ -270,6 +287,7 @@ def run(
         Trajectory arrays; region axis = (city, counties...).  With *hourly_index*: a tuple
         ``(arrays, hourly)``, *hourly* a dict of (day, hour) series [GW] of that dispatch.
     """
+    dest = out or {}
     n, _, n_y = lv["gdp_growth"].shape
     gdp, va, fe, extras = _demand_side(lv, p)
     elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
@@ -315,9 +333,9 @@ def run(
         **extras,
         **pw,
     }
-    out = {k: with_city(v) for k, v in county.items() if not k.startswith("_")}
+    out = {k: city_first(v, dest.get(k)) for k, v in county.items()}
     out["consumed_mix"] = mix
-    n_reg = out["gdp"].shape[1]
+    n_reg = out["gdp"].shape[REGION]
     city_wide = {
         "electricity_emission_factor": ef_el / CO2_1E4T_PER_TWH_PER_T_MWH,
         "curtailment_rate": flows["curtailment_rate"],
@@ -334,6 +352,12 @@ def run(
     for name, arr in city_wide.items():
         out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
     out = derive(out, lv, p, co2_basis)
+    if keep is not None:
+        out = {k: v for k, v in out.items() if k in keep}
+    for name, target in dest.items():
+        if out.get(name) is not target:
+            target[...] = out[name]
+            out[name] = target
     if hourly_index is None:
         return out
     return out, {k.removeprefix("hourly_"): v for k, v in flows.items() if k.startswith("hourly_")}

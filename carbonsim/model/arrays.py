@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 
 from carbonsim import engine
+from carbonsim.baseline.cache import per_dataset
 from carbonsim.definitions.levers import LEVERS, lever_table
 from carbonsim.errors import LeverError
 from carbonsim.inputs.values import check_bounds, expand_lever
@@ -56,14 +56,16 @@ def lever_arrays(
     starts = lever_starts(ds)
     regions = regions_of(ds)
     where = {"regions": regions.counties, "city": regions.city}
+    defaults = _default_arrays(ds, tuple(int(y) for y in years))
     arrays = {}
     for name, spec in table.items():
-        given = _given_or_default(name, spec, levers, starts)
-        if given is None:
+        given = levers.get(name)
+        if given is None:  # the default, expanded once per baseline and horizon
+            if name in defaults:
+                full = spec.shape(n, len(years), len(regions.counties))
+                arrays[name] = np.broadcast_to(defaults[name], full)
             continue
-        start = starts.get(name)
-        if start is None and _is_number(spec.default):
-            start = spec.default  # milestones of a level lever start from its default in 2020
+        start = _start(name, spec, starts)
         arrays[name] = expand_lever(name, given, n, years, start=start, **where)
     if "grid_exchange_ratio" not in levers and calibrate:
         ratio = calibrate_exchange(ds)
@@ -78,15 +80,38 @@ def lever_arrays(
     return arrays
 
 
+def _start(name, spec, starts):
+    """The 2020 value milestones of lever *name* start from (None for rate levers' own rule)."""
+    start = starts.get(name)
+    if start is None and _is_number(spec.default):
+        start = spec.default  # milestones of a level lever start from its default in 2020
+    return start
+
+
+@per_dataset
+def _default_arrays(ds: xr.Dataset, years: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Every lever at its default (one scenario row, read-only), once per baseline and horizon.
+
+    The defaults do not depend on the scenario, and expanding ~130 of them is most of the time
+    of a single run, so a batch only broadcasts these rows.
+    """
+    table, starts, regions = lever_table(), lever_starts(ds), regions_of(ds)
+    where = {"regions": regions.counties, "city": regions.city}
+    rows = {}
+    for name, spec in table.items():
+        given = _default_of(name, spec, starts)
+        if given is not None:
+            start = _start(name, spec, starts)
+            rows[name] = expand_lever(name, given, 1, years, start=start, **where)
+    return rows
+
+
 def _is_number(value) -> bool:
     return isinstance(value, float) and not np.isnan(value)
 
 
-def _given_or_default(name, spec, levers, starts):
-    """The lever's value: given, else its default; None when it has no path (see below)."""
-    given = levers.get(name)
-    if given is not None:
-        return given
+def _default_of(name, spec, starts):
+    """The lever's default value; None when it has no path (see below)."""
     if spec.default == "baseline":
         # grid_exchange_ratio is calibrated; a tracked indicator without a 2020 value has no path
         return None if name == "grid_exchange_ratio" else starts.get(name)
@@ -138,13 +163,11 @@ def batch_arrays(
     return lever_arrays(batch.values, batch.n, years, ds, history=history)
 
 
-#: id(dataset) -> (weak reference to it, calibrated ratio); the reference guards against an id
-#: reused by a later dataset after the first one was freed
-_CALIBRATED: dict[int, tuple[weakref.ref, float]] = {}
 #: candidate exchange ratios [GW per GW of generating capacity] of the calibration
 _EXCHANGE_GRID = np.linspace(0.05, 1.5, 291)
 
 
+@per_dataset
 def calibrate_exchange(ds: xr.Dataset) -> float:
     """The ``grid_exchange_ratio`` whose 2020 dispatch curtails what the baseline records.
 
@@ -153,10 +176,6 @@ def calibrate_exchange(ds: xr.Dataset) -> float:
     dispatch is evaluated for 291 candidate ratios in one vectorised engine call and the
     (monotone, non-increasing) curtailment interpolated.  Cached per baseline dataset.
     """
-    key = id(ds)
-    cached = _CALIBRATED.get(key)
-    if cached is not None and cached[0]() is ds:
-        return cached[1]
     starts = lever_starts(ds)
     avail = {t: starts[f"{t}_capacity"].sum() * starts[f"{t}_hours"] for t in ("wind", "solar")}
     total = sum(avail.values())
@@ -168,6 +187,4 @@ def calibrate_exchange(ds: xr.Dataset) -> float:
     out = engine.run(arrays, engine_parameters(ds))
     curtailed = out["curtailment_rate"][:, 0, 0]
     # np.interp needs increasing x: curtailment falls as the ratio rises
-    ratio = float(np.interp(target, curtailed[::-1], grid[::-1]))
-    _CALIBRATED[key] = (weakref.ref(ds), ratio)
-    return ratio
+    return float(np.interp(target, curtailed[::-1], grid[::-1]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from carbonsim.baseline.cache import per_dataset
 from carbonsim.baseline.profiles import load_profiles
 from carbonsim.constants import (
     FUELS,
@@ -60,6 +61,7 @@ def _city_of(ds: xr.Dataset, da: xr.DataArray) -> xr.DataArray:
     return da.sel(region=city) if city in da.region else da.isel(region=0)
 
 
+@per_dataset
 def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
     """Unwrap a baseline dataset into the plain arrays the engine reads (county axis only)."""
     counties = list(regions_of(ds).counties)
@@ -106,6 +108,7 @@ def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
     return p
 
 
+@per_dataset
 def lever_starts(ds: xr.Dataset) -> dict[str, np.ndarray | float]:
     """2020 values of the levers whose default is ``baseline`` ((region,) or scalar)."""
     n_counties = len(regions_of(ds).counties)

@@ -48,7 +48,7 @@ def simulate(
     baseline: xr.Dataset | str | os.PathLike | None = None,
     years: Iterable[int] = DEFAULT_YEARS,
     method: str = "coal_equivalent",
-    chunk_size: int = 2000,
+    chunk_size: int = 100,
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
     accounting: str = "grid_attributed",
@@ -122,7 +122,7 @@ def simulate_arrays(
     years: Sequence[int],
     baseline=None,
     method: str = "coal_equivalent",
-    chunk_size: int = 2000,
+    chunk_size: int = 100,
     validate: bool = True,
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
@@ -160,20 +160,25 @@ def _history_attr(history) -> str:
 
 
 def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
-    keep = None if variables is None else {*variables, "vehicle_stock"}
+    """Engine results for *n* scenarios, computed *chunk_size* at a time.
+
+    The result buffers are allocated once, from the first chunk's shapes, and every later chunk
+    writes into its slice of them: peak memory is the result plus one chunk's temporaries, and
+    a chunk small enough to stay in cache reuses the same temporaries instead of faulting in
+    fresh memory each time.
+    """
+    keep = None if variables is None else frozenset({*variables, "vehicle_stock"})
     method, co2_basis, accounting = options
-
-    def one(chunk):
-        out = engine.run(chunk, params, method, co2_basis, accounting)
-        return out if keep is None else {k: v for k, v in out.items() if k in keep}
-
-    if n <= chunk_size:
-        return one(arrays)
     out: dict[str, np.ndarray] = {}
     for start in range(0, n, chunk_size):
-        piece = one({k: v[start : start + chunk_size] for k, v in arrays.items()})
-        if not out:  # allocate once: peak memory = the result plus one chunk
+        stop = min(start + chunk_size, n)
+        chunk = arrays if stop - start == n else {k: v[start:stop] for k, v in arrays.items()}
+        views = {k: v[start:stop] for k, v in out.items()}
+        piece = engine.run(chunk, params, method, co2_basis, accounting, out=views, keep=keep)
+        if not out:
+            if stop == n:
+                return piece
             out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in piece.items()}
-        for k, v in piece.items():
-            out[k][start : start + len(v)] = v
+            for k, v in piece.items():
+                out[k][start:stop] = v
     return out
