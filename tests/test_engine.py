@@ -174,9 +174,41 @@ def test_scenario_alone_equals_scenario_in_batch(toy):
 
 def test_chunking_does_not_change_results(toy):
     levers = carbonsim.model.LeverSet({"gdp_growth": np.linspace(0, 0.1, 9)}, n=9)
-    whole = sim(toy, levers)
-    chunked = sim(toy, levers, chunk_size=2)
-    assert np.array_equal(whole.co2.values, chunked.co2.values)
+    whole = sim(toy, levers, chunk_size=100)
+    for size in (2, 4, 9):
+        chunked = sim(toy, levers, chunk_size=size)
+        for name in whole.data_vars:  # every variable, not only the one a bug would spare
+            assert np.array_equal(whole[name].values, chunked[name].values), (size, name)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        ["gdp"],
+        ["co2", "energy_consumption", "non_fossil_share", "nonhydro_renewable_share"],
+        ["co2_net", "industry_energy_intensity", "co2_intensity_change", "nev_sales_share"],
+        ["building_electricity_share", "freight_co2_intensity", "storage_duration"],
+    ],
+)
+@pytest.mark.parametrize("co2_basis", ["consumption", "assessment"])
+def test_variables_are_computed_alone_as_in_the_full_run(toy, variables, co2_basis):
+    levers = carbonsim.model.LeverSet(
+        {"gdp_growth": np.linspace(0, 0.1, 5), "solar_capacity": {"yanchi": {2030: 9.0}}}, n=5
+    )
+    full = sim(toy, levers, co2_basis=co2_basis)
+    some = sim(toy, levers, co2_basis=co2_basis, variables=variables, chunk_size=2)
+    assert sorted(some.data_vars) == sorted(variables)
+    for name in variables:
+        assert np.array_equal(full[name].values, some[name].values), name
+
+
+def test_pruning_skips_what_the_kept_outputs_do_not_need():
+    from carbonsim.engine.core import needed
+
+    need = needed({"co2_intensity_change"})
+    assert {"co2_intensity", "co2", "gdp", "co2_by_source", "co2_electricity"} <= need
+    assert not {"co2_sink", "primary_energy_by_sector", "co2_cement", "final_energy"} & need
+    assert "co2_sink" in needed({"co2_net"}) and needed(None) is None
 
 
 def test_calorific_method_lowers_non_fossil_energy(toy):

@@ -14,11 +14,18 @@ __all__ = [
     "CITY_INDEX",
     "CO2_BASES",
     "CO2_SOURCES",
+    "FUEL",
     "GEN_TECHS",
+    "PRIMARY_FUEL",
     "PRIMARY_FUELS",
+    "PRODUCT",
     "REGION",
     "SCENARIO",
+    "SECTOR",
+    "SINK",
     "SINK_TYPES",
+    "SOURCE",
+    "TECH",
     "YEAR",
     "F",
     "P",
@@ -32,6 +39,20 @@ SCENARIO = 0
 REGION = 1
 #: axis of the years (every array: last)
 YEAR = -1
+#: axis of the sectors in ``(S, R, sector, [fuel,] Y)`` arrays (final energy, CO2 by sector)
+SECTOR = 2
+#: axis of the fuels: the one before the year, in ``(S, R, [sector,] fuel, Y)`` arrays
+FUEL = -2
+#: axis of the technologies in ``(S, R, tech, Y)`` arrays (capacity, generation)
+TECH = 2
+#: axis of the products in ``(S, R, product, Y)`` arrays
+PRODUCT = 2
+#: axis of the primary fuels in ``(S, R, primary_fuel, Y)`` (primary energy)
+PRIMARY_FUEL = 2
+#: axis of the CO2 sources in ``(S, R, co2_source, Y)``
+SOURCE = 2
+#: axis of the sink types in ``(S, R, sink_type, Y)``
+SINK = 2
 #: index of the city on the region axis of output arrays (counties follow)
 CITY_INDEX = 0
 

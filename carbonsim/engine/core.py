@@ -20,7 +20,21 @@ from carbonsim.constants import (
 )
 from carbonsim.engine import demand, power
 from carbonsim.engine.arith import ratio
-from carbonsim.engine.axes import CITY_INDEX, GEN_TECHS, REGION, F, S, T
+from carbonsim.engine.axes import (
+    CITY_INDEX,
+    FUEL,
+    GEN_TECHS,
+    PRIMARY_FUEL,
+    PRODUCT,
+    REGION,
+    SECTOR,
+    SINK,
+    SOURCE,
+    TECH,
+    F,
+    S,
+    T,
+)
 from carbonsim.engine.economy import cumulative_index, value_added
 
 SEC = S
@@ -77,7 +91,7 @@ def _demand_side(lv, p):
 
 def _electricity_use(fe, extras, p):
     """Final electricity by sector (S, R, sector, Y) and its electrolysis part (S, R, Y) [TWh]."""
-    elec_by_sector = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
+    elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
     electrolysis = extras["green_hydrogen_production"] * p["hydrogen_electricity_twh_per_1e4t"]
     return elec_by_sector, electrolysis
 
@@ -129,7 +143,7 @@ def _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index=None):
     """Capacity, the hourly dispatch, and its flows by county (S, R, ..., Y)."""
     cap = power.capacity(lv, p)
     avail = power.available(cap, lv)
-    elec_twh = elec_by_sector.sum(axis=2)
+    elec_twh = elec_by_sector.sum(axis=SECTOR)
     loss = p["grid_loss_rate"]
     demand_pre = elec_twh * (1.0 + loss)  # (S, R, Y)
     flows = power.balance(
@@ -149,7 +163,7 @@ def _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index=None):
     vre_avail = avail[:, :, T["wind"]] + avail[:, :, T["solar"]]
     storage_losses = power.allocate(losses, battery_gwh + ph_gwh)
     consumption = demand_pre + storage_losses
-    gen_total = gen.sum(axis=2)
+    gen_total = gen.sum(axis=TECH)
     out = {
         "capacity": cap,
         "generation": gen,
@@ -175,16 +189,17 @@ def _primary(fe, elec_consumption, mix, lv, p, method):
         if method == "coal_equivalent"
         else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
     )
-    heat = fe[:, :, :, F["heat"]].sum(2)
+    heat = fe[..., F["heat"], :].sum(axis=SECTOR)
     heat_fuel = heat / p["heat_supply_efficiency"]
     heat_coal = heat_fuel * p["heat_fuel_mix"][F["coal"]]
     heat_gas = heat_fuel * p["heat_fuel_mix"][F["gas"]]
     e = elec_consumption
-    coal = fe[:, :, :, F["coal"]].sum(2) + heat_coal + e * mix["coal"][:, None] * rate
-    oil = fe[:, :, :, F["oil"]].sum(2)
-    gas = fe[:, :, :, F["gas"]].sum(2) + heat_gas + e * mix["gas"][:, None] * rate
-    non_fossil = fe[:, :, :, F["biomass"]].sum(2) + e * mix["non_fossil"][:, None] * nf_rate
-    return np.stack([coal, oil, gas, non_fossil], axis=2), heat_coal, heat_gas
+    coal = fe[..., F["coal"], :].sum(axis=SECTOR) + heat_coal + e * mix["coal"][:, None] * rate
+    oil = fe[..., F["oil"], :].sum(axis=SECTOR)
+    gas = fe[..., F["gas"], :].sum(axis=SECTOR) + heat_gas + e * mix["gas"][:, None] * rate
+    biomass = fe[..., F["biomass"], :].sum(axis=SECTOR)
+    non_fossil = biomass + e * mix["non_fossil"][:, None] * nf_rate
+    return np.stack([coal, oil, gas, non_fossil], axis=PRIMARY_FUEL), heat_coal, heat_gas
 
 
 def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
@@ -197,12 +212,12 @@ def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
     )
     nf = mix["non_fossil"][:, None, None, :]
     el_rate = (1 - nf) * rate + nf * nf_rate
-    el = fe[:, :, :, F["electricity"]] * p["twh_per_10ktce"]
+    el = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
     el = el * ratio(elec_consumption, elec_final)[:, :, None, :]
     weights = np.zeros(len(F))
     weights[[F["coal"], F["oil"], F["gas"], F["biomass"]]] = 1.0
     direct = np.einsum("srkft,f->srkt", fe, weights)  # one pass, no temporary copy
-    heat = fe[:, :, :, F["heat"]] / p["heat_supply_efficiency"]
+    heat = fe[..., F["heat"], :] / p["heat_supply_efficiency"]
     return direct + heat + el * el_rate
 
 
@@ -215,7 +230,9 @@ def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
     co2_power = power_coal * ef[F["coal"]] + power_gas * ef[F["gas"]]
     co2_heat = heat_coal * ef[F["coal"]] + heat_gas * ef[F["gas"]]
     process = primary_output * p["process_emission_factor"][None, None, :, None]
-    by_source = np.stack([combustion.sum(2), co2_heat, co2_power, process.sum(2)], axis=2)
+    by_source = np.stack(
+        [combustion.sum(axis=SECTOR), co2_heat, co2_power, process.sum(axis=PRODUCT)], axis=SOURCE
+    )
     fuel_use = np.einsum("srkft->srft", fe[:, :, :, :3])  # end-use coal, oil, gas (S, R, 3, Y)
     fuel_use[:, :, 0] += heat_coal + power_coal
     fuel_use[:, :, 2] += heat_gas + power_gas
@@ -242,7 +259,7 @@ def _sinks(lv, p, n, n_years):
         * p["grassland_sink_factor"]
     )
     wetland = wet * p["wetland_sink_factor"]
-    return np.stack([forest, grass, wetland], axis=2)  # 1e4 t CO2
+    return np.stack([forest, grass, wetland], axis=SINK)  # 1e4 t CO2
 
 
 def run(
@@ -278,8 +295,9 @@ def run(
         Destination arrays (city first, the shapes this function returns) to write results
         into, e.g. slices of a caller's result buffers; the returned dict holds these arrays.
     keep : set of str, optional
-        Names of the arrays to return (default: all).  Everything is still computed; only
-        what is kept is stored.
+        Names of the arrays to return (default: all).  The optional parts that none of them
+        needs (:func:`needed`: sinks, primary energy by sector, sector CO2, ratios) are not
+        computed; the demand, the dispatch and the energy and CO2 balances always are.
 
     Returns
     -------
@@ -288,54 +306,62 @@ def run(
         ``(arrays, hourly)``, *hourly* a dict of (day, hour) series [GW] of that dispatch.
     """
     dest = out or {}
+    need = needed(keep)
     n, _, n_y = lv["gdp_growth"].shape
     gdp, va, fe, extras = _demand_side(lv, p)
     elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
-    elec_final = elec_by_sector.sum(axis=2)
+    elec_final = elec_by_sector.sum(axis=SECTOR)
     pw, mix, flows = _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index)
-    primary, heat_coal, heat_gas = _primary(fe, pw["electricity_consumption"], mix, lv, p, method)
-    by_sector = _primary_by_sector(
-        fe, pw["electricity_consumption"], elec_final, mix, lv, p, method
-    )
+    consumption = pw["electricity_consumption"]
+    primary, heat_coal, heat_gas = _primary(fe, consumption, mix, lv, p, method)
     combustion, process, by_source, by_fuel, trade = _co2(
         fe, pw["generation"], heat_coal, heat_gas, extras["primary_output"], pw["net_import"], lv, p
     )
-    sinks = _sinks(lv, p, n, n_y)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
-    demand_pre = pw["electricity_consumption"] - pw["storage_losses"]
+    demand_pre = consumption - pw["storage_losses"]
     ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
-    co2_elec = demand_pre * ef_el[:, None, :]
     grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
+    road = [SEC["passenger_transport"], SEC["freight_transport"]]
+    # what only some outputs need is computed only when they are kept (see ``needed``)
+    optional = {
+        "primary_energy_by_sector": lambda: _primary_by_sector(
+            fe, consumption, elec_final, mix, lv, p, method
+        ),
+        "co2_sink": lambda: _sinks(lv, p, n, n_y),
+        "co2_nonferrous": lambda: _sector_co2(
+            combustion, process, elec_by_sector, grid_ef, ("aluminium", "magnesium")
+        ),
+        "co2_cement": lambda: _sector_co2(
+            combustion, process, elec_by_sector, grid_ef, ("cement",)
+        ),
+        "road_oil_consumption": lambda: fe[:, :, road, F["oil"]].sum(axis=SECTOR),
+        "population": lambda: (
+            p["population"][None, :, None] * cumulative_index(lv["population_growth"])
+        ),
+    }
     county = {
         "gdp": gdp,
-        "population": p["population"][None, :, None] * cumulative_index(lv["population_growth"]),
         "value_added": va,
         "final_energy": fe,
         "electricity_demand": elec_final,
         "primary_energy": primary,
-        "primary_energy_by_sector": by_sector,
         "co2_combustion_by_sector": combustion,
         "co2_process_by_product": process,
         "co2_by_source": by_source,
         "co2_by_fuel": by_fuel,
         "co2_electricity_trade": trade,
-        "co2_electricity": co2_elec,
-        "co2_sink": sinks,
-        "co2_nonferrous": _sector_co2(
-            combustion, process, elec_by_sector, grid_ef, ("aluminium", "magnesium")
-        ),
-        "co2_cement": _sector_co2(combustion, process, elec_by_sector, grid_ef, ("cement",)),
-        "road_oil_consumption": fe[
-            :, :, [SEC["passenger_transport"], SEC["freight_transport"]], F["oil"]
-        ].sum(2),
+        "co2_electricity": demand_pre * ef_el[:, None, :],
         "freight_co2": combustion[:, :, SEC["freight_transport"]],
         **extras,
         **pw,
     }
+    county |= {k: make() for k, make in optional.items() if need is None or k in need}
+    if need is not None:
+        county = {k: v for k, v in county.items() if k in need}
     out = {k: city_first(v, dest.get(k)) for k, v in county.items()}
     out["consumed_mix"] = mix
-    n_reg = out["gdp"].shape[REGION]
+    n_reg = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     city_wide = {
         "electricity_emission_factor": ef_el / CO2_1E4T_PER_TWH_PER_T_MWH,
         "curtailment_rate": flows["curtailment_rate"],
@@ -350,8 +376,9 @@ def run(
         "nonhydro_renewable_share_local_first": mix["nhre_local_first"],
     }
     for name, arr in city_wide.items():
-        out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
-    out = derive(out, lv, p, co2_basis)
+        if need is None or name in need:
+            out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
+    out = derive(out, lv, p, co2_basis, need)
     if keep is not None:
         out = {k: v for k, v in out.items() if k in keep}
     for name, target in dest.items():
@@ -383,41 +410,150 @@ def _sector_co2(combustion, process, elec, grid_ef, sectors):
     idx = [SEC[s] for s in sectors]
     prod = [PRODUCTS.index({"cement": "clinker"}.get(s, s)) for s in sectors]
     return (
-        combustion[:, :, idx].sum(2) + process[:, :, prod].sum(2) + elec[:, :, idx].sum(2) * grid_ef
+        combustion[:, :, idx].sum(axis=SECTOR)
+        + process[:, :, prod].sum(axis=PRODUCT)
+        + elec[:, :, idx].sum(axis=SECTOR) * grid_ef
     )
 
 
-def derive(out: dict, lv: dict, p: dict, co2_basis: str = "consumption") -> dict:
-    """Totals, shares and intensities from the (city-prepended) additive arrays."""
+_ENERGY = ("primary_energy",)
+_CO2 = ("co2_by_source", "co2_electricity_trade", "co2_electricity")
+_CAPACITY = ("capacity", "battery_energy", "pumped_hydro_energy")
+_ENERGY_OUTPUTS = (
+    "energy_consumption",
+    "non_fossil_energy",
+    "fossil_energy",
+    "coal_consumption",
+    "oil_consumption",
+    "gas_consumption",
+    "coal_share",
+    "non_fossil_share",
+)
+_CO2_OUTPUTS = ("co2", "co2_territorial", "co2_assessment", "co2_consumption", "co2_process")
+_CAPACITY_OUTPUTS = (
+    "new_energy_capacity",
+    "storage_to_new_energy_ratio",
+    "storage_duration",
+    "pumped_hydro_capacity",
+    "pumped_hydro_energy_capacity",
+)
+#: derived output -> the arrays :func:`derive` computes it from
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_ENERGY_OUTPUTS, _ENERGY),
+    **dict.fromkeys(_CO2_OUTPUTS, _CO2),
+    "co2_net": ("co2", "co2_sink"),
+    "energy_intensity": ("energy_consumption", "gdp"),
+    "co2_intensity": ("co2", "gdp"),
+    "coal_intensity": ("coal_consumption", "gdp"),
+    "energy_intensity_change": ("energy_intensity",),
+    "co2_intensity_change": ("co2_intensity",),
+    "coal_intensity_change": ("coal_intensity",),
+    "industry_energy_intensity": ("primary_energy_by_sector", "value_added"),
+    **dict.fromkeys(_CAPACITY_OUTPUTS, _CAPACITY),
+    "building_electricity_share": ("final_energy",),
+    "freight_co2_intensity": ("freight_co2", "freight_turnover"),
+    "nev_stock_share": ("nev_stock", "vehicle_stock"),
+}
+
+
+def needed(keep: set[str] | frozenset[str] | None) -> set[str] | None:
+    """The arrays to compute for the outputs *keep* (None: everything), dependencies included.
+
+    Only the optional parts of :func:`run` and of :func:`derive` are pruned: the demand, the
+    dispatch and the energy and CO2 balances are always computed.
+    """
+    if keep is None:
+        return None
+    need, todo = set(), list(keep)
+    while todo:
+        name = todo.pop()
+        if name not in need:
+            need.add(name)
+            todo.extend(DERIVED_FROM.get(name, ()))
+    return need
+
+
+def derive(
+    out: dict, lv: dict, p: dict, co2_basis: str = "consumption", need: set[str] | None = None
+) -> dict:
+    """Totals, shares and intensities from the (city-prepended) additive arrays.
+
+    With *need* (from :func:`needed`) only those outputs are derived.
+    """
+
+    def wanted(*names: str) -> bool:
+        return need is None or any(name in need for name in names)
+
+    if wanted(*_ENERGY_OUTPUTS):
+        _derive_energy(out)
+    mix = out.pop("consumed_mix")
+    n_regions = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
+    out["nonhydro_renewable_share"] = np.repeat(mix["nhre"][:, None], n_regions, axis=REGION)
+    out["electricity_non_fossil_share"] = np.repeat(
+        mix["non_fossil"][:, None], n_regions, axis=REGION
+    )
+    if wanted(*_CO2_OUTPUTS, "co2_net"):
+        _derive_co2(out, co2_basis, wanted("co2_net"))
+    _derive_intensities(out, wanted)
+    if wanted(*_CAPACITY_OUTPUTS):
+        _derive_capacity(out)
+    _derive_ratios(out, wanted)
+    return out
+
+
+def _derive_intensities(out: dict, wanted) -> None:
+    pairs = (("energy", "energy_consumption"), ("co2", "co2"), ("coal", "coal_consumption"))
+    for name, num in pairs:
+        if wanted(f"{name}_intensity", f"{name}_intensity_change"):
+            intensity = ratio(out[num], out["gdp"])
+            out[f"{name}_intensity"] = intensity
+            out[f"{name}_intensity_change"] = ratio(intensity, intensity[..., :1]) - 1.0
+    if wanted("industry_energy_intensity"):
+        ind_energy = out["primary_energy_by_sector"][:, :, INDUSTRY].sum(axis=SECTOR)
+        out["industry_energy_intensity"] = ratio(ind_energy, out["value_added"][:, :, 1])
+
+
+def _derive_ratios(out: dict, wanted) -> None:
+    if wanted("building_electricity_share"):
+        bld = out["final_energy"][:, :, [SEC["residential"], SEC["public"]]]
+        out["building_electricity_share"] = ratio(
+            bld[..., F["electricity"], :].sum(axis=SECTOR), bld.sum(axis=(SECTOR, FUEL))
+        )
+    freight_co2 = out.pop("freight_co2", None)
+    if wanted("freight_co2_intensity"):
+        out["freight_co2_intensity"] = (
+            ratio(freight_co2, out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
+        )
+    if wanted("nev_stock_share"):
+        out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
+
+
+def _derive_energy(out: dict) -> None:
     primary = out["primary_energy"]
-    energy = primary.sum(2)
+    energy = primary.sum(axis=PRIMARY_FUEL)
     out["energy_consumption"] = energy
     out["non_fossil_energy"] = primary[:, :, 3]
-    out["fossil_energy"] = primary[:, :, :3].sum(2)
+    out["fossil_energy"] = primary[:, :, :3].sum(axis=PRIMARY_FUEL)
     out["coal_consumption"] = primary[:, :, 0]
     out["oil_consumption"] = primary[:, :, 1]
     out["gas_consumption"] = primary[:, :, 2]
     out["coal_share"] = ratio(primary[:, :, 0], energy)
     out["non_fossil_share"] = ratio(primary[:, :, 3], energy)
-    mix = out.pop("consumed_mix")
-    n_regions = energy.shape[1]
-    out["nonhydro_renewable_share"] = np.repeat(mix["nhre"][:, None], n_regions, axis=1)
-    out["electricity_non_fossil_share"] = np.repeat(mix["non_fossil"][:, None], n_regions, axis=1)
-    terr = out["co2_by_source"].sum(2)
+
+
+def _derive_co2(out: dict, co2_basis: str, net: bool) -> None:
+    src = out["co2_by_source"]
+    terr = src.sum(axis=SOURCE)
     out["co2_territorial"] = terr
     out["co2_assessment"] = terr + out["co2_electricity_trade"]
-    src = out["co2_by_source"]
     out["co2_consumption"] = src[:, :, 0] + src[:, :, 1] + src[:, :, 3] + out["co2_electricity"]
     out["co2"] = out[f"co2_{co2_basis}"].copy()
-    out["co2_process"] = out["co2_by_source"][:, :, 3]
-    out["co2_net"] = out["co2"] - out["co2_sink"].sum(2)
-    gdp = out["gdp"]
-    for name, num in (("energy", energy), ("co2", out["co2"]), ("coal", out["coal_consumption"])):
-        intensity = ratio(num, gdp)
-        out[f"{name}_intensity"] = intensity
-        out[f"{name}_intensity_change"] = ratio(intensity, intensity[..., :1]) - 1.0
-    ind_energy = out["primary_energy_by_sector"][:, :, INDUSTRY].sum(2)
-    out["industry_energy_intensity"] = ratio(ind_energy, out["value_added"][:, :, 1])
+    out["co2_process"] = src[:, :, 3]
+    if net:
+        out["co2_net"] = out["co2"] - out["co2_sink"].sum(axis=SINK)
+
+
+def _derive_capacity(out: dict) -> None:
     cap = out["capacity"]
     ne = cap[:, :, T["wind"]] + cap[:, :, T["solar"]]
     out["new_energy_capacity"] = ne
@@ -425,13 +561,3 @@ def derive(out: dict, lv: dict, p: dict, co2_basis: str = "consumption") -> dict
     out["storage_duration"] = ratio(out["battery_energy"], cap[:, :, T["battery"]])
     out["pumped_hydro_capacity"] = cap[:, :, T["pumped_hydro"]]
     out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]
-    fe = out["final_energy"]
-    bld = fe[:, :, [SEC["residential"], SEC["public"]]]
-    out["building_electricity_share"] = ratio(
-        bld[:, :, :, F["electricity"]].sum(2), bld.sum((2, 3))
-    )
-    out["freight_co2_intensity"] = (
-        ratio(out.pop("freight_co2"), out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
-    )
-    out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
-    return out
