@@ -113,3 +113,23 @@ def test_engine_2020_equals_the_baseline_balances():
     trade = backed_down * float(base.grid_emission_factor) * 100
     assessment = float(acc["co2_assessment"].sel(region="wuzhong"))
     assert float(city.co2_assessment) == pytest.approx(assessment - coal_co2 + trade, rel=1e-5)
+
+
+def test_expanded_levers_are_cached_by_value_and_never_shared_writable():
+    from carbonsim.inputs.values import expand_lever
+
+    years = list(range(2020, 2031))
+    a = expand_lever("coal_hours", {2025: 4500.0, 2030: 4000.0}, 1, years, start=4800.0)
+    b = expand_lever("coal_hours", {2025: 4500.0, 2030: 4000.0}, 1, years, start=4800.0)
+    c = expand_lever("coal_hours", {2025: 4500.0, 2030: 3900.0}, 1, years, start=4800.0)
+    assert b is a and not a.flags.writeable  # the same value: the same read-only array
+    assert c[0, -1] == 3900.0 and a[0, -1] == 4000.0  # another value: its own array
+    milestones = np.array([4500.0, 4000.0])
+    d = expand_lever(
+        "coal_hours", {2025: milestones[0], 2030: milestones[1]}, 1, years, start=4800.0
+    )
+    milestones[1] = 3000.0  # the caller's array changed: the key follows the value
+    e = expand_lever(
+        "coal_hours", {2025: milestones[0], 2030: milestones[1]}, 1, years, start=4800.0
+    )
+    assert d[0, -1] == 4000.0 and e[0, -1] == 3000.0

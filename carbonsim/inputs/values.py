@@ -26,6 +26,7 @@ Milestone values may themselves be arrays over scenarios (from sampling).
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -377,6 +378,52 @@ def expand_lever(
         Unknown lever, unknown region, year outside the horizon, wrong shape, NaN, or a value
         outside the lever's bounds (the message names lever, region, year and scenario).
     """
+    key = _cache_key(name, value, n, years, regions, start, city)
+    if key is not None and key in _EXPANDED:
+        _EXPANDED.move_to_end(key)
+        return _EXPANDED[key]
+    out = _expand(name, value, n, years, regions, start, city)
+    if key is not None:
+        out.flags.writeable = False  # shared by every later call with the same value
+        _EXPANDED[key] = out
+        if len(_EXPANDED) > _MAX_EXPANDED:
+            _EXPANDED.popitem(last=False)
+    return out
+
+
+#: (lever, value, n, years, regions, start, city) -> its expanded (read-only) array, for values
+#: made of numbers and strings: a scenario's ~130 levers cost most of a single run's time, and
+#: a planner (or a slider) re-runs scenarios that differ in one lever
+_EXPANDED: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_MAX_EXPANDED = 4096
+#: arrays up to this many elements are part of a cache key (bigger ones: not cached)
+_KEY_ELEMENTS = 64
+
+
+def _cache_key(name, value, n, years, regions, start, city) -> tuple | None:
+    try:
+        frozen = (_freeze(value), _freeze(start))
+    except TypeError:
+        return None
+    return (name, n, city, tuple(map(int, years)), tuple(map(str, regions)), *frozen)
+
+
+def _freeze(value):
+    """A hashable stand-in for a lever value; TypeError for what is not cached."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return (type(value).__name__, value)
+    if isinstance(value, np.generic):
+        return ("float", float(value))
+    if isinstance(value, Mapping):
+        return ("map", tuple((_freeze(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_freeze(v) for v in value))
+    if isinstance(value, np.ndarray) and value.size <= _KEY_ELEMENTS and value.dtype.kind in "biuf":
+        return ("array", value.shape, value.astype(float).tobytes())
+    raise TypeError("not cached")
+
+
+def _expand(name, value, n, years, regions, start, city) -> np.ndarray:
     spec = LEVERS[name]
     years_arr = np.asarray(list(years), dtype=int)
     if hasattr(value, "dims") and hasattr(value, "values"):
