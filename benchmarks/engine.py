@@ -9,6 +9,11 @@ same scenarios one at a time in a Python loop (timed on 200 and extrapolated).
     python benchmarks/engine.py 1000 5000  # other sizes
     python benchmarks/engine.py 10000 --against eb88a99   # and a git revision, in one run
 
+Beside the figures it prints the machine's limits (memory copy rate, the rate fresh memory is
+written, which bounds a result returned in new memory) and each target of issue 17 with the
+measured value: all-variable throughput against the fresh-memory roofline, key variables,
+one scenario's simulate + check, and the batch's speed-up over a loop.
+
 Each size runs in its own subprocess so that the peak RSS is that size's own.  The share of the
 engine's time spent in the hourly dispatch is printed beside each size (``dispatch``).  With
 ``--against REV`` the same sizes are also run on a temporary checkout of that revision (e.g. the
@@ -59,6 +64,45 @@ def levers(n: int, seed: int = 0):
     )
 
 
+def machine_limits(gib: float = 1.0) -> dict:
+    """Memory copy rate into an existing buffer and the rate fresh memory is written [GB/s]."""
+    n = int(gib * 2**30 / 8)
+    src = np.ones(n)
+    dst = np.empty(n)
+    dst[:] = 0.0  # fault it in once
+    copy, fresh = [], []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        dst[:] = src
+        copy.append(src.nbytes / (time.perf_counter() - t0) / 1e9)
+        t0 = time.perf_counter()
+        new = np.empty(n)
+        new[:] = 1.0  # every page faulted in for the first time
+        fresh.append(new.nbytes / (time.perf_counter() - t0) / 1e9)
+        del new
+    return {"copy_gbps": max(copy), "fresh_gbps": max(fresh)}
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def single_run() -> dict:
+    """One scenario (the bundled plan): simulate, and simulate + check [ms], best of 7."""
+    import carbonsim
+
+    plan = carbonsim.load_scenario(Path(__file__).resolve().parent.parent / "scenarios/plan.toml")
+    carbonsim.check(carbonsim.simulate(plan))
+    sim = _best(lambda: carbonsim.simulate(plan), 7)
+    both = _best(lambda: carbonsim.check(carbonsim.simulate(plan)), 7)
+    return {"simulate_ms": sim * 1e3, "simulate_check_ms": both * 1e3}
+
+
 def one_size(n: int) -> dict:
     import carbonsim
 
@@ -69,6 +113,12 @@ def one_size(n: int) -> dict:
     t0 = time.perf_counter()
     ds = carbonsim.simulate(lv, variables=variables)
     batch = time.perf_counter() - t0
+    dispatch = spent[0] if spent else float("nan")
+    per_scenario = ds.nbytes / n
+    del ds
+    t0 = time.perf_counter()
+    carbonsim.simulate(lv, variables=KEY)
+    key = time.perf_counter() - t0
     m = 200
     small = levers(m)
     t0 = time.perf_counter()
@@ -93,10 +143,12 @@ def one_size(n: int) -> dict:
         "seconds": batch,
         "scenarios_per_second": n / batch,
         "peak_rss_mb": peak_mb,
-        "dataset_mb": ds.nbytes / 2**20,
+        "dataset_mb": per_scenario * n / 2**20,
         "loop_seconds_estimate": loop_per * n,
         "speedup_vs_loop": loop_per * n / batch,
-        "dispatch_share": spent[0] / batch if spent else float("nan"),
+        "dispatch_share": dispatch / batch,
+        "bytes_per_scenario": per_scenario,
+        "key_scenarios_per_second": n / key,
     }
 
 
@@ -121,12 +173,12 @@ def _time_dispatch() -> list[float]:
     return spent
 
 
-def _run(n: int, root: Path | None) -> dict:
+def _run(what: str, root: Path | None) -> dict:
     env = dict(os.environ)
     if root is not None:
         env["PYTHONPATH"] = str(root)
     out = subprocess.run(
-        [sys.executable, __file__, "--one", str(n)],
+        [sys.executable, __file__, "--one", what],
         capture_output=True,
         text=True,
         check=True,
@@ -136,11 +188,36 @@ def _run(n: int, root: Path | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _targets(label: str, r: dict, single: dict, limits: dict) -> list[str]:
+    """The issue's targets beside the measured figure and the machine's limit."""
+    roofline = limits["fresh_gbps"] * 1e9 / r["bytes_per_scenario"]
+    rows = [
+        (f"simulate {r['n']:,}, {r['variables']} variables", r["scenarios_per_second"], "scen/s",
+         f"roofline {roofline:,.0f}/s (fresh memory {limits['fresh_gbps']:.1f} GB/s / "
+         f"{r['bytes_per_scenario'] / 1e3:.0f} kB per scenario): "
+         f"{r['scenarios_per_second'] / roofline:.0%} of it; target >= 80 %"),
+        (f"simulate {r['n']:,}, 6 key variables", r["key_scenarios_per_second"], "scen/s",
+         "target >= 10,000/s"),
+        ("one scenario: simulate", single["simulate_ms"], "ms", ""),
+        ("one scenario: simulate + check", single["simulate_check_ms"], "ms", "target <= 10 ms"),
+        ("batch vs one-at-a-time loop", r["speedup_vs_loop"], "x", "target >= 200x"),
+    ]  # fmt: skip
+    return [f"{label:>10}  {what:<42} {v:>10,.1f} {unit:<7} {note}" for what, v, unit, note in rows]
+
+
 def main(sizes: list[int], against: str | None = None) -> None:
+    # every measurement in its own process: a child inherits its parent's peak RSS figure
+    limits = _run("limits", None)
+    print(
+        f"machine: memory copy {limits['copy_gbps']:.1f} GB/s, fresh memory written at "
+        f"{limits['fresh_gbps']:.1f} GB/s, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     print(
         f"{'code':>10} {'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
         f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} {'dispatch':>9}"
     )
+    targets: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         roots: list[tuple[str, Path | None]] = [("this", None)]
         if against:
@@ -149,9 +226,10 @@ def main(sizes: list[int], against: str | None = None) -> None:
                             against], check=True)  # fmt: skip
             roots.append((against[:10], Path(tmp)))
         try:
+            singles = {label: _run("single", root) for label, root in roots}
             for n in sizes:
                 for label, root in roots:
-                    r = _run(n, root)
+                    r = _run(str(n), root)
                     print(
                         f"{label:>10} {r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
                         f"{r['scenarios_per_second']:>10.0f} "
@@ -159,15 +237,21 @@ def main(sizes: list[int], against: str | None = None) -> None:
                         f"{r['loop_seconds_estimate']:>12.1f} "
                         f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%}"
                     )
+                    if n == 10_000 or n == sizes[-1]:
+                        targets += _targets(label, r, singles[label], limits)
         finally:
             if against:
                 subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", tmp],
                                check=False)  # fmt: skip
+    print("\ntargets (issue 17):")
+    print("\n".join(targets))
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
-        print(json.dumps(one_size(int(sys.argv[2]))))
+        what = sys.argv[2]
+        jobs = {"single": single_run, "limits": machine_limits}
+        print(json.dumps(jobs[what]() if what in jobs else one_size(int(what))))
     else:
         args = sys.argv[1:]
         rev = None
