@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import xarray as xr
 
@@ -43,18 +45,15 @@ def wrap(
         dims = ("scenario", "region", *extra, "year")
         if arr.ndim != len(dims):
             raise ValueError(f"{name}: array {arr.shape} does not match dims {dims}")
-        data_vars[name] = (dims, arr, variable_attrs(info))
+        data_vars[name] = xr.Variable(dims, arr, variable_attrs(info))
     for name, (dims, arr) in lever_variables(arrays, out, params).items():
         if wanted is not None and name not in wanted:
             continue
-        data_vars[name] = (dims, arr, variable_attrs(meta.get(name) or tracked_metadata(name)))
-    coords = {
-        "scenario": list(ids),
-        **regions.coords(),
-        "year": list(years),
-        **{dim: list(values) for dim, values in EXTRA_DIMS.items()},
-    }
-    ds = xr.Dataset(data_vars, coords=coords)
+        info = meta.get(name) or tracked_metadata(name)
+        data_vars[name] = xr.Variable(dims, arr, variable_attrs(info))
+    scenario = xr.Coordinates({"scenario": list(ids)})
+    coords = _fixed_coords(_regions_key(regions), tuple(int(y) for y in years)).merge(scenario)
+    ds = xr.Dataset(data_vars, coords=coords.coords)
     ds = ds.drop_vars([d for d in EXTRA_DIMS if d not in ds.dims])
     ds.attrs.update(
         {
@@ -67,6 +66,33 @@ def wrap(
         }
     )
     return ds
+
+
+def _regions_key(regions: RegionSet) -> tuple:
+    """A hashable key of a region set, display names included (its own hash leaves them out)."""
+    names = tuple(sorted(regions.names_zh.items())), tuple(sorted(regions.names_en.items()))
+    return (regions.city, regions.counties, *names)
+
+
+@functools.lru_cache(maxsize=16)
+def _fixed_coords(regions_key: tuple, years: tuple[int, ...]) -> xr.Coordinates:
+    """The coordinates every result shares but the scenarios (built once: building the
+    pandas indexes is most of the time of labelling a single scenario's result).
+
+    Their arrays are read-only, since every result of the same regions and years holds them.
+    """
+    city, counties, names_zh, names_en = regions_key
+    regions = RegionSet(city, counties, dict(names_zh), dict(names_en))
+    coords = xr.Coordinates(
+        {
+            **regions.coords(),
+            "year": list(years),
+            **{dim: list(values) for dim, values in EXTRA_DIMS.items()},
+        }
+    )
+    for name in coords:
+        coords[name].variable.data.flags.writeable = False
+    return coords
 
 
 def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
