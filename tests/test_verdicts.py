@@ -16,13 +16,9 @@ from carbonsim.catalogue import SCENARIO_SET_INDICATORS, load_targets
 from carbonsim.catalogue.checks import indicator_source
 from carbonsim.constants import ALL_REGIONS
 from carbonsim.feasibility import check, peak_table
-from carbonsim.feasibility.display import (
-    aligned_lines,
-    display_width,
-    format_margin,
-    format_quantity,
-)
+from carbonsim.feasibility.display import format_margin, format_quantity
 from carbonsim.feasibility.evaluate import count_verdicts, probability_met
+from carbonsim.tables import aligned_lines, display_width
 
 YEARS = np.arange(2020, 2041)
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

@@ -99,7 +99,8 @@ def template(scenario_id: str, extends: str, folder: Path | None = None) -> str:
         TOML that loads to exactly the parent's levers until a line is uncommented.
     """
     from carbonsim.definitions.levers import lever_table
-    from carbonsim.inputs.scenario import bundled_scenarios, load_scenario
+    from carbonsim.inputs.scenario import load_scenario
+    from carbonsim.inputs.scenario_files import bundled_scenarios
 
     named = extends in bundled_scenarios()
     parent = load_scenario(

@@ -93,7 +93,7 @@ def load_input(path: Path):
     from carbonsim.errors import CarbonsimError
 
     if not path.exists():
-        from carbonsim.inputs.scenario import resolve_scenario
+        from carbonsim.inputs.scenario_files import resolve_scenario
 
         path = resolve_scenario(path)  # a bundled scenario by name ("plan"), or a clear error
     if not path.exists():

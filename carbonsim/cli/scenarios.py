@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the table of bundled scenarios."""
-    from carbonsim.inputs.scenario import bundled_scenarios, load_scenario
+    from carbonsim.inputs.scenario import load_scenario
+    from carbonsim.inputs.scenario_files import bundled_scenarios
 
     rows = []
     for name, path in bundled_scenarios().items():

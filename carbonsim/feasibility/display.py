@@ -1,4 +1,4 @@
-"""Numbers in the plan's own units, and text tables aligned by display width.
+"""Numbers in the plan's own units (text tables aligned by display width: :mod:`carbonsim.tables`).
 
 Everything a planner reads — the run table, ``summary.md``, the HTML table, margins, CSV columns —
 shows model values in the units the plan prints: 万千瓦 (not GW), 亿千瓦时, 万吨标准煤, 万吨CO₂,
@@ -15,8 +15,6 @@ Examples
 '1,465万吨CO₂'
 >>> format_margin(0.0183, "1")
 '+1.83百分点'
->>> display_width("吴忠市 wuzhong")
-14
 """
 
 from __future__ import annotations
@@ -26,17 +24,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from carbonsim.tables import aligned_lines, display_width, pad, truncate  # noqa: F401
 from carbonsim.units import UnitError, convert
 
 __all__ = [
     "PLAN_UNITS",
-    "aligned_lines",
-    "display_width",
     "format_margin",
     "format_number",
     "format_quantity",
-    "pad",
     "plan_columns",
     "plan_unit",
     "to_plan",

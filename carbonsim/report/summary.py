@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonsim.feasibility.display import aligned_lines, format_margin, format_quantity, truncate
+from carbonsim.feasibility.display import format_margin, format_quantity
 from carbonsim.feasibility.evaluate import CheckResult, count_verdicts, counts_text
 from carbonsim.regions import regions_of
+from carbonsim.tables import aligned_lines, truncate
 
 STATUS_MARK = {
     "met": "✓",
