@@ -226,7 +226,8 @@ def test_city_reproduces_its_references(ds, acc):
     assert float(city["electricity_consumption"]) == pytest.approx(
         float(ds["electricity_consumption_reference"]), rel=0.01)  # fmt: skip
     assert float(city["electricity_consumption"]) == pytest.approx(
-        float(city["electricity_demand"]) * (1 + float(ds["grid_loss_rate"])))
+        float(city["electricity_demand"]) * (1 + float(ds["grid_loss_rate"]))
+    )
     intensity = float(city["co2_assessment"]) / 621.8
     assert 2.2 <= intensity <= 2.4  # the sourced 2.37 t/万元 at 2015 or 2020 prices
 
