@@ -222,8 +222,12 @@ def test_city_reproduces_its_references(ds, acc):
     assert float(ds["gdp"].sel(region="wuzhong")) == pytest.approx(621.8, rel=0.01)
     assert float(city["energy_consumption"]) == pytest.approx(600, rel=0.01)
     assert 1370 <= float(city["co2_assessment"]) <= 1480
-    assert float(city["electricity_demand"]) == pytest.approx(
+    # the reference is a 全社会用电量 (grid losses included): like with like
+    assert float(city["electricity_consumption"]) == pytest.approx(
         float(ds["electricity_consumption_reference"]), rel=0.01)  # fmt: skip
+    assert float(city["electricity_consumption"]) == pytest.approx(
+        float(city["electricity_demand"]) * (1 + float(ds["grid_loss_rate"]))
+    )
     intensity = float(city["co2_assessment"]) / 621.8
     assert 2.2 <= intensity <= 2.4  # the sourced 2.37 t/万元 at 2015 or 2020 prices
 

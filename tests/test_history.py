@@ -57,6 +57,25 @@ def test_required_statistics_are_present(history):
     assert row.value == pytest.approx(1.4) and row.basis == "real_growth_jan_jun"
 
 
+def test_bulletin_rows_quote_their_value(history):
+    """Ningxia sector growth (2022/23 bulletins) and the urbanisation plan's population targets."""
+    expected = {
+        ("primary_va_growth", 2022): 4.7,
+        ("tertiary_va_growth", 2022): 2.1,
+        ("primary_va_growth", 2023): 7.7,
+        ("tertiary_va_growth", 2023): 4.7,
+        ("population", 2025): 740,
+        ("population", 2027): 750,
+    }
+    ningxia = history[history.region == "ningxia"].set_index(["indicator", "year"])
+    for key, value in expected.items():
+        row = ningxia.loc[[key]].iloc[-1]
+        assert row.value == pytest.approx(value)
+        assert f"{value:g}" in row.quote and row.url.startswith("http")
+    targets = ningxia.loc[[("population", 2025), ("population", 2027)]]
+    assert set(targets.basis) == {"plan_target"}  # kept as a lever bound, never an observation
+
+
 def test_quotes_of_the_county_table_are_in_the_source_file(history):
     source = Path("/work/shared/source/wuzhong-county-economic-indicators-2023.txt")
     if not source.is_file():

@@ -246,12 +246,36 @@ class HindcastResult:
 
         *where*: ``"all"`` rows, the ``"city"`` (and Ningxia) rows only, or the ``"counties"``.
         """
+        rows = self._out_of_sample(where)
+        return float(rows.error.abs().median()) if len(rows) else math.nan
+
+    def _out_of_sample(self, where: str) -> pd.DataFrame:
+        """The compared out-of-sample rates and shares of *where* (all, city, counties)."""
         rows = self.compared()
         rows = rows[rows.kind.isin(("rate", "share")) & ~rows.in_sample]
         if where != "all":
             counties = rows.region.isin(self.counties)
             rows = rows[counties] if where == "counties" else rows[~counties]
-        return float(rows.error.abs().median()) if len(rows) else math.nan
+        return rows
+
+    def breakdown(self, where: str = "counties") -> pd.DataFrame:
+        """Where the error is: out-of-sample rate and share errors [pp], indicator × region.
+
+        *where*: ``"counties"`` (default), ``"city"`` (the city and Ningxia) or ``"all"``.  One
+        row per indicator and one column per region (signed errors, simulated − observed, of the
+        statistic's year; every compared rate of the bundled table is a 2023 Jan–Jun rate), plus
+        the row ``median |error|`` (per region) and the column ``median |error|`` (per
+        indicator).  The bottom-right cell is :meth:`median_abs_error_pp_out_of_sample` of
+        *where*.
+        """
+        rows = self._out_of_sample(where).assign(abs_error=lambda r: r.error.abs())
+        label = "median |error|"
+        table = rows.pivot_table(index="indicator", columns="region", values="error")
+        table.columns.name = None
+        table[label] = rows.groupby("indicator").abs_error.median()
+        by_region = rows.groupby("region").abs_error.median()
+        table.loc[label] = by_region.reindex(table.columns).fillna(float(rows.abs_error.median()))
+        return table
 
     def median_abs_error_level_pct(self) -> float:
         """Median absolute error of the compared levels [percent]."""

@@ -170,10 +170,10 @@ def check_references(ds: xr.Dataset, balances: xr.Dataset | None = None) -> pd.D
     """
     acc = baseline_balances(ds) if balances is None else balances
     model = {"gdp": ds["gdp"], **{k: acc[k] for k in ("energy_consumption",
-             "electricity_demand", "co2_assessment")}}  # fmt: skip
-    # the electricity reference was estimated (per value added) for final demand, without
-    # grid losses: it is compared with electricity_demand, not electricity_consumption
-    reference_of = {"co2_assessment": "co2", "electricity_demand": "electricity_consumption"}
+             "electricity_consumption", "co2_assessment")}}  # fmt: skip
+    # like with like: the electricity reference is a 全社会用电量, which includes grid losses
+    # (final demand plus losses), so it is compared with electricity_consumption
+    reference_of = {"co2_assessment": "co2"}
     rows = []
     for name, da in model.items():
         value = float(da.sel(region=str(ds.attrs.get("city", C.CITY))))

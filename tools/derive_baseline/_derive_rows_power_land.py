@@ -211,12 +211,15 @@ def reference_rows(elec_twh: float) -> list[dict]:
         ),
         row(
             "electricity_consumption_reference",
-            round(elec_twh, 2),
+            round(elec_twh * (1 + SCALARS["grid_loss_rate"][0]), 2),
             "TWh",
             "estimate",
-            "bottom-up: product output × unit electricity plus sector per-capita and "
-            "per-value-added electricity (no published 吴忠 全社会用电量; a top-down share of "
-            "Ningxia's ≈103.8 TWh by GDP gives ≈16.5 TWh, which the 600万tce estimate cannot hold)",
+            f"bottom-up final demand {elec_twh:.2f} TWh (product output × unit electricity plus "
+            "sector per-capita and per-value-added electricity) plus grid losses at "
+            "grid_loss_rate, the 全社会用电量 convention (losses included); compared with "
+            "electricity_consumption. No published 吴忠 全社会用电量; a top-down share of "
+            "Ningxia's ≈103.8 TWh 全社会用电量 by GDP gives ≈16.5 TWh, which the 600万tce "
+            "estimate cannot hold",
             region="wuzhong",
         ),
     ]
