@@ -22,7 +22,7 @@ from carbonsim.feasibility.display import (
     format_margin,
     format_quantity,
 )
-from carbonsim.feasibility.evaluate import count_verdicts, probability_met
+from carbonsim.feasibility.verdicts import count_verdicts, probability_met
 
 YEARS = np.arange(2020, 2041)
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

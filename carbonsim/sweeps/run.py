@@ -36,7 +36,8 @@ from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.catalogue import Catalogue, Target, load_targets
 from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.errors import did_you_mean
-from carbonsim.feasibility.evaluate import JUDGED, PEAK_QUANTITIES, STATUSES, check, peak_table
+from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, check, peak_table
+from carbonsim.feasibility.verdicts import JUDGED, STATUSES
 from carbonsim.inputs.coerce import as_scenario
 from carbonsim.inputs.sampling import dimension_names, unit_sample
 from carbonsim.inputs.scenario import Scenario

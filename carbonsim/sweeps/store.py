@@ -39,12 +39,8 @@ import xarray as xr
 
 from carbonsim.engine.arith import ratio
 from carbonsim.errors import CarbonsimError
-from carbonsim.feasibility.evaluate import (
-    PEAK_QUANTITIES,
-    STATUSES,
-    probability_met,
-    target_coords,
-)
+from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, target_coords
+from carbonsim.feasibility.verdicts import STATUSES, probability_met
 from carbonsim.io.atomic import atomic_path, remove_stale, write_text
 from carbonsim.sweeps.pilot import Pilot
 
