@@ -465,6 +465,9 @@ class _Dask:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    # no dashboard; the scheduler's HTTP routes on a free port, not 8787 (another
+                    # cluster on this machine would make Dask warn and move it)
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     silence_logs=logging.ERROR,
                 )
             self._own.append(cluster)
