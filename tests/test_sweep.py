@@ -172,7 +172,10 @@ def test_lhs_is_independent_of_the_chunk_size(scenario):
 def test_dask_cluster_gives_the_same_numbers(reference, scenario, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
         scheduler_kwargs={"dashboard_address": ":0"},  # not 8787: another cluster may hold it
     ) as cluster:
         remote = sweep(
