@@ -169,7 +169,7 @@ def peak_table(
     regions = regions_of(trajectories)
     out = {}
     for q in quantities:
-        x = np.asarray(trajectories[q].transpose("scenario", "region", "year").values)
+        x = np.asarray(trajectories.variables[q].transpose("scenario", "region", "year").values)
         p = peak_year(x, years, tolerance)
         v = peak_value(x, years, tolerance)
         by_ok = peak_by_margin(x, years, by, tolerance) >= 0 if by in years else p <= by

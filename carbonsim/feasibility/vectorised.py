@@ -82,6 +82,7 @@ class _Series:
         self.n = ds.sizes["scenario"]
         self._arrays: dict[str, tuple[np.ndarray | None, dict | None, str]] = {}
         self._peaks: dict[tuple[str, str], np.ndarray] = {}
+        self._region_index: dict[str, int] | None = None
 
     def _array(self, indicator: str) -> tuple:
         """(array, region -> index or None when city-only, reason, extra dims) of a variable."""
@@ -93,10 +94,8 @@ class _Series:
             note = " (tracked indicator: the scenario gives no path)" if tracked else ""
             entry = (None, None, f"trajectories have no variable {indicator!r}" + note)
         else:
-            da = ds[indicator]
-            regions = None
-            if "region" in da.dims:
-                regions = {str(r): i for i, r in enumerate(da.region.values)}
+            da = ds.variables[indicator]  # the Variable: no DataArray built per indicator
+            regions = self._regions() if "region" in da.dims else None
             extra = [d for d in da.dims if d not in ("scenario", "year", "region")]
             if extra:  # said once the region is found (as a selection would find it)
                 values = None
@@ -107,6 +106,13 @@ class _Series:
             entry = (values, regions, reason, "region" in da.dims)
         self._arrays[indicator] = entry
         return entry
+
+    def _regions(self) -> dict[str, int]:
+        """Region name -> index on the dataset's region axis (read once)."""
+        if self._region_index is None:
+            values = self.ds["region"].values
+            self._region_index = {str(r): i for i, r in enumerate(values)}
+        return self._region_index
 
     def locate(self, indicator: str, region: str):
         """(array, region index or None, reason): where (indicator, region) lives."""

@@ -221,7 +221,8 @@ def _value_at(ds: xr.Dataset, name: str, year: int) -> np.ndarray:
 
 
 def _fan(ds: xr.Dataset, name: str) -> np.ndarray:
-    return np.asarray(ds[name].transpose("scenario", "region", "year").values, dtype=float)
+    values = ds.variables[name].transpose("scenario", "region", "year").values  # no DataArray
+    return np.asarray(values, dtype=float)
 
 
 def _target_counts(spec: SweepSpec, result: TargetArrays) -> dict[str, np.ndarray]:
