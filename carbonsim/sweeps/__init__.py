@@ -8,7 +8,8 @@ Modules: :mod:`~carbonsim.sweeps.run` (the chunked run, the pilot, the executors
 :mod:`~carbonsim.sweeps.layout` (the folder's format, manifest and cost estimate),
 :mod:`~carbonsim.sweeps.partials` (merging and packing partial aggregates),
 :mod:`~carbonsim.sweeps.store` (in memory or the checkpoint folder),
-:mod:`~carbonsim.sweeps.summary` (the summary dataset), :mod:`~carbonsim.sweeps.result` (:class:`SweepResult`),
+:mod:`~carbonsim.sweeps.summary` (the summary dataset),
+:mod:`~carbonsim.sweeps.result` (:class:`SweepResult`),
 :mod:`~carbonsim.sweeps.sensitivity` (rank and Sobol' indices).
 """
 
