@@ -32,7 +32,7 @@ def _lines(text: str) -> list[re.Match]:
 
 def test_sweep_logs_progress_lines_when_stderr_is_not_a_terminal(monkeypatch, capsys):
     monkeypatch.setenv("CARBONSIM_PROGRESS_INTERVAL", "0")  # a line at every batch
-    monkeypatch.setattr("carbonsim.sweeps.run.BATCH", 20)  # batches of 20 (500 in real use)
+    monkeypatch.setattr("carbonsim.sweeps.run.ROWS_PER_CALL", 20)  # calls of 20 (4096 in use)
     sweep("uncertainty", 60, seed=1, chunk_size=30, progress=True)
     lines = _lines(capsys.readouterr().err)
     done = [int(m["done"].replace(",", "")) for m in lines]

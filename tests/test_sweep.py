@@ -172,7 +172,11 @@ def test_lhs_is_independent_of_the_chunk_size(scenario):
 def test_dask_cluster_gives_the_same_numbers(reference, scenario, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},  # not 8787: another cluster may hold it
     ) as cluster:
         remote = sweep(
             scenario,
@@ -187,6 +191,31 @@ def test_dask_cluster_gives_the_same_numbers(reference, scenario, tmp_path):
     assert_same_numbers(reference.summary, remote.summary.load())
     local = sweep(scenario, N, seed=3, chunk_size=64, workers=2, progress=False)
     assert_same_numbers(reference.summary.drop_vars(_samples(reference)), local.summary)
+
+
+def test_one_or_two_workers_and_any_chunking_give_identical_outputs(scenario, tmp_path):
+    """Real local clusters of one and two workers, two chunkings (one not dividing n, so
+    chunks differ in size and the pilot is cut differently): the same summary, the same
+    summary.csv bytes and the same per-scenario margins as one in-process chunk."""
+    pytest.importorskip("distributed")
+    n = 64
+    runs = {
+        (chunk, workers): sweep(
+            scenario, n, seed=5, chunk_size=chunk, workers=workers, keep_samples=True,
+            out=tmp_path / f"c{chunk}w{workers}.zarr", progress=False,
+        )
+        for chunk, workers in ((16, 1), (24, 2), (64, None))
+    }  # fmt: skip
+    (a, b, c) = runs.values()
+    for other in (b, c):
+        assert_same_numbers(a.summary.load(), other.summary.load())
+        assert (a.out / "summary.csv").read_bytes() == (other.out / "summary.csv").read_bytes()
+    assert a.summary.sample_margin.shape == (n, len(scenario_targets()))
+    assert sorted(map(len, (a.computed_chunks, b.computed_chunks))) == [3, 4]
+
+
+def scenario_targets():
+    return list(carbonsim.load_targets())
 
 
 def _samples(result) -> list[str]:

@@ -17,7 +17,7 @@ from carbonsim.catalogue.checks import indicator_source
 from carbonsim.constants import ALL_REGIONS
 from carbonsim.feasibility import check, peak_table
 from carbonsim.feasibility.display import format_margin, format_quantity
-from carbonsim.feasibility.evaluate import count_verdicts, probability_met
+from carbonsim.feasibility.verdicts import count_verdicts, probability_met
 from carbonsim.tables import aligned_lines, display_width
 
 YEARS = np.arange(2020, 2041)

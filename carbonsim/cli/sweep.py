@@ -42,7 +42,7 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     parser.add_argument("--out", default="sweep.zarr", help="output store (default sweep.zarr)")
     parser.add_argument(
-        "--chunk", type=int, default=5000, help="scenarios per chunk/checkpoint (default 5000)"
+        "--chunk", type=int, default=4096, help="scenarios per chunk/checkpoint (default 4096)"
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, help="run chunks on a local Dask cluster")

@@ -1,7 +1,8 @@
 """Which targets each scenario meets, by how much, and when each county peaks.
 
 :func:`check` evaluates every catalogue record on every scenario of a trajectories dataset,
-vectorised over scenarios (the only loop is over the ~130 records).  For each (scenario, target):
+vectorised over scenarios and records (:mod:`~carbonsim.feasibility.vectorised`).  For each
+(scenario, target):
 
 * ``value`` — the indicator at the target year (for ``relative_change`` targets, x/x_base − 1;
   for peaking records, the tolerant peak year; for a record checked in every year of a window,
@@ -12,18 +13,20 @@ vectorised over scenarios (the only loop is over the ~130 records).  For each (s
 * ``met`` — the condition holds *and* the model computed the indicator (status met or at_risk),
 * ``first_year_met`` — the first year from which the condition holds through the target year;
   empty (NaN) when the target is not met,
-* ``status`` — one of :data:`STATUSES`.
+* ``status`` — one of :data:`~carbonsim.feasibility.verdicts.STATUSES`.
 
 The definitions, used by every table, summary, chart and sweep:
 
 * **met** — the model computes the indicator and the condition holds.  **at_risk** is a kind
   of met: met with a margin below 5 % of the target value (a quarter of the slack for 左右).
-  Every count of "met" includes the at-risk ones (:func:`count_verdicts`).
+  Every count of "met" includes the at-risk ones
+  (:func:`~carbonsim.feasibility.verdicts.count_verdicts`).
 * **set_by_scenario** — the indicator is a scenario input read back (a tracked indicator, or
   a lever such as the NEV sales share, :data:`~carbonsim.catalogue.SCENARIO_SET_INDICATORS`):
   the scenario meets it by construction, so it is counted apart and never as met.
 * **probability met** — met / (met + missed): among the scenarios the model judges
-  (:func:`probability_met`); NaN for a record set by the scenario or never evaluated.
+  (:func:`~carbonsim.feasibility.verdicts.probability_met`); NaN for a record set by the
+  scenario or never evaluated.
 * **稳中有降** — :func:`~carbonsim.feasibility.peaking.nonincreasing_margin`.
 
 A record the trajectories cannot speak to (a tracked indicator the scenario gives no path for, an
@@ -33,15 +36,13 @@ indicator the model does not compute) is ``not_evaluated`` with the reason — n
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonsim.catalogue import Catalogue, Target, clause_group, load_targets
-from carbonsim.constants import CITY
+from carbonsim.catalogue import Catalogue, clause_group, load_targets
 from carbonsim.feasibility.html import render
 from carbonsim.feasibility.peaking import (
     PLATEAU_TOLERANCE,
@@ -50,165 +51,19 @@ from carbonsim.feasibility.peaking import (
     peak_value,
     peak_year,
 )
-from carbonsim.feasibility.verdicts import (  # noqa: F401 - the statuses, re-exported
-    JUDGED,
-    MET,
-    STATUSES,
-    count_verdicts,
-    counts_text,
-    probability_met,
-)
+from carbonsim.feasibility.vectorised import evaluate_targets, status_names
+from carbonsim.feasibility.verdicts import count_verdicts, counts_text, probability_met
 from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
 from carbonsim.regions import regions_of
 
-__all__ = [
-    "CheckResult",
-    "check",
-    "count_verdicts",
-    "counts_text",
-    "peak_table",
-    "probability_met",
-]
+__all__ = ["PEAK_QUANTITIES", "CheckResult", "check", "peak_table", "target_coords"]
 
 #: how ``approx`` (左右) records are read: on the side the plan wants, or two-sided
 APPROX_READINGS = ("one_sided", "two_sided")
 #: a met target whose margin is within this fraction of its value is "at risk"
 AT_RISK_FRACTION = 0.05
 PEAK_QUANTITIES = ("co2", "coal_consumption", "road_oil_consumption")
-
-
-@dataclass
-class _Eval:
-    value: np.ndarray
-    margin: np.ndarray
-    first_year: np.ndarray
-    scale: float
-    reason: str = ""
-
-
-def _series(ds: xr.Dataset, indicator: str, region: str):
-    """(scenario, year) array of *indicator* in *region*, or (None, reason)."""
-    if indicator not in ds:
-        return None, f"trajectories have no variable {indicator!r}" + (
-            " (tracked indicator: the scenario gives no path)" if _is_tracked(indicator) else ""
-        )
-    da = ds[indicator]
-    if "region" in da.dims:
-        if region not in da.region:
-            return None, f"region {region!r} not in the trajectories"
-        da = da.sel(region=region)
-    elif region != str(ds.attrs.get("city", CITY)):
-        return None, f"{indicator!r} is given for the city only, not for {region!r}"
-    extra = [d for d in da.dims if d not in ("scenario", "year")]
-    if extra:
-        return None, f"{indicator!r} has extra dims {extra}; select one first"
-    return np.asarray(da.transpose("scenario", "year").values, dtype=float), ""
-
-
-def _is_tracked(indicator: str) -> bool:
-    from carbonsim.catalogue import tracked_indicators
-
-    return indicator in tracked_indicators()
-
-
-def _first_year(ok: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """First year in which *ok* holds, NaN if never; ok is (scenario, year)."""
-    any_ok = ok.any(axis=-1)
-    return np.where(any_ok, years[np.argmax(ok, axis=-1)], np.nan)
-
-
-def _condition(t: Target, approx: str):
-    """The margin function of a comparison: ≥ 0 where the condition holds."""
-    v, tol = float(t.value), t.tolerance or 0.0
-    direction = "level" if approx == "two_sided" else (t.direction or "level")
-    if t.op == "approx":
-        return {
-            "up": lambda s: s - (v - tol),
-            "down": lambda s: (v + tol) - s,
-            "level": lambda s: tol - np.abs(s - v),
-        }[direction]
-    return {
-        ">=": lambda s: s - v,
-        "<=": lambda s: v - s,
-        "==": lambda s: -np.abs(s - v) + 1e-9,
-    }[t.op]
-
-
-def _threshold(t: Target, x: np.ndarray, years: np.ndarray, approx: str = "one_sided") -> _Eval:
-    if t.basis == "relative_change":
-        base = x[:, years == t.base_year]
-        x = x / np.where(base != 0, base, np.nan) - 1.0
-    v = float(t.value)
-    margin_all = _condition(t, approx)(x)
-    # at risk: within 5 % of the value, or (approx) within a quarter of the tolerance band
-    scale = 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(v) or 1.0
-    # a value equal to the bound up to rounding (1e-9 relative) meets it with zero margin
-    margin_all = np.where(np.abs(margin_all) <= 1e-9 * max(1.0, abs(v)), 0.0, margin_all)
-    at = years == t.year
-    if t.first_year is None:
-        margin = margin_all[:, at][:, 0]
-        value = x[:, at][:, 0]
-        held = margin_all >= 0
-        # the first year from which the condition holds through the target year
-        upto = years <= t.year
-        run = np.flip(np.logical_and.accumulate(np.flip(held[:, upto], -1), axis=-1), -1)
-        first = np.where(run.any(-1), years[upto][np.argmax(run, axis=-1)], np.nan)
-    else:
-        window = (years >= t.first_year) & (years <= (t.last_year or years[-1]))
-        part = np.where(np.isnan(margin_all[:, window]), -np.inf, margin_all[:, window])
-        worst = np.argmin(part, axis=-1)
-        margin = np.take_along_axis(margin_all[:, window], worst[:, None], -1)[:, 0]
-        value = np.take_along_axis(x[:, window], worst[:, None], -1)[:, 0]
-        first = np.full(len(margin), float(t.first_year))
-    first = np.where(margin >= 0, first, np.nan)
-    return _Eval(value, margin, first, scale)
-
-
-def _order(t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float) -> _Eval:
-    x, reason = _series(ds, t.indicator, t.region)
-    if x is None:
-        return _missing(ds, reason)
-    p = peak_year(x, years, tolerance).astype(float)
-    nan = np.full(len(p), np.nan)
-    if t.op == "peak_by":
-        return _Eval(p, peak_by_margin(x, years, t.year, tolerance), nan, tolerance)
-    if t.op == "peak_in":
-        return _Eval(p, np.minimum(p - t.first_year, t.last_year - p), nan, 1.0)
-    if t.op == "nonincreasing":
-        tol = t.tolerance if t.tolerance is not None else tolerance
-        first = t.first_year or t.year
-        margin = nonincreasing_margin(x, years, first, t.last_year or t.year, tol)
-        return _Eval(x[:, years == (t.last_year or t.year)][:, 0], margin, nan, tol)
-    other, reason = _series(ds, t.other_indicator or t.indicator, t.other_region)
-    if other is None:
-        return _missing(ds, reason)
-    q = peak_year(other, years, tolerance).astype(float)
-    if t.op == "peak_before":
-        return _Eval(p, q - p - 1.0, nan, 1.0)
-    if t.op == "peak_with":
-        return _Eval(p, (t.lag_years or 1) - np.abs(p - q), nan, 1.0)
-    raise ValueError(f"target {t.id!r}: operator {t.op!r} is not supported")
-
-
-def _missing(ds, reason) -> _Eval:
-    nan = np.full(ds.sizes["scenario"], np.nan)
-    return _Eval(nan, nan, nan, 1.0, reason)
-
-
-def _evaluate(
-    t: Target, ds: xr.Dataset, years: np.ndarray, tolerance: float, approx: str = "one_sided"
-) -> _Eval:
-    needed = [y for y in (t.year, t.base_year, t.first_year, t.last_year) if y is not None]
-    outside = [y for y in needed if y not in years]
-    if outside:
-        return _missing(ds, f"year {outside[0]} is outside the simulated years")
-    if t.op in ("peak_by", "peak_in", "peak_before", "peak_with", "nonincreasing"):
-        return _order(t, ds, years, tolerance)
-    x, reason = _series(ds, t.indicator, t.region)
-    if x is None:
-        return _missing(ds, reason)
-    return _threshold(t, x, years, approx)
 
 
 def check(
@@ -243,35 +98,25 @@ def check(
         raise ValueError(f"approx must be one of {', '.join(APPROX_READINGS)}; got {approx!r}")
     if targets is None or isinstance(targets, str | os.PathLike):
         targets = load_targets(targets)
-    years = np.asarray(trajectories.year.values)
     records = list(targets)
-    evals = [_evaluate(t, trajectories, years, plateau_tolerance, approx) for t in records]
-    stack = lambda name: np.stack([getattr(e, name) for e in evals], axis=1)  # noqa: E731
-    margin = stack("margin")
-    evaluated = ~np.isnan(margin)
-    holds = evaluated & (margin >= 0)
-    scale = np.array([e.scale for e in evals])[None, :]
-    computed = np.array([t.source == "model" for t in records])[None, :]
-    close = margin < at_risk * scale
-    verdict = np.where(holds, np.where(close, "at_risk", "met"), "missed")
-    status = np.where(
-        ~evaluated, "not_evaluated", np.where(computed, verdict, "set_by_scenario")
-    ).astype(object)
-    first_year = np.where(computed, stack("first_year"), np.nan)
+    arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
+    dims = ("scenario", "target")
     ds = xr.Dataset(
         {
-            "value": (("scenario", "target"), stack("value")),
-            "margin": (("scenario", "target"), margin),
-            "holds": (("scenario", "target"), holds),
-            "met": (("scenario", "target"), holds & computed),
-            "first_year_met": (("scenario", "target"), first_year),
-            "status": (("scenario", "target"), status),
+            "value": (("scenario", "target"), arrays.value),
+            "margin": (("scenario", "target"), arrays.margin),
+            "holds": (("scenario", "target"), arrays.holds),
+            "met": (("scenario", "target"), arrays.met),
+            "first_year_met": (("scenario", "target"), arrays.first_year),
+            # as a Variable already: xarray would round-trip an object array through pandas
+            # strings (seconds at 10k scenarios) to the same object array of str
+            "status": xr.Variable(dims, status_names(arrays.status), fastpath=True),
         },
         coords={
             "scenario": trajectories.scenario.values,
             "target": [t.id for t in records],
             **target_coords(records),
-            "reason": ("target", [e.reason for e in evals]),
+            "reason": ("target", arrays.reason),
         },
     )
     ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means it holds"
@@ -324,7 +169,7 @@ def peak_table(
     regions = regions_of(trajectories)
     out = {}
     for q in quantities:
-        x = np.asarray(trajectories[q].transpose("scenario", "region", "year").values)
+        x = np.asarray(trajectories.variables[q].transpose("scenario", "region", "year").values)
         p = peak_year(x, years, tolerance)
         v = peak_value(x, years, tolerance)
         by_ok = peak_by_margin(x, years, by, tolerance) >= 0 if by in years else p <= by

@@ -181,7 +181,7 @@ def _draw_panel(ax, rows, ds: xr.Dataset, rgb: np.ndarray, lang: str, chars: int
 
 
 def _legend(fig, ds: xr.Dataset, lang: str) -> None:
-    from carbonsim.feasibility.evaluate import count_verdicts
+    from carbonsim.feasibility.verdicts import count_verdicts
 
     status = np.asarray(ds.status.values).astype(str).ravel()
     present = set(status)

@@ -1,6 +1,6 @@
 """The one-page summary of a run: peak years, missed targets and why, in Markdown and text.
 
-Every count here is :func:`~carbonsim.feasibility.evaluate.count_verdicts`: *met* includes the
+Every count here is :func:`~carbonsim.feasibility.verdicts.count_verdicts`: *met* includes the
 at-risk ones, records set by the scenario are counted apart and never as met.  Values and margins
 are in the plan's units (:mod:`carbonsim.feasibility.display`); records that read one clause
 differently are shown together with a line saying how they differ.
@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from carbonsim.feasibility.display import format_margin, format_quantity
-from carbonsim.feasibility.evaluate import CheckResult, count_verdicts, counts_text
+from carbonsim.feasibility.evaluate import CheckResult
+from carbonsim.feasibility.verdicts import count_verdicts, counts_text
 from carbonsim.regions import regions_of
 from carbonsim.tables import aligned_lines, truncate
 

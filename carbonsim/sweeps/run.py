@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,24 +37,22 @@ from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.catalogue import Catalogue, Target, load_targets
 from carbonsim.constants import DEFAULT_YEARS
 from carbonsim.errors import did_you_mean
-from carbonsim.feasibility.evaluate import JUDGED, PEAK_QUANTITIES, STATUSES, check, peak_table
+from carbonsim.feasibility.evaluate import AT_RISK_FRACTION, PEAK_QUANTITIES, peak_table
+from carbonsim.feasibility.peaking import PLATEAU_TOLERANCE
+from carbonsim.feasibility.vectorised import STATUS_CODES, TargetArrays, evaluate_targets
+from carbonsim.feasibility.verdicts import JUDGED, STATUSES
 from carbonsim.inputs.coerce import as_scenario
 from carbonsim.inputs.sampling import dimension_names, unit_sample
 from carbonsim.inputs.scenario import Scenario
 from carbonsim.model.simulation import simulate
 from carbonsim.regions import RegionSet, regions_of
 from carbonsim.sweeps import sensitivity
+from carbonsim.sweeps.layout import ROWS_PER_CALL, SweepError
+from carbonsim.sweeps.partials import ROW_KEYS, merge, pack
 from carbonsim.sweeps.pilot import Pilot
-from carbonsim.sweeps.store import (
-    ROW_KEYS,
-    DirectoryStore,
-    MemoryStore,
-    SweepError,
-    SweepResult,
-    merge,
-    open_summary,
-    summarise,
-)
+from carbonsim.sweeps.result import SweepResult
+from carbonsim.sweeps.store import DirectoryStore, MemoryStore, open_summary
+from carbonsim.sweeps.summary import summarise
 
 __all__ = [
     "FAN_INDICATORS",
@@ -83,8 +82,11 @@ QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 KEY_OUTCOMES: tuple[str, ...] = ("co2_2030", "co2_peak_year", "non_fossil_share_2030")
 #: Rows of the pilot (stream rows 0 … k-1) that fix histogram bins and outcome ranks.
 PILOT_SIZE = 1024
-#: Scenarios per engine call inside a chunk (bounds a task's memory, whatever the chunk size).
-BATCH = 500
+#: Scenarios per chunk unless told: a power of two (Sobol' balance); ~0.4 s of work per core at
+#: the target rate, so a million scenarios make ~250 tasks, and ~0.4 GB kept per task.
+CHUNK_SIZE = 4096
+#: ``simulate``'s engine chunk: temporaries of this many scenarios at a time stay in cache.
+SIMULATE_CHUNK = 100
 DEFAULT_BINS = 256
 #: The histogram range is the pilot's range widened by this fraction of its span on each side.
 RANGE_MARGIN = 0.1
@@ -185,24 +187,29 @@ class SweepSpec:
 @dataclass
 class _Batch:
     trajectories: xr.Dataset
-    result: xr.Dataset
+    result: TargetArrays
     peaks: xr.Dataset
     outcomes: np.ndarray  # (rows, outcome)
 
 
 def _evaluate(spec: SweepSpec, u: np.ndarray, start: int) -> _Batch:
+    """Simulate rows ``start …`` (unit draws *u*) in one call, check every target, peak years."""
     levers = spec.scenario.to_levers(unit_sample=u, start=start)
     ds = simulate(
-        levers, spec.baseline, years=spec.years, chunk_size=BATCH, variables=spec.variables
+        levers,
+        spec.baseline,
+        years=spec.years,
+        chunk_size=SIMULATE_CHUNK,
+        variables=spec.variables,
     )
-    result = check(ds, spec.targets).dataset
+    result = evaluate_targets(ds, spec.targets, PLATEAU_TOLERANCE, AT_RISK_FRACTION)
     peaks = peak_table(ds)
     key = [
         _value_at(ds, "co2", 2030),
         peaks.peak_year.sel(region=spec.regions.city, quantity="co2").values.astype(float),
         _value_at(ds, "non_fossil_share", 2030),
     ]
-    margins = result.margin.values[:, spec.binding]
+    margins = result.margin[:, spec.binding]
     return _Batch(ds, result, peaks, np.column_stack([*key, margins]))
 
 
@@ -214,15 +221,16 @@ def _value_at(ds: xr.Dataset, name: str, year: int) -> np.ndarray:
 
 
 def _fan(ds: xr.Dataset, name: str) -> np.ndarray:
-    return np.asarray(ds[name].transpose("scenario", "region", "year").values, dtype=float)
+    values = ds.variables[name].transpose("scenario", "region", "year").values  # no DataArray
+    return np.asarray(values, dtype=float)
 
 
-def _target_counts(spec: SweepSpec, result: xr.Dataset) -> dict[str, np.ndarray]:
-    status = result.status.values
-    counts = np.stack([(status == s).sum(axis=0) for s in STATUSES], axis=1)
+def _target_counts(spec: SweepSpec, result: TargetArrays) -> dict[str, np.ndarray]:
+    status = result.status  # codes into STATUSES
+    counts = np.stack([(status == STATUS_CODES[s]).sum(axis=0) for s in STATUSES], axis=1)
     # joint probabilities judge what the model computed: set-by-scenario records are left out
-    evaluated = np.isin(status, JUDGED)
-    met = result.met.values
+    evaluated = np.isin(status, [STATUS_CODES[s] for s in JUDGED])
+    met = result.met
     joint_met, joint_evaluated = [], []
     for mask in spec.joint_groups.values():
         ev = evaluated & mask
@@ -277,7 +285,7 @@ def _reduce(spec: SweepSpec, pilot: Pilot, batch: _Batch, u: np.ndarray) -> dict
     if spec.keep_samples:
         part["sample_unit"] = u
         part["sample_value"] = _lever_values(spec, u)
-        part["sample_margin"] = batch.result.margin.values
+        part["sample_margin"] = batch.result.margin
     if spec.method == "saltelli":
         part["outcomes"] = batch.outcomes
     return part
@@ -289,8 +297,8 @@ def _lever_values(spec: SweepSpec, u: np.ndarray) -> np.ndarray:
 
 
 def _batches(start: int, stop: int):
-    for a in range(start, stop, BATCH):
-        yield a, min(stop, a + BATCH)
+    for a in range(start, stop, ROWS_PER_CALL):
+        yield a, min(stop, a + ROWS_PER_CALL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,14 +308,18 @@ def _batches(start: int, stop: int):
 class _Job:
     spec: SweepSpec
     pilot: Pilot
+    pack: bool = False  # workers pack the chunk file's bytes (the driver only writes them)
 
 
 def chunk_task(
     job: _Job, index: int, rows: np.ndarray | None = None, on_batch=None
-) -> tuple[int, dict]:
-    """Partial aggregates of chunk *index* (*rows*: its unit sample when drawn as a block).
+) -> tuple[int, dict, bytes | None]:
+    """Partial aggregates of chunk *index* (*rows*: its unit sample when drawn as a block), and
+    with ``job.pack`` the bytes of its chunk file.
 
-    *on_batch*, if given, is called with the number of scenarios of each batch done (progress).
+    The chunk is simulated in one call (in calls of at most :data:`ROWS_PER_CALL` rows), so its
+    lever arrays are built once.  *on_batch*, if given, is called with the number of scenarios
+    of each call done (progress).
     """
     spec = job.spec
     start, stop = spec.bounds(index)
@@ -316,51 +328,85 @@ def chunk_task(
     for a, b in _batches(start, stop):
         u = u_all[a - start : b - start]
         part = _reduce(spec, job.pilot, _evaluate(spec, u, a), u)
-        total = merge(total, part, unbounded=False)
-        row_parts.append({k: v for k, v in part.items() if k in ROW_KEYS})
+        if total is None and b == stop:  # one call: the part is the chunk's
+            total = part
+        else:
+            total = merge(total, part, unbounded=False)
+            row_parts.append({k: v for k, v in part.items() if k in ROW_KEYS})
         if on_batch is not None:
             on_batch(b - a)
-    for key in row_parts[0]:
+    for key in row_parts[0] if row_parts else ():
         total[key] = np.concatenate([p[key] for p in row_parts])
-    return index, total
+    return index, total, (pack(total) if job.pack else None)
 
 
-def pilot_task(spec: SweepSpec, rows: np.ndarray | None = None) -> Pilot:
-    """Simulate rows 0 … k-1 and fix the histogram ranges and outcome ranks from them."""
-    k = spec.pilot_size
-    u_all = rows if rows is not None else spec.unit_rows(0, k)
-    fans, outcomes, reasons, attrs = {}, [], None, {}
-    for a, b in _batches(0, k):
-        batch = _evaluate(spec, u_all[a:b], a)
+def pilot_part(spec: SweepSpec, start: int, stop: int, rows: np.ndarray | None = None) -> dict:
+    """Pilot rows ``start … stop-1``: per fan cell the range of values, and the outcomes.
+
+    Parts of the pilot merge exactly (minima, maxima; outcomes in row order), so the pilot can
+    run as several tasks, one per worker, whatever their number.
+    """
+    fans, outcomes, reasons, attrs = {}, [], (), {}
+    for a, b in _batches(start, stop):
+        u = rows[a - start : b - start] if rows is not None else spec.unit_rows(a, b)
+        batch = _evaluate(spec, u, a)
         ds = batch.trajectories
         for name in (x for x in FAN_INDICATORS if x in ds):
-            fans.setdefault(name, []).append(_fan(ds, name))
+            low, high = _cell_range(_fan(ds, name))
+            if name in fans:
+                low, high = np.fmin(fans[name][0], low), np.fmax(fans[name][1], high)
+            fans[name] = (low, high)
             attrs[name] = {key: ds[name].attrs.get(key, "") for key in _FAN_ATTRS}
         outcomes.append(batch.outcomes)
-        reasons = [str(r) for r in batch.result.reason.values]
-    names = tuple(fans)
-    ranges = [_bin_range(np.concatenate(fans[name])) for name in names]
-    y = np.concatenate(outcomes)
+        reasons = tuple(batch.result.reason)
+    return {"fans": fans, "outcomes": np.concatenate(outcomes), "reasons": reasons, "attrs": attrs}
+
+
+def make_pilot(spec: SweepSpec, parts: list[dict]) -> Pilot:
+    """The :class:`Pilot` of the parts of :func:`pilot_part`, given in row order."""
+    names = tuple(parts[0]["fans"])
+    ranges = []
+    for name in names:
+        low = np.fmin.reduce([p["fans"][name][0] for p in parts])
+        high = np.fmax.reduce([p["fans"][name][1] for p in parts])
+        ranges.append(_bin_range(low, high))
+    y = np.concatenate([p["outcomes"] for p in parts])
     ordered = np.sort(np.where(np.isfinite(y), y, np.inf).T, axis=1)
     return Pilot(
-        size=k,
+        size=spec.pilot_size,
         indicators=names,
         lo=np.array([r[0] for r in ranges]),
         hi=np.array([r[1] for r in ranges]),
         sorted_outcomes=ordered,
         outcome_count=np.isfinite(y).sum(axis=0),
-        reasons=tuple(reasons),
-        attrs=attrs,
+        reasons=tuple(str(r) for r in parts[-1]["reasons"]),
+        attrs=parts[-1]["attrs"],
     )
+
+
+def pilot_task(spec: SweepSpec, rows: np.ndarray | None = None) -> Pilot:
+    """Simulate rows 0 … k-1 and fix the histogram ranges and outcome ranks from them."""
+    return make_pilot(spec, [pilot_part(spec, 0, spec.pilot_size, rows)])
+
+
+def pilot_bounds(spec: SweepSpec, parts: int) -> list[tuple[int, int]]:
+    """Rows of the pilot cut into at most *parts* consecutive pieces of near-equal size."""
+    cuts = np.linspace(0, spec.pilot_size, min(parts, spec.pilot_size) + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 _FAN_ATTRS = ("units", "long_name", "long_name_zh")
 
 
-def _bin_range(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """[lo, hi) per (region, year): the pilot's range widened by RANGE_MARGIN of its span."""
+def _cell_range(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest finite value per (region, year) cell (±inf where none)."""
     low = np.fmin.reduce(np.where(np.isfinite(x), x, np.inf), axis=0)
     high = np.fmax.reduce(np.where(np.isfinite(x), x, -np.inf), axis=0)
+    return low, high
+
+
+def _bin_range(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[lo, hi) per (region, year): the pilot's range widened by RANGE_MARGIN of its span."""
     empty = ~np.isfinite(low)
     low, high = np.where(empty, 0.0, low), np.where(empty, 0.0, high)
     span = high - low
@@ -373,6 +419,8 @@ def _bin_range(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 class _InProcess:
     """Chunks one after the other in this process (no Dask needed)."""
+
+    packs = False  # the store packs the chunk file (same process)
 
     def pilot(self, spec, rows):
         return pilot_task(spec, rows)
@@ -418,6 +466,9 @@ class _Dask:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    # no dashboard; the scheduler's HTTP routes on a free port, not 8787 (another
+                    # cluster on this machine would make Dask warn and move it)
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     silence_logs=logging.ERROR,
                 )
             self._own.append(cluster)
@@ -425,8 +476,20 @@ class _Dask:
         self.client = Client(scheduler)  # an address, or a cluster object
         self._own.insert(0, self.client)
 
+    packs = True  # workers pack the chunk files: the driver only writes bytes
+
     def pilot(self, spec, rows):
-        return self.client.submit(pilot_task, spec, rows, pure=False).result()
+        """The pilot as one task per worker thread (the first task also warms each worker up:
+        imports, baseline, caches), merged here."""
+        threads = max(1, sum(self.client.nthreads().values()))
+        shared = self.client.scatter(spec, broadcast=True, hash=False)
+        futures = [
+            self.client.submit(
+                pilot_part, shared, a, b, None if rows is None else rows[a:b], pure=False
+            )
+            for a, b in pilot_bounds(spec, threads)
+        ]
+        return make_pilot(spec, self.client.gather(futures))
 
     def run(self, job, todo, rows_for, on_done) -> None:
         from distributed import as_completed
@@ -517,7 +580,7 @@ def sweep(
     n: int,
     seed: int = 0,
     method: str = "sobol",
-    chunk_size: int = 5000,
+    chunk_size: int = CHUNK_SIZE,
     out: str | os.PathLike | None = None,
     workers: int | None = None,
     scheduler=None,
@@ -546,8 +609,9 @@ def sweep(
         Design of the unit sample (see ``docs/sweeps.md``).  Sobol' balance is best with *n* and
         the chunk size powers of two; other sizes are valid (no warning is raised).
     chunk_size : int
-        Scenarios per chunk: the unit of work, of checkpointing and of memory (~0.5 GB per
-        worker at most, since a chunk is simulated 500 scenarios at a time).
+        Scenarios per chunk: the unit of work (a Dask task) and of checkpointing.  A chunk is
+        simulated in calls of at most 4096 rows (~0.4 GB kept per worker at most, whatever
+        the chunk size).
     out : path, optional
         Folder of the Zarr summary store; chunk partials, manifest and ``summary.csv`` go in it.
         Without it the sweep runs in memory and cannot be resumed.
@@ -569,7 +633,8 @@ def sweep(
     years : iterable of int
         Simulated years (default 2020–2060).
     progress : bool
-        Show progress: a bar on a terminal (per batch of 500 in-process, per chunk on Dask) or
+        Show progress: a bar on a terminal (per call of up to 4096 rows in-process, per chunk on
+        Dask) or
         in Jupyter, else a log line on stderr every 10 s (done, rate, ETA;
         ``CARBONSIM_PROGRESS_INTERVAL`` sets the seconds).  ``False`` silences both.
     overwrite : bool
@@ -643,8 +708,8 @@ def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> li
             shown[0] += n
             bar.update(n)
 
-        def on_done(index: int, part: dict) -> None:
-            store.add(index, part)
+        def on_done(index: int, part: dict, packed: bytes | None) -> None:
+            store.add(index, part, packed)
             computed.append(index)
             bar.update(int(part["n"]) - shown[0])
             shown[0] = 0
@@ -652,7 +717,7 @@ def _run(spec: SweepSpec, store, done: set[int], executor, progress: bool) -> li
         def rows_for(index: int):
             return None if block is None else block[slice(*spec.bounds(index))]
 
-        job = _Job(spec, store.pilot)
+        job = _Job(spec, store.pilot, pack=executor.packs and store.out is not None)
         if isinstance(executor, _InProcess):  # in this process: the bar moves per batch
             executor.run(job, todo, rows_for, on_done, on_batch)
         else:  # on Dask workers: per chunk
