@@ -686,3 +686,23 @@ def test_top_level_export():
     import carbonsim
 
     assert carbonsim.load_targets is load_targets
+
+
+def test_a_catalogue_is_parsed_once_per_content_and_again_when_edited(tmp_path):
+    bundled = Path(catalogue_module.__file__).parent.parent / "data/targets/wuzhong-2023.toml"
+    path = tmp_path / "targets.toml"
+    text = bundled.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = load_targets(path)
+    assert load_targets(path) is first  # the same bytes: not parsed again
+    assert first["main_2025_energy_intensity"].value == -0.13
+    edited_text = text.replace(
+        'value = -0.13\nunit = "1"\nvalue_as_written = 13',
+        'value = -0.15\nunit = "1"\nvalue_as_written = 15',
+        1,
+    )
+    assert edited_text != text
+    path.write_text(edited_text, encoding="utf-8")
+    edited = load_targets(path)
+    assert edited is not first
+    assert edited["main_2025_energy_intensity"].value == -0.15

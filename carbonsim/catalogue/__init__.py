@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections import Counter
@@ -154,6 +155,19 @@ def load_targets(path: str | Path | None = None) -> Catalogue:
     -0.13
     """
     files = _catalogue_files(_bundled("targets", "wuzhong-2023.toml") if path is None else path)
+    key = tuple((str(f.resolve()), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
+    if key not in _LOADED:  # parsed once per content: an edited file is read again
+        if len(_LOADED) >= 8:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = _load(files)
+    return _LOADED[key]
+
+
+#: the files' paths and SHA-256 digests -> their (immutable) catalogue
+_LOADED: dict[tuple[tuple[str, str], ...], Catalogue] = {}
+
+
+def _load(files: tuple[Path, ...]) -> Catalogue:
     tracked_units = {name: spec["unit"] for name, spec in tracked_indicators().items()}
     targets: list[Target] = []
     regions: list[str] = []
