@@ -18,7 +18,7 @@ from carbonsim.constants import (
     SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
-from carbonsim.engine import demand, power
+from carbonsim.engine import demand, power, stocks
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import GEN_TECHS, REGION, F, S, T
 from carbonsim.engine.economy import cumulative_index, value_added
@@ -312,6 +312,12 @@ def run(
             :, :, [SEC["passenger_transport"], SEC["freight_transport"]], F["oil"]
         ].sum(2),
         "freight_co2": combustion[:, :, SEC["freight_transport"]],
+        "production_capacity": stocks.production_capacity(
+            extras["primary_output"],
+            p["product_capacity"],
+            p["capacity_max_utilisation"],
+            p["capacity_retirement_rate"],
+        ),
         **extras,
         **pw,
     }
@@ -410,4 +416,6 @@ def derive(out: dict, lv: dict, p: dict, co2_basis: str = "consumption") -> dict
         ratio(out.pop("freight_co2"), out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
     )
     out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
+    for k, prod in enumerate(PRODUCTS):
+        out[f"capacity_{prod}"] = out["production_capacity"][:, :, k]
     return out
