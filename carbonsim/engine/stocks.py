@@ -83,10 +83,10 @@ def production_capacity(output, capacity0, max_utilisation, retirement):
     """Production capacity of each product: kept unless retired, added only when output needs it.
 
     ``capacity[t] = max(capacity[t-1] * (1 - retirement[t]), output[t] / max_utilisation)``
-    and ``capacity[0] = max(capacity0, output[0] / max_utilisation)``: a rise in output within the idle capacity adds none;
-    output above ``max_utilisation`` of the capacity is taken to mean new capacity was built.
-    Capacity the stock loses by retirement can be rebuilt later (产能置换) without exceeding
-    what was there.
+    and ``capacity[0] = max(capacity0, output[0] / max_utilisation)``: a rise in output within
+    the idle capacity adds none; output above ``max_utilisation`` of the capacity is taken to
+    mean new capacity was built.  Capacity the stock loses by retirement can be rebuilt later
+    (产能置换) without exceeding what was there.
 
     Parameters
     ----------
