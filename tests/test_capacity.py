@@ -84,3 +84,19 @@ def test_a_ban_is_breached_by_output_that_needs_new_capacity_after_2023():
     row = _coke_ban({2020: 150.0, 2023: 150.0, 2030: 189.0, 2060: 189.0})
     assert str(row.status.values) == "missed"
     assert float(row.value) == pytest.approx(0.05)
+
+
+def test_a_zero_highest_utilisation_is_refused(tmp_path):
+    from carbonsim.errors import BaselineError
+
+    override = tmp_path / "mine.csv"
+    override.write_text(
+        "variable,region,sector,fuel,tech,product,value,unit,provenance,source\n"
+        "capacity_max_utilisation,,,,,coke,0,1,estimate,a test of the message\n",
+        encoding="utf-8",
+    )
+    from carbonsim.model.parameters import engine_parameters
+
+    baseline = carbonsim.load_baseline(override=override)
+    with pytest.raises(BaselineError, match="capacity_max_utilisation of 'coke' is 0; give"):
+        engine_parameters(baseline)

@@ -14,6 +14,7 @@ from carbonsim.constants import (
     TWH_PER_10KTCE_ELECTRICITY,
     TWH_PER_KWH,
 )
+from carbonsim.errors import BaselineError
 from carbonsim.regions import regions_of
 
 __all__ = ["engine_parameters", "lever_starts"]
@@ -124,6 +125,12 @@ def _capacity_parameters(ds: xr.Dataset, n_counties: int) -> dict[str, np.ndarra
         name: _vector(ds, name, PRODUCTS, fill) if name in ds else np.full(len(PRODUCTS), fill)
         for name, fill in rules.items()
     }
+    bad = [(p, u) for p, u in zip(PRODUCTS, out["capacity_max_utilisation"], strict=True) if u <= 0]
+    if bad:
+        raise BaselineError(
+            f"baseline: capacity_max_utilisation of {bad[0][0]!r} is {bad[0][1]:g}; give the "
+            "highest sustained output / capacity, a share above 0 (e.g. 0.9)"
+        )
     return {"product_capacity": cap, **out}
 
 
