@@ -339,15 +339,19 @@ def test_2035_new_demand_met_by_non_fossil(cat):
     assert "新增能源需求全部通过非化石能源满足" in t.source_text
 
 
-def test_no_new_capacity_uses_output_as_proxy(cat):
-    for product in ("coke", "carbide", "caustic_soda"):
-        t = cat[f"c3_2025_no_new_{product}_capacity"]
-        assert (t.indicator, t.op, t.value, t.base_year) == (f"output_{product}", "<=", 0.0, 2023)
-        assert t.first_year == 2023 and t.last_year is None  # every year from the plan's year
-        assert "output stands in for capacity" in t.note
-    for target_id in ("c4_2025_clinker_capacity_cap", "c4_2030_no_new_clinker_capacity"):
+def test_no_new_capacity_is_checked_on_the_capacity_stock(cat):
+    bans = [f"c3_2025_no_new_{p}_capacity" for p in ("coke", "carbide", "caustic_soda")]
+    for target_id in [*bans, "c4_2030_no_new_clinker_capacity"]:
         t = cat[target_id]
-        assert t.indicator == "output_clinker" and "output stands in for" in t.note
+        product = t.indicator.removeprefix("capacity_")
+        assert product in ("coke", "carbide", "caustic_soda", "clinker")
+        assert (t.op, t.value, t.basis, t.base_year) == ("<=", 0.0, "relative_change", 2023)
+        assert t.first_year == 2023 and t.last_year is None  # every year from the plan's year
+        assert t.source == "model" and f"capacity_{product}" in t.note
+        assert "产能" in t.source_text
+    # the 760万t cap stays on output: the 2020 capacity is estimated from the cap itself
+    cap = cat["c4_2025_clinker_capacity_cap"]
+    assert cap.indicator == "output_clinker" and "read the estimate back" in cap.note
     assert cat["c4_2025_clinker_capacity_cap"].value == 760.0
 
 

@@ -272,6 +272,96 @@ def test_fan_needs_the_quantiles(batch):
         cplot.fan(summary, "co2")
 
 
+BAN = "c3_2025_no_new_coke_capacity"
+#: hongsibu's coke output in 2030 [1e4 t] on 200 of capacity at 90 % at most: 7 of 10 need no
+#: new oven (<= 180), 3 do; the median (172.5) meets the ban
+COKE_2030 = np.array([150, 155, 160, 165, 170, 175, 180, 186, 195, 210.0])
+
+
+@pytest.fixture(scope="module")
+def coke_batch(baseline):
+    levers = carbonsim.model.LeverSet(
+        {
+            "output_coke": {"hongsibu": {2023: 150.0, 2030: COKE_2030}},
+            "gdp_growth": np.linspace(0.03, 0.07, 10),
+        },
+        n=10,
+    )
+    traj = carbonsim.simulate(levers, baseline=baseline, years=range(2020, 2036))
+    return traj, check(traj)
+
+
+def probability_marks(ax, target: str) -> tuple[str, str]:
+    """(colour of the target's marker, its label) as drawn."""
+    (marker,) = by_gid(ax, f"target:{target}")
+    (label,) = by_gid(ax, f"probability-label:{target}")
+    return to_hex(marker.get_color()), label.get_text()
+
+
+def test_fan_colours_a_target_by_the_share_of_scenarios_meeting_it(coke_batch, tmp_path):
+    traj, res = coke_batch
+    share = res.summary().set_index("target").loc[BAN, "share_met"]
+    assert share == pytest.approx(0.7)  # the known split
+    summary = cplot.quantile_summary(traj, ["capacity_coke"])
+    fig = cplot.fan(summary, "capacity_coke", probability=res)
+    png = render(fig)
+    (tmp_path / "fan.png").write_bytes(png)
+    ax = fig.axes[0]
+    # the median meets the ban, but 30 % of the scenarios do not: amber with the share, not 达成
+    assert probability_marks(ax, BAN) == (STATUS_COLOURS["at_risk"], "70%")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "不确定(达成概率10–90%)" in legend and not any(x.startswith("达成") for x in legend)
+    fig = cplot.fan(summary, "capacity_coke", probability=res, lang="en")
+    render(fig)
+    assert probability_marks(fig.axes[0], BAN) == (STATUS_COLOURS["at_risk"], "70 %")
+    assert "uncertain (probability 10–90 %)" in [
+        t.get_text() for t in fig.axes[0].get_legend().get_texts()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("share", "colour", "zh", "en"),
+    [
+        (0.95, "met", "达成 95%", "met 95 %"),
+        (0.9, "met", "达成 90%", "met 90 %"),
+        (0.5, "at_risk", "50%", "50 %"),
+        (0.1, "at_risk", "10%", "10 %"),
+        (0.04, "missed", "未达成 4%", "missed 4 %"),
+    ],
+)
+def test_fan_probability_classes(coke_batch, share, colour, zh, en):
+    traj, _ = coke_batch
+    summary = cplot.quantile_summary(traj, ["capacity_coke"])
+    summary["probability"] = ("target", [share])  # as a sweep's summary holds it
+    summary = summary.assign_coords(target=[BAN])
+    for lang, text in (("zh", zh), ("en", en)):
+        fig = cplot.fan(summary, "capacity_coke", lang=lang)
+        render(fig)
+        assert probability_marks(fig.axes[0], BAN) == (STATUS_COLOURS[colour], text)
+
+
+def test_fan_without_probabilities_claims_nothing(coke_batch):
+    traj, _ = coke_batch
+    fig = cplot.fan(cplot.quantile_summary(traj, ["capacity_coke"]), "capacity_coke")
+    render(fig)
+    colour, text = probability_marks(fig.axes[0], BAN)
+    assert colour == "#555555" and text == ""  # grey, although the median meets the ban
+    assert "达成概率未给出" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_fan_peak_target_by_probability(coke_batch):
+    traj, res = coke_batch
+    share = res.summary().set_index("target").loc["main_2030_co2_peak", "share_met"]
+    fig = cplot.fan(cplot.quantile_summary(traj, ["co2"]), "co2", probability=res)
+    render(fig)
+    (line,) = by_gid(fig.axes[0], "target:main_2030_co2_peak")
+    (label,) = by_gid(fig.axes[0], "probability-label:main_2030_co2_peak")
+    expected = "likely" if share >= 0.9 else "unlikely" if share < 0.1 else "uncertain"
+    colour = {"likely": "met", "uncertain": "at_risk", "unlikely": "missed"}[expected]
+    assert to_hex(line.get_color()) == STATUS_COLOURS[colour]
+    assert f"{100 * share:.0f}%" in label.get_text()
+
+
 # ---------------------------------------------------------------------------------------------
 # peaking order
 # ---------------------------------------------------------------------------------------------

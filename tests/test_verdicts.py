@@ -244,6 +244,52 @@ def test_an_input_read_back_is_never_met(tmp_path):
     assert summary.loc["nf", "share_met"] == 0.0
 
 
+NEW_ENERGY = (
+    "main_2025_new_energy_capacity",
+    "main_2030_new_energy_capacity",
+    "a1_2025_new_energy_capacity",
+    "a1_2030_new_energy_capacity",
+)
+
+
+def test_new_energy_capacity_is_the_scenarios_input_even_with_history():
+    """docs/targets.md, "New-energy capacity is set by the scenario": the indicator is wind +
+    solar capacity as the scenario (or observed history) gives it; the model adds nothing, so
+    its four records are set by the scenario, never met, whatever the path."""
+    import carbonsim
+
+    plan = carbonsim.load_scenario("plan")
+    observed = {"wind_capacity": {"yanchi": {2023: 3.0}}, "solar_capacity": {"yanchi": {2023: 2.5}}}
+    names = ["new_energy_capacity", "capacity"]
+    for history in (True, observed):
+        ds = carbonsim.simulate(plan, variables=names, years=range(2020, 2036), history=history)
+        wind, solar = (ds.capacity.sel(tech=t, drop=True) for t in ("wind", "solar"))
+        np.testing.assert_allclose(ds.new_energy_capacity, wind + solar)
+        yanchi = ds.new_energy_capacity.sel(region="yanchi")[0]
+        if history is True:  # the plan file's own values in 盐池, 2025: wind 3.0 + solar 4.5 GW
+            assert float(yanchi.sel(year=2025)) == 7.5
+    # an observed year overwrites the scenario's (and the gap fades out after it): an input
+    # still, not a model result
+    assert float(yanchi.sel(year=2023)) == pytest.approx(5.5)
+    assert 7.5 < float(yanchi.sel(year=2025)) < 5.5 + 7.5
+    cat = load_targets()
+    assert all(cat[t].source == "scenario" for t in NEW_ENERGY)
+    # the plan writes 23 GW for 2025 and 28 GW for 2030 (binding: holds), not the 力争 28 / 30 GW
+    res = check(ds, cat)
+    row = res.dataset.sel(target=list(NEW_ENERGY)).isel(scenario=0)
+    assert set(row.status.values) == {"set_by_scenario"}
+    assert row.holds.values.tolist() == [True, True, False, False]
+    assert not row.met.values.any()
+    # and a path that misses them is "set by the scenario" too, not "missed"
+    low = carbonsim.simulate(
+        plan.replace(solar_capacity={"city_total": {2025: 1.0, 2030: 1.0}}),
+        variables=names,
+        years=range(2020, 2036),
+    )
+    row = check(low, cat).dataset.sel(target=list(NEW_ENERGY)).isel(scenario=0)
+    assert set(row.status.values) == {"set_by_scenario"} and not row.holds.values.any()
+
+
 def test_share_met_agrees_with_counts_when_all_are_at_risk(tmp_path):
     cat = catalogue(
         tmp_path, record(id="nf", indicator="non_fossil_share", year=2025, op=">=", value=0.18)

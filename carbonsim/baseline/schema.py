@@ -142,6 +142,8 @@ population | additive | 1e4 persons | | complete
     Year-end resident population | 年末常住人口 | yearbook year-end series
 product_output | additive | 1e4 t | product |
     Output of energy-intensive products | 重点高耗能产品产量 | each plant in its county
+product_capacity | additive | 1e4 t | product |
+    Production capacity of energy-intensive products | 重点高耗能产品产能 | year-end, per year
 final_energy | additive | 1e4 tce | sector fuel |
     Final energy use by sector and fuel | 分部门分品种终端能源消费量 | electricity calorific
 floor_area | additive | 1e4 m2 | building |
@@ -176,6 +178,10 @@ product_fuel_mix | parameter | 1 | product fuel | share mix_over=fuel
     Fuel shares of product unit energy | 单位产品能耗品种构成 | sum to 1 per product
 process_emission_factor | parameter | t CO2/t | product | complete
     Industrial process CO2 emission factor | 工业生产过程排放因子 | non-combustion CO2 per t
+capacity_max_utilisation | parameter | 1 | product | complete share
+    Highest sustained capacity utilisation | 最高产能利用率 | output above it needs new capacity
+capacity_retirement_rate | parameter | 1/yr | product | complete
+    Retirement rate of production capacity | 产能年退出率 | share of capacity retired a year
 utilisation_hours | parameter | h | gen | complete
     Utilisation hours before curtailment | 发电设备利用小时数(弃电前) | per kW of year-end capacity
 curtailment_rate | parameter | 1 | new | complete share

@@ -56,7 +56,7 @@ def register(subparsers) -> None:
     parser.add_argument("--indicator", default="co2", help="variable to draw (default co2)")
     parser.add_argument(
         "--region",
-        help="region id(s), comma-separated (default: wuzhong; drivers: every region)",
+        help="region id(s), comma-separated (default: the city; drivers: every region)",
     )
     parser.add_argument("--scenario", help="scenario id(s), comma-separated (default: all/first)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language")
@@ -185,12 +185,16 @@ def _draw(args, data):
     scenarios = _list(args.scenario)
     scenario = scenarios[0] if scenarios else None
     if kind == "fan":
+        probability = None  # a sweep's summary carries its own
         if hasattr(data, "data_vars") and f"quantiles_{args.indicator}" not in data:
-            data = plot.quantile_summary(_needs_trajectories(data, kind), [args.indicator])
-        region = regions[0] if regions else "wuzhong"
+            traj = _needs_trajectories(data, kind)
+            probability = check(traj, args.targets)  # colour targets by the batch's shares
+            data = plot.quantile_summary(traj, [args.indicator])
+        region = regions[0] if regions else None  # the data's city
         return plot.fan(
-            data, args.indicator, region, args.targets, args.lang, years=_years(args.years)
-        )
+            data, args.indicator, region, args.targets, args.lang,
+            years=_years(args.years), probability=probability,
+        )  # fmt: skip
     if kind == "feasible":
         return plot.feasible_region(data, lang=args.lang)
     traj = _needs_trajectories(data, kind)
@@ -199,7 +203,7 @@ def _draw(args, data):
         return plot.trajectory(
             traj,
             args.indicator,
-            regions or ["wuzhong"],
+            regions or None,  # the data's city
             scenarios,
             args.targets,
             result,
@@ -215,7 +219,7 @@ def _draw(args, data):
         tiers, kinds = _list(args.tiers), _list(args.kinds)
         return plot.dashboard(result, args.lang, tiers=tiers, kinds=kinds, scenarios=scenarios)
     if kind == "power":
-        region = regions[0] if regions else "wuzhong"
+        region = regions[0] if regions else None  # the data's city
         return plot.power_mix(traj, scenario, region, args.lang, years=_years(args.years))
     return plot.emission_drivers(traj, args.y0, args.y1, regions, scenario, args.lang)
 

@@ -18,7 +18,7 @@ from carbonsim.constants import (
     SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
-from carbonsim.engine import demand, power
+from carbonsim.engine import demand, power, stocks
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import (
     CITY_INDEX,
@@ -340,6 +340,12 @@ def run(
             p["population"][None, :, None] * cumulative_index(lv["population_growth"])
         ),
     }
+    optional["production_capacity"] = lambda: stocks.production_capacity(
+        extras["primary_output"],
+        p["product_capacity"],
+        p["capacity_max_utilisation"],
+        p["capacity_retirement_rate"],
+    )
     county = {
         "gdp": gdp,
         "value_added": va,
@@ -437,6 +443,7 @@ _CAPACITY_OUTPUTS = (
     "pumped_hydro_capacity",
     "pumped_hydro_energy_capacity",
 )
+_PRODUCT_CAPACITY = tuple(f"capacity_{product}" for product in PRODUCTS)
 #: derived output -> the arrays :func:`derive` computes it from
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_ENERGY_OUTPUTS, _ENERGY),
@@ -453,6 +460,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "building_electricity_share": ("final_energy",),
     "freight_co2_intensity": ("freight_co2", "freight_turnover"),
     "nev_stock_share": ("nev_stock", "vehicle_stock"),
+    **dict.fromkeys(_PRODUCT_CAPACITY, ("production_capacity",)),
 }
 
 
@@ -498,6 +506,9 @@ def derive(
     if wanted(*_CAPACITY_OUTPUTS):
         _derive_capacity(out)
     _derive_ratios(out, wanted)
+    if wanted(*_PRODUCT_CAPACITY):
+        for k, name in enumerate(_PRODUCT_CAPACITY):
+            out[name] = out["production_capacity"][:, :, k]
     return out
 
 

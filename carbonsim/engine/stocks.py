@@ -1,4 +1,4 @@
-"""Stocks that need a loop over years: the passenger vehicle fleet and building vintages."""
+"""Stocks that need a loop over years: the vehicle fleet, building vintages, production capacity."""
 
 from __future__ import annotations
 
@@ -77,3 +77,45 @@ def building_energy(area0, energy0, growth, new_change, retrofit_rate, retrofit_
         area[..., t] = total
         energy[..., t] = old * intensity0 + e_retro + e_new
     return area, energy
+
+
+def production_capacity(output, capacity0, max_utilisation, retirement):
+    """Production capacity of each product: kept unless retired, added only when output needs it.
+
+    ``capacity[t] = max(capacity[t-1] * (1 - retirement[t]), output[t] / max_utilisation)``
+    and ``capacity[0] = max(capacity0, output[0] / max_utilisation)``: a rise in output within
+    the idle capacity adds none; output above ``max_utilisation`` of the capacity is taken to
+    mean new capacity was built.  Capacity the stock loses by retirement can be rebuilt later
+    (产能置换) without exceeding what was there.
+
+    Parameters
+    ----------
+    output : ndarray (scenario, region, product, year) [1e4 t/yr]
+        Output of each product (aluminium: primary electrolytic output).
+    capacity0 : ndarray (region, product) [1e4 t/yr]
+        Capacity in the first year (2020); 0 means "what the first year's output needs".
+    max_utilisation : ndarray (product,) [1]
+        The highest sustained output / capacity, > 0.
+    retirement : ndarray (product,) or (product, year) [1/yr]
+        Share of last year's capacity retired each year, in [0, 1].
+
+    Returns
+    -------
+    ndarray (scenario, region, product, year) [1e4 t/yr]
+
+    Examples
+    --------
+    >>> out = np.array([80.0, 90.0, 80.0, 95.0]).reshape(1, 1, 1, 4)
+    >>> production_capacity(out, np.array([[100.0]]), np.array([0.9]), np.array([0.0]))[0, 0, 0]
+    array([100.        , 100.        , 100.        , 105.55555556])
+    """
+    output = np.asarray(output, dtype=float)
+    n_products, n_years = output.shape[2], output.shape[-1]
+    need = output / np.asarray(max_utilisation, dtype=float)[None, None, :, None]
+    rate = np.asarray(retirement, dtype=float)
+    keep = np.broadcast_to(1.0 - (rate[:, None] if rate.ndim == 1 else rate), (n_products, n_years))
+    capacity = np.empty(output.shape)
+    capacity[..., 0] = np.maximum(np.asarray(capacity0, dtype=float), need[..., 0])
+    for t in range(1, n_years):
+        capacity[..., t] = np.maximum(capacity[..., t - 1] * keep[:, t], need[..., t])
+    return capacity

@@ -15,6 +15,7 @@ from carbonsim.constants import (
     TWH_PER_10KTCE_ELECTRICITY,
     TWH_PER_KWH,
 )
+from carbonsim.errors import BaselineError
 from carbonsim.regions import regions_of
 
 __all__ = ["engine_parameters", "lever_starts"]
@@ -104,8 +105,35 @@ def engine_parameters(ds: xr.Dataset) -> dict[str, np.ndarray]:
         * KG_PER_1E4T
         * TWH_PER_KWH,
         "profiles": load_profiles(),
+        **_capacity_parameters(ds, n_counties),
     }
     return p
+
+
+def _capacity_parameters(ds: xr.Dataset, n_counties: int) -> dict[str, np.ndarray]:
+    """2020 production capacity (county, product) [1e4 t] and its stock rules (product,).
+
+    A baseline without capacity rows (another city's, an older file) gets capacity 0, which
+    the stock reads as "what the 2020 output needs at the highest utilisation"; without the
+    parameters, utilisation up to 1 and no retirement.
+    """
+    if "product_capacity" in ds:
+        cap = ds["product_capacity"].sel(region=list(regions_of(ds).counties))
+        cap = np.nan_to_num(np.asarray(cap.reindex(product=list(PRODUCTS)).values, dtype=float))
+    else:
+        cap = np.zeros((n_counties, len(PRODUCTS)))
+    rules = {"capacity_max_utilisation": 1.0, "capacity_retirement_rate": 0.0}
+    out = {
+        name: _vector(ds, name, PRODUCTS, fill) if name in ds else np.full(len(PRODUCTS), fill)
+        for name, fill in rules.items()
+    }
+    bad = [(p, u) for p, u in zip(PRODUCTS, out["capacity_max_utilisation"], strict=True) if u <= 0]
+    if bad:
+        raise BaselineError(
+            f"baseline: capacity_max_utilisation of {bad[0][0]!r} is {bad[0][1]:g}; give the "
+            "highest sustained output / capacity, a share above 0 (e.g. 0.9)"
+        )
+    return {"product_capacity": cap, **out}
 
 
 @per_dataset

@@ -15,16 +15,22 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from carbonsim.constants import REGION_NAMES_EN, REGION_NAMES_ZH
+from carbonsim.regions import WUZHONG, RegionSet, regions_of
 
 __all__ = [
     "A4_WIDTH",
+    "CITY_COLOUR",
+    "COUNTY_COLOURS",
     "FONT_FAMILY",
     "FONT_PATH",
+    "PROBABILITY_COLOURS",
+    "PROBABILITY_LABELS",
     "REGION_COLOURS",
     "SECTOR_COLOURS",
     "STATUS_COLOURS",
     "TECH_COLOURS",
     "new_figure",
+    "region_colours",
     "register_fonts",
     "style",
 ]
@@ -114,14 +120,32 @@ TECH_COLOURS = {
     "pumped_hydro": "#08306b",
     "battery": "#8e44ad",
 }
-REGION_COLOURS = {
-    "wuzhong": "#222222",
-    "litong": "#0072b2",
-    "hongsibu": "#e69f00",
-    "qingtongxia": "#009e73",
-    "yanchi": "#cc79a7",
-    "tongxin": "#d55e00",
-}
+#: the city's colour (by role: whatever the city is called)
+CITY_COLOUR = "#222222"
+#: county colours, by the county's place in the baseline's region order (Okabe-Ito)
+COUNTY_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442")
+
+
+def region_colours(regions=None) -> dict[str, str]:
+    """A colour per region id: the city :data:`CITY_COLOUR`, the counties
+    :data:`COUNTY_COLOURS` in their order (cycled past seven).  *regions*: a
+    :class:`~carbonsim.regions.RegionSet` or a dataset with a ``region`` axis (default: Wuzhong).
+
+    >>> colours = region_colours()
+    >>> colours["wuzhong"], colours["litong"], colours["tongxin"]
+    ('#222222', '#0072b2', '#d55e00')
+    """
+    known = WUZHONG if regions is None else regions
+    if not isinstance(known, RegionSet):
+        known = regions_of(known)
+    out = {known.city: CITY_COLOUR}
+    for k, county in enumerate(known.counties):
+        out[county] = COUNTY_COLOURS[k % len(COUNTY_COLOURS)]
+    return out
+
+
+#: Wuzhong's region colours (:func:`region_colours` of the bundled regions)
+REGION_COLOURS = region_colours()
 SECTOR_COLOURS = {
     "aluminium": "#6a3d9a",
     "magnesium": "#cab2d6",
@@ -153,6 +177,16 @@ STATUS_COLOURS = {
     "missed": "#d73027",
     "set_by_scenario": "#4a90a4",
     "not_evaluated": "#c8c8c8",
+}
+#: fan charts: a target coloured by the share of scenarios meeting it (probability met)
+LIKELY, UNLIKELY = 0.9, 0.1
+PROBABILITY_COLOURS = {
+    "likely": STATUS_COLOURS["met"],
+    "uncertain": STATUS_COLOURS["at_risk"],
+    "unlikely": STATUS_COLOURS["missed"],
+    "set_by_scenario": STATUS_COLOURS["set_by_scenario"],
+    "not_evaluated": STATUS_COLOURS["not_evaluated"],
+    "unknown": "#555555",
 }
 FACTOR_COLOURS = {
     "activity": "#b2182b",
@@ -198,6 +232,14 @@ STATUS_LABELS = {
     "missed": ("未达成", "missed"),
     "set_by_scenario": ("情景设定(非模型结果)", "set by the scenario (an input)"),
     "not_evaluated": ("未评估", "not evaluated"),
+}
+PROBABILITY_LABELS = {
+    "likely": ("达成(达成概率≥90%)", "met (probability ≥ 90 %)"),
+    "uncertain": ("不确定(达成概率10–90%)", "uncertain (probability 10–90 %)"),
+    "unlikely": ("未达成(达成概率<10%)", "missed (probability < 10 %)"),
+    "set_by_scenario": STATUS_LABELS["set_by_scenario"],
+    "not_evaluated": STATUS_LABELS["not_evaluated"],
+    "unknown": ("达成概率未给出", "probability not given"),
 }
 TIER_LABELS = {
     "binding": ("约束性·达到", "binding"),

@@ -11,13 +11,14 @@ from matplotlib.transforms import blended_transform_factory
 from carbonsim.plot import overlay
 from carbonsim.plot._style import (
     A4_WIDTH,
-    REGION_COLOURS,
+    PROBABILITY_COLOURS,
     STATUS_COLOURS,
     TIER_LABELS,
     check_lang,
     finish,
     new_figure,
     pick,
+    region_colours,
     region_name,
     style,
     year_axis,
@@ -164,14 +165,15 @@ def _expectation_text(
     share = float(np.mean(met))
     if len(met) == 1:
         verdict = pick(VERDICTS, str(bool(met[0])), lang)
-    else:
+        colour = STATUS_COLOURS["met" if met[0] else "missed"]
+    else:  # a batch: coloured by the share met, as the fan chart (≥ 90 % green, < 10 % red)
         verdict = f"符合 {share:.0%}" if lang == "zh" else f"met in {share:.0%}"
-    colour = STATUS_COLOURS["met" if share >= 0.5 else "missed"]
+        colour = PROBABILITY_COLOURS[overlay.probability_class(share)]
     return f"{text}\n{verdict}", colour
 
 
-def _draw_row(ax, y: int, row: Row, scenarios: list[str], marker: str) -> None:
-    colour = REGION_COLOURS.get(row.region, "#444444")
+def _draw_row(ax, y: int, row: Row, scenarios: list[str], marker: str, colours) -> None:
+    colour = colours.get(row.region, "#444444")
     n = len(scenarios)
     if 1 < n <= FEW:  # a few named scenarios: one marker each, side by side
         for k, scenario in enumerate(scenarios):
@@ -339,6 +341,7 @@ def _key_handles(scenarios: list[str], lang: str) -> list:
 
 def _draw_all(ax, rows: list[Row], ds: xr.Dataset, x_min: float, lang: str) -> None:
     scenarios = [str(s) for s in ds.scenario.values]
+    colours = region_colours(regions_of(ds))
     right = blended_transform_factory(ax.transAxes, ax.transData)
     for y, row in enumerate(rows):
         window = _window(row, x_min)
@@ -354,7 +357,7 @@ def _draw_all(ax, rows: list[Row], ds: xr.Dataset, x_min: float, lang: str) -> N
                 zorder=1,
                 gid=f"expectation:{row.region}:{row.quantity}",
             )
-        _draw_row(ax, y, row, scenarios, "o" if row.quantity == "co2" else "s")
+        _draw_row(ax, y, row, scenarios, "o" if row.quantity == "co2" else "s", colours)
         text, colour = _expectation_text(row, _met(row, ds), lang, regions_of(ds))
         if text:
             ax.text(1.01, y, text, transform=right, va="center", fontsize=7, color=colour)

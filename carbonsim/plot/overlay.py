@@ -7,6 +7,12 @@ A target on an indicator the scenario sets (an input read back) is coloured "set
 scenario", never "met".  ``relative_change`` targets (e.g. 能耗强度比2020年下降13%) become
 the absolute level implied by the base-year value of the series they are drawn against.
 ``peak_by`` targets of the indicator are a dotted vertical line at the year.
+
+Over a batch of scenarios (the fan chart) a target is coloured and labelled by its
+**probability met**, the share of the judged scenarios meeting it
+(:func:`~carbonsim.feasibility.verdicts.probability_met`): ≥ 90 % green 达成, 10–90 % amber
+with the percentage, < 10 % red 未达成 (:func:`probability_class`); never 达成 because the median
+meets it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 
-from carbonsim.plot._style import OP_SYMBOLS, STATUS_COLOURS, STATUS_LABELS, TIER_LABELS, pick
+from carbonsim.plot._style import (
+    LIKELY,
+    OP_SYMBOLS,
+    PROBABILITY_COLOURS,
+    PROBABILITY_LABELS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    TIER_LABELS,
+    UNLIKELY,
+    pick,
+)
 
 VALUE_OPS = (">=", "<=", "approx", "==")
 MARKERS = {">=": "^", "<=": "v", "approx": "D", "==": "o"}
@@ -257,5 +273,84 @@ def legend_handles(value_targets, peak_targets, statuses: set[str], lang: str) -
         Patch(color=STATUS_COLOURS[s], label=pick(STATUS_LABELS, s, lang))
         for s in ("met", "at_risk", "missed", "set_by_scenario", "not_evaluated")
         if s in statuses
+    ]
+    return handles
+
+
+# ---------------------------------------------------------------------------------------------
+# a batch of scenarios: colour by the probability met
+# ---------------------------------------------------------------------------------------------
+PROBABILITY_CLASSES = ("likely", "uncertain", "unlikely", "set_by_scenario", "not_evaluated")
+
+
+def probability_class(p: float | None, source: str = "model") -> str:
+    """``likely`` (p ≥ 0.9), ``uncertain`` (0.1 ≤ p < 0.9), ``unlikely`` (p < 0.1); for no
+    probability: ``set_by_scenario`` (an input read back), ``unknown`` (none given: *p* is None)
+    or ``not_evaluated`` (NaN).
+
+    Examples
+    --------
+    >>> [probability_class(p) for p in (1.0, 0.9, 0.63, 0.1, 0.05)]
+    ['likely', 'likely', 'uncertain', 'uncertain', 'unlikely']
+    >>> probability_class(float("nan"), "scenario"), probability_class(None)
+    ('set_by_scenario', 'unknown')
+    """
+    if source == "scenario":
+        return "set_by_scenario"
+    if p is None:
+        return "unknown"
+    if not np.isfinite(p):
+        return "not_evaluated"
+    return "likely" if p >= LIKELY else "unlikely" if p < UNLIKELY else "uncertain"
+
+
+def probability_text(cls: str, p: float | None, lang: str) -> str:
+    """The label beside a target: ``达成 96%``, ``63%``, ``未达成 4%``, ``情景设定`` …
+
+    >>> probability_text("uncertain", 0.634, "zh"), probability_text("likely", 0.96, "en")
+    ('63%', 'met 96 %')
+    """
+    if cls not in ("likely", "uncertain", "unlikely"):
+        return {"set_by_scenario": ("情景设定", "set by scenario")}.get(cls, ("", ""))[lang != "zh"]
+    pct = f"{100 * p:.0f}%" if lang == "zh" else f"{100 * p:.0f} %"
+    word = {"likely": ("达成", "met"), "unlikely": ("未达成", "missed")}.get(cls)
+    if word is None:
+        return pct
+    return f"{word[0]} {pct}" if lang == "zh" else f"{word[1]} {pct}"
+
+
+def draw_probability_target(ax, t, series: Series, p: float | None, lang: str) -> str:
+    """Draw one target against the median of a batch, coloured and labelled by *p*."""
+    cls = probability_class(p, getattr(t, "source", "model"))
+    colour = PROBABILITY_COLOURS[cls]
+    text = probability_text(cls, p, lang)
+    if t.op == "peak_by":
+        ax.axvline(t.year, color=colour, ls=":", lw=1.2, zorder=2, gid=f"target:{t.id}")
+        ax.annotate(
+            text, (t.year, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
+            textcoords="offset points", ha="left", va="top", fontsize=6.5, color=colour,
+            fontweight="bold", gid=f"probability-label:{t.id}",
+        )  # fmt: skip
+        return cls
+    level, low, high = bounds(t, series)
+    if not np.isfinite(level):
+        return cls
+    _glyph(ax, t, level, low, high, colour)
+    ax.annotate(
+        text, (t.year + HALF_WIDTH, level), xytext=(3, 0), textcoords="offset points",
+        ha="left", va="center", fontsize=6.5, color=colour, fontweight="bold",
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        gid=f"probability-label:{t.id}",
+    )  # fmt: skip
+    return cls
+
+
+def probability_legend(value_targets, peak_targets, classes: set[str], lang: str) -> list:
+    """The targets' wording, then one patch per probability class drawn."""
+    handles = legend_handles(value_targets, peak_targets, set(), lang)
+    handles += [
+        Patch(color=PROBABILITY_COLOURS[c], label=pick(PROBABILITY_LABELS, c, lang))
+        for c in (*PROBABILITY_CLASSES, "unknown")
+        if c in classes
     ]
     return handles

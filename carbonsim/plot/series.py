@@ -15,13 +15,13 @@ from carbonsim.plot import overlay
 from carbonsim.plot._style import (
     A4_WIDTH,
     FAN_COLOURS,
-    REGION_COLOURS,
     SCENARIO_STYLES,
     check_lang,
     finish,
     is_share,
     new_figure,
     percent_axis,
+    region_colours,
     region_name,
     scenario_colours,
     style,
@@ -97,6 +97,15 @@ def _draw_targets(ax, targets, indicator, regions, series_list, check, lang) -> 
     return overlay.legend_handles(value_t, peak_t, statuses, lang)
 
 
+def _draw_probability_targets(ax, targets, indicator, region, median, shares, lang) -> list:
+    value_t, peak_t = overlay.select(targets, indicator, [region], median.years)
+    classes = set()
+    for t in [*value_t, *peak_t]:
+        p = None if shares is None else shares.get(t.id, float("nan"))
+        classes.add(overlay.draw_probability_target(ax, t, median, p, lang))
+    return overlay.probability_legend(value_t, peak_t, classes, lang)
+
+
 def _finish_axes(ax, da, name: str, lang: str, title: str, handles, low: float) -> None:
     ax.set_ylabel(variable_label(da.attrs, name, lang))
     ax.set_title(title, loc="left")
@@ -168,12 +177,13 @@ def trajectory(
     keep = _year_window(np.asarray(da.year.values), years)
     series_list = _series_list(da, scenarios, regions, keep)
     colours = scenario_colours(scenarios)
+    by_region = region_colours(trajectories)
     with style(lang):
         fig, ax = _axes(ax, 4.2)
         handles = []
         for k, s in enumerate(series_list):
             if len(regions) > 1:
-                colour = REGION_COLOURS.get(s.region, "#444444")
+                colour = by_region.get(s.region, "#444444")
                 ls = SCENARIO_STYLES[scenarios.index(s.scenario) % len(SCENARIO_STYLES)]
             else:
                 colour, ls = colours[s.scenario], "-"
@@ -255,6 +265,26 @@ def _quantile(q: xr.DataArray, level: float) -> np.ndarray:
     return np.asarray(q.isel(quantile=int(np.argmax(hit))).values, float)
 
 
+def _probabilities(sweep_summary: xr.Dataset, probability) -> dict[str, float] | None:
+    """Target id -> probability met, from *probability* (a CheckResult of the batch, a mapping
+    or a pandas Series) or the summary's own ``probability`` (a sweep's); None when neither."""
+    if probability is None:
+        p = sweep_summary.get("probability")
+        if p is None or p.dims != ("target",):
+            return None
+        return {str(k): float(v) for k, v in zip(p.target.values, p.values, strict=True)}
+    if hasattr(probability, "dataset"):  # a CheckResult
+        from carbonsim.feasibility.verdicts import count_verdicts, probability_met
+
+        status = probability.dataset.status
+        out = {}
+        for j, target in enumerate(status.target.values):
+            counts = count_verdicts(status.values[:, j])
+            out[str(target)] = float(probability_met(counts["met"], counts["missed"]))
+        return out
+    return {str(k): float(v) for k, v in dict(probability).items()}
+
+
 def fan(
     sweep_summary: xr.Dataset,
     indicator: str,
@@ -263,6 +293,7 @@ def fan(
     lang: str = "zh",
     ax=None,
     years: tuple[int, int] | None = None,
+    probability=None,
 ):
     """Median and 5–95 % / 25–75 % bands of an indicator over a sweep, with the plan's targets.
 
@@ -276,10 +307,17 @@ def fan(
         Default: the city (``regions_of(sweep_summary).city``).
     targets : Catalogue, path, None or False
         As in :func:`trajectory`; relative targets are drawn at the level implied by the
-        median's base-year value, and met / missed is that of the median.
+        median's base-year value.
     lang : {"zh", "en"}
     ax : matplotlib Axes, optional
     years : (first, last), optional
+    probability : CheckResult, mapping or pandas Series, optional
+        Probability met [1] per target id: a check of the batch the summary was made from, or
+        ``{id: share}``.  Default: the summary's ``probability`` (a sweep's summary has it).
+        Each target is coloured and labelled by it: ≥ 90 % green 达成, 10–90 % amber with the
+        percentage, < 10 % red 未达成; records set by the scenario in their own colour.  Without
+        probabilities the targets are grey ("probability not given"), never 达成 because the
+        median meets them.
 
     Returns
     -------
@@ -308,7 +346,9 @@ def fan(
         )
         (line,) = ax.plot(yrs, band[0.5], color=FAN_COLOURS["median"], lw=1.8, label=labels[0])
         handles = [line, inner, outer]
-        handles += _draw_targets(ax, targets, indicator, [region], [median], None, lang)
+        handles += _draw_probability_targets(
+            ax, targets, indicator, region, median, _probabilities(sweep_summary, probability), lang
+        )
         n = sweep_summary.attrs.get("n_scenarios")
         count = "" if n is None else (f"(n={n} 个情景)" if lang == "zh" else f"(n = {n} scenarios)")
         title = variable_label(q.attrs, indicator, lang, with_unit=False)

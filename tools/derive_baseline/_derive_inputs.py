@@ -176,6 +176,49 @@ PROCESS_EF = {
     "caustic_soda": (0.0, "estimate", "membrane electrolysis has no process CO2"),
 }
 
+#: 2020 utilisation of production capacity [1] (2020 capacity = 2020 output / this), with how.
+#: No Wuzhong capacity statistic was found, so each is a national 2020 figure, except clinker,
+#: whose 2020 output above is itself read as ~66 % of the plan's 760万t cap.
+CAPACITY_UTILISATION_2020 = {
+    "aluminium": (
+        0.90,
+        "national 2020 primary aluminium ≈3,710万t output on ≈4,100万t capacity (K/L)",
+    ),
+    "magnesium": (0.60, "national 2020 magnesium ≈86万t output on ≈140万t capacity (K/L)"),
+    "clinker": (
+        500.0 / 760.0,
+        "the 2020 clinker output above is ~66 % of the plan's 760万t cap (三(三)4), so the 2020 "
+        "capacity is the 760万t the output estimate rests on, split by county output (E/L); "
+        "nationally design capacity 18.3亿t at end-2020 (中国水泥协会信息研究中心, "
+        "https://scholarmate.com/S/LaXYfB) against ≈15.8亿t output (K) is ≈86 %, and "
+        "north-western lines run lower",
+    ),
+    "coke": (0.75, "national 2020 coke ≈4.7亿t output (NBS, K) on ≈6.3亿t capacity (K/L)"),
+    "carbide": (
+        0.72,
+        "national 2020 carbide capacity 3,807万t (观研天下《中国电石行业现状深度分析与投资趋势"
+        "预测报告(2024-2031年)》, https://www.chinabaogao.com/market/202409/727434.html) "
+        "against ≈2,750万t output (K/L)",
+    ),
+    "caustic_soda": (
+        0.82,
+        "national 2020 caustic soda ≈3,640万t output on ≈4,470万t capacity (中国氯碱工业协会, K/L)",
+    ),
+}
+#: the highest sustained utilisation [1]: output above it needs new capacity
+CAPACITY_MAX_UTILISATION = {p: 0.90 for p in PRODUCTS} | {"aluminium": 0.95}
+MAX_UTILISATION_NOTE = (
+    "a year's output above 90 % of nameplate capacity is taken to need new capacity "
+    "(maintenance stops, and for clinker 错峰生产; the best national years run ≈85-90 %); "
+    "electrolytic aluminium 95 % (pot lines run continuously)"
+)
+#: steady retirement of capacity [1/yr]
+CAPACITY_RETIREMENT = {p: 0.0 for p in PRODUCTS}
+RETIREMENT_NOTE = (
+    "no steady retirement: idle capacity stays registered (产能置换 keeps retired capacity as a "
+    "tradable quota), so capacity leaves only at a rate set here"
+)
+
 # ---------------------------------------------------------------------------------------------
 # 3. Other final-energy sectors: city totals [1e4 tce, calorific electricity] and county drivers
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from _derive_economy import freight_shares
 from _derive_inputs import (
+    CAPACITY_MAX_UTILISATION,
+    CAPACITY_RETIREMENT,
+    CAPACITY_UTILISATION_2020,
     CITY_GDP,
     CONSTRUCTION_SHARE_OF_SECONDARY,
     COUNTIES,
@@ -11,12 +14,14 @@ from _derive_inputs import (
     FUEL_MIX,
     FUEL_MIX_NOTE,
     GREEN_TRAVEL,
+    MAX_UTILISATION_NOTE,
     NEV_SHARE,
     OUTPUT,
     OUTPUT_NOTE,
     POPULATION,
     PROCESS_EF,
     PRODUCTS,
+    RETIREMENT_NOTE,
     SRC_BENCH,
     SRC_GDP,
     SRC_H1,
@@ -116,6 +121,38 @@ def product_rows() -> list[dict]:
             )
         value, prov, src = PROCESS_EF[p]
         out.append(row("process_emission_factor", value, "t CO2/t", prov, src, product=p))
+        out.extend(capacity_rows(p))
+    return out
+
+
+def capacity_rows(p: str) -> list[dict]:
+    """2020 production capacity by county (output / 2020 utilisation) and the stock rules."""
+    util, how = CAPACITY_UTILISATION_2020[p]
+    note = f"2020 output / 2020 utilisation {util:.0%}, E/L: {how}"
+    out = [
+        row("product_capacity", round(q / util, 1), "1e4 t", "estimate", note, region=c, product=p)
+        for c, q in OUTPUT[p].items()
+    ]
+    out.append(
+        row(
+            "capacity_max_utilisation",
+            CAPACITY_MAX_UTILISATION[p],
+            "1",
+            "estimate",
+            MAX_UTILISATION_NOTE,
+            product=p,
+        )
+    )
+    out.append(
+        row(
+            "capacity_retirement_rate",
+            CAPACITY_RETIREMENT[p],
+            "1/yr",
+            "estimate",
+            RETIREMENT_NOTE,
+            product=p,
+        )
+    )
     return out
 
 
