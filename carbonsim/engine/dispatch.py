@@ -1,6 +1,6 @@
-"""Hourly greedy power dispatch on representative days, vectorised over a batch.
+"""Hourly power dispatch on representative days (merit order, storage with a day-ahead reserve).
 
-Destined for ``carbonsim/engine/dispatch.py``.  numpy + numba only.
+numpy + numba only.
 
 One *batch element* is one (scenario, year) system: capacities, annual
 energies, storage, the UHVDC schedule and the grid exchange limit.  Every
@@ -23,17 +23,24 @@ The dispatch rule (a greedy merit order, see NOTES.md for the equations):
     then gas) to capacity, then imports up to the grid limit, then unserved.
 4.  Surplus VRE: exports go must-run first, then VRE, then the scheduled
     thermal band (the band is backed down to make room).  Storage (battery,
-    then pumped hydro) charges from the VRE surplus that cannot be exported
-    (default) or from all VRE surplus before export
-    (``charge_before_export=True``, the literal brief; see NOTES.md for why it
-    is not the default).  VRE left over is curtailed; must-run left over is
-    ``thermal_curtailed``.
+    then pumped hydro) always charges from the VRE surplus that cannot be
+    exported, and from exportable surplus up to its *reserve target* (below);
+    ``charge_before_export=True`` (the literal brief) offers it all surplus.
+    VRE left over is curtailed; must-run left over is ``thermal_curtailed``.
 5.  Storage discharges, battery then pumped hydro, into (a) the local deficit,
-    (b) the UHVDC renewable shortfall, (c) grid export room left by must-run
-    and VRE exports.  It is only ever charged from VRE.
-6.  One-way efficiency sqrt(round-trip) on charge and on discharge; every
+    (b) the UHVDC renewable shortfall (together: the high-value need), always;
+    (c) grid export room left by must-run and VRE exports, only with the charge
+    above its *keep level*.  It is only ever charged from VRE.
+6.  Reserve (``reserve=True``, one day of foresight): the target R_h is the
+    SOC needed at the end of hour h for the high-value need of the rest of the
+    cyclic day if every later surplus hour can recharge; the keep level K_h the
+    same if only non-exportable surplus recharges (K >= R).  With no need in a
+    day R = K = 0 and the rule is the plain greedy one (``reserve=False``, kept
+    bit for bit).  See ``docs/dispatch-notes.md``.
+7.  One-way efficiency sqrt(round-trip) on charge and on discharge; every
     representative day is cyclic: the start SOC is the exact fixed point of
-    the greedy day map (computed in closed form, see ``_fixed_point``), so
+    the day map (closed form for a clip map, ``_fixed_point``; the least fixed
+    point of the piecewise-linear map with a reserve, ``_reserve_start``), so
     results do not depend on day order.
 
 Determinism: each batch element is computed by exactly the same sequence of
@@ -944,64 +951,58 @@ DEDUP_MIN_SHARE = 0.02
 
 
 @njit(cache=True, error_model="numpy")
-def _row_hashes(prm, dem):
-    """A 64-bit hash of each element's inputs (*prm*, *dem*: float64 bit patterns as uint64)."""
-    n = dem.shape[0]
+def _row_hashes(rows):
+    """A 64-bit hash (FNV-1a style, with a shift mix) of each row of *rows* (uint64 bits)."""
+    n, m = rows.shape
     out = np.empty(n, dtype=np.uint64)
     for i in range(n):
         h = np.uint64(0xCBF29CE484222325)
-        for j in range(len(prm)):
-            h = (h ^ prm[j][i]) * np.uint64(0x100000001B3)
-            h ^= h >> np.uint64(31)
-        for c in range(dem.shape[1]):
-            h = (h ^ dem[i, c]) * np.uint64(0x100000001B3)
+        for j in range(m):
+            h = (h ^ rows[i, j]) * np.uint64(0x100000001B3)
             h ^= h >> np.uint64(31)
         out[i] = h
     return out
 
 
 @njit(cache=True, error_model="numpy")
-def _same_rows(prm, dem, first, inverse):
-    """True if every element's inputs (bit patterns) equal those of its group's first element."""
-    for i in range(dem.shape[0]):
+def _same_rows(rows, first, inverse):
+    """True if every row equals (bit for bit) the first row of its group."""
+    for i in range(rows.shape[0]):
         k = first[inverse[i]]
-        if k == i:
-            continue
-        for j in range(len(prm)):
-            if prm[j][i] != prm[j][k]:
-                return False
-        for c in range(dem.shape[1]):
-            if dem[i, c] != dem[k, c]:
-                return False
+        if k != i:
+            for j in range(rows.shape[1]):
+                if rows[i, j] != rows[k, j]:
+                    return False
     return True
 
 
 def _distinct(prm, dem):
     """(first, inverse) of the distinct elements of the batch, or (None, None).
 
-    Elements are grouped by a hash of their inputs, then every element is compared exactly with
-    its group's first one, so a hash collision only turns the de-duplication off (it never
-    merges different systems).  (None, None) when fewer than DEDUP_MIN_SHARE repeat.
+    Elements are grouped by a hash of their inputs' bit patterns, then every element is compared
+    exactly with its group's first one, so a hash collision only turns the de-duplication off
+    (it never merges different systems).  (None, None) when fewer than DEDUP_MIN_SHARE repeat.
     """
     n = dem.shape[0]
     if n < 2:
         return None, None
-    prm = tuple(a.view(np.uint64) for a in prm)
-    dem = dem.view(np.uint64)
-    h = _row_hashes(prm, dem)
+    rows = np.empty((n, len(prm) + dem.shape[1]))
+    for j, a in enumerate(prm):
+        rows[:, j] = a
+    rows[:, len(prm) :] = dem
+    rows = rows.view(np.uint64)
+    h = _row_hashes(rows)
     order = np.argsort(h, kind="stable")
     hs = h[order]
     new_group = np.empty(n, dtype=bool)
     new_group[0] = True
     np.not_equal(hs[1:], hs[:-1], out=new_group[1:])
-    n_distinct = int(new_group.sum())
-    if n_distinct > (1.0 - DEDUP_MIN_SHARE) * n:
+    if new_group.sum() > (1.0 - DEDUP_MIN_SHARE) * n:
         return None, None
-    group = np.cumsum(new_group) - 1  # group of each sorted element
     first = order[new_group]  # stable sort: the first element of each group
     inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = group
-    if not _same_rows(prm, dem, first, inverse):
+    inverse[order] = np.cumsum(new_group) - 1
+    if not _same_rows(rows, first, inverse):
         return None, None
     return first, inverse
 
@@ -1050,8 +1051,12 @@ def dispatch(  # noqa: C901 - one validation step per argument group, then one k
     ``weights`` (D,) sum to 365; ``demand`` dict class -> (N,) [TWh/yr].
 
     Keyword-only extras: ``parallel`` (prange over batch chunks; results are
-    bit-identical to serial), ``shape_tol`` (tolerance of the mean-1 and
-    sum-365 checks).
+    bit-identical to serial), ``storage_before_band``, ``charge_before_export``
+    (rule variants, see ``docs/dispatch-notes.md``), ``reserve`` (storage keeps a
+    day-ahead reserve for the local deficit and the UHVDC renewable shortfall;
+    False: the earlier greedy rule, bit for bit), ``deduplicate`` (dispatch
+    bit-identical elements once; results unchanged), ``shape_tol`` (tolerance
+    of the mean-1 and sum-365 checks).
 
     Returns dict of (N,) arrays (see ``OUTPUTS``); with ``hourly_index=k`` also
     "hourly_<flow>" (D, 24) [GW] for element k (see ``HOURLY``).
