@@ -427,7 +427,7 @@ def _reserve_start(buf, off, p, e, eta):
         sig = True
         mu = np.inf
         for h in range(H):
-            x, sig, mu, ch, dis = _reserve_hour(
+            x, sig, mu, _ch, _dis = _reserve_hour(
                 x,
                 sig,
                 mu,
