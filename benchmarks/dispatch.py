@@ -107,7 +107,9 @@ def main(argv=None) -> None:
         cpu = (time.process_time() - cpu) / a.repeats
         label = "parallel" if parallel else "serial"
         extra = "" if parallel else f"  (CPU {cpu / n * 1e6:.2f} µs/element)"
-        print(f"  {label:8s} {t:7.3f} s {n / t:12,.0f} elements/s {t / n * 1e6:7.2f} µs/element{extra}")
+        rate = f"{n / t:12,.0f} elements/s {t / n * 1e6:7.2f} µs/element"
+        print(f"  {label:8s} {t:7.3f} s {rate}{extra}")
+
 
 if __name__ == "__main__":
     main()
