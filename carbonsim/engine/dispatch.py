@@ -227,7 +227,13 @@ OUTPUTS = (
     B_DIB,  # battery discharge
     B_RT,  # reserve target of the storage being solved (SOC at the end of the hour) [GWh]
     B_KT,  # keep level of the storage being solved [GWh]
-) = range(14)
+    B_XS,  # SOC after each hour in the solver's last pass [GWh]
+    B_CHS,  # charge in the solver's last pass
+    B_DIS,  # discharge in the solver's last pass
+    B_CHP,  # pumped hydro charge (with a reserve)
+    B_DIP,  # pumped hydro discharge (with a reserve)
+    B_SOCP,  # pumped hydro SOC at the end of the hour (with a reserve)
+) = range(20)
 # what each storage is offered, in rows ST_* + offset (battery: B_OFF_B, PHS: B_OFF_P)
 ST_C1 = 0  # surplus it must take (would otherwise be curtailed)
 ST_C2 = 1  # exportable surplus it may take up to its reserve target
@@ -235,7 +241,7 @@ ST_D1 = 2  # high-value need: local deficit + UHVDC renewable shortfall
 ST_D2 = 3  # export room it may discharge into, above its keep level
 ST_SD = 4  # d1 + d2 in one number (the discharge demand when it keeps no reserve)
 NST = 5
-B_OFF_B = 14
+B_OFF_B = 20
 B_OFF_P = B_OFF_B + NST
 NBUF = B_OFF_P + NST
 #: passes over the day allowed to find the cyclic start SOC of a storage with a reserve; each
@@ -427,7 +433,7 @@ def _reserve_start(buf, off, p, e, eta):
         sig = True
         mu = np.inf
         for h in range(H):
-            x, sig, mu, _ch, _dis = _reserve_hour(
+            x, sig, mu, ch, dis = _reserve_hour(
                 x,
                 sig,
                 mu,
@@ -442,6 +448,9 @@ def _reserve_start(buf, off, p, e, eta):
                 e,
                 eta,
             )
+            buf[B_XS, h] = x
+            buf[B_CHS, h] = ch
+            buf[B_DIS, h] = dis
         g = x - s  # >= 0: s never passes the least fixed point
         if g <= tol:
             return s
@@ -450,6 +459,42 @@ def _reserve_start(buf, off, p, e, eta):
         # F(s) <= F(s*) = s*, and with slope 1 there is no fixed point before s + mu
         s = min(max(x, s + mu), e) if sig else x
     return s
+
+
+@njit(cache=True, error_model="numpy")
+def _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc):
+    """Flows (rows row_ch, row_dis) and SOC (row_soc) of a storage with a reserve from x.
+
+    Replays the day from x until its SOC equals (bit for bit) that of the solver's last pass at
+    the same hour (rows B_XS, B_CHS, B_DIS): from there on both evaluate the same operations on
+    the same numbers, so the rest is copied.  Returns the SOC at the day's end."""
+    H = buf.shape[1]
+    for h in range(H):
+        x, _, _, ch, dis = _reserve_hour(
+            x,
+            False,
+            0.0,
+            buf[off + ST_C1, h],
+            buf[off + ST_C2, h],
+            buf[off + ST_D1, h],
+            buf[off + ST_D2, h],
+            buf[B_RT, h],
+            buf[B_KT, h],
+            buf[B_V2, h] > 0.0,
+            p,
+            e,
+            eta,
+        )
+        buf[row_ch, h] = ch
+        buf[row_dis, h] = dis
+        buf[row_soc, h] = x
+        if x == buf[B_XS, h]:  # merged with the solver's pass
+            for k in range(h + 1, H):
+                buf[row_ch, k] = buf[B_CHS, k]
+                buf[row_dis, k] = buf[B_DIS, k]
+                buf[row_soc, k] = buf[B_XS, k]
+            return buf[B_XS, H - 1]
+    return x
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -502,29 +547,6 @@ def _start_soc(buf, off, reserve, p, e, eta):
         lo = _clip(lo + dl, 0.0, e)
         up = _clip(up + dl, 0.0, e)
     return _fixed_point(a, lo, up)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _storage_hour(buf, off, h, reserve, x, p, e, eta):
-    """One hour of one storage from its start SOC x: (SOC after, charge, discharge)."""
-    if reserve:
-        x, _, _, ch, dis = _reserve_hour(
-            x,
-            False,
-            0.0,
-            buf[off + ST_C1, h],
-            buf[off + ST_C2, h],
-            buf[off + ST_D1, h],
-            buf[off + ST_D2, h],
-            buf[B_RT, h],
-            buf[B_KT, h],
-            buf[B_V2, h] > 0.0,
-            p,
-            e,
-            eta,
-        )
-        return x, ch, dis
-    return _store_hour(x, buf[off + ST_C1, h], buf[off + ST_SD, h], p, e, eta)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -645,6 +667,7 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
         sumw += wt
         # ---- pass A: exogenous hourly quantities, what the battery is offered ----
         day_need = False  # any high-value need today (then storage keeps a reserve)
+        day_surplus = False  # any surplus today (without one, cyclic storage does nothing)
         for h in range(H):
             w = kw * wsh[d, h]
             if w > wg:
@@ -693,6 +716,7 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
             # storage discharge demand: local deficit, then the UHVDC renewable
             # shortfall, then export room left after must-run (and VRE) exports
             if v2 > 0.0:  # surplus hour: no high-value need
+                day_surplus = True
                 d1 = 0.0
                 if v2c > 0.0:
                     sd = 0.0
@@ -712,24 +736,33 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
             buf[B_OFF_B + ST_D2, h] = d2
             buf[B_OFF_B + ST_SD, h] = sd
         # ---- battery: cyclic start, then its trajectory; what it leaves to PHS --
-        res_b = keep_reserve and day_need and has_b
-        soc = _start_soc(buf, B_OFF_B, res_b, pb, eb, etab) if has_b else 0.0
+        bat = has_b and day_surplus  # a day with no surplus: SOC 0, no flows (exact)
+        phs = has_p and day_surplus
+        res_b = keep_reserve and day_need and bat
+        soc = _start_soc(buf, B_OFF_B, res_b, pb, eb, etab) if bat else 0.0
         need_p = day_need
-        if has_b:
+        if bat:
             need_p = False
+            if res_b:
+                soc = _reserve_trajectory(buf, B_OFF_B, soc, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
             for h in range(H):
-                soc, chb, dib = _storage_hour(buf, B_OFF_B, h, res_b, soc, pb, eb, etab)
-                buf[B_CHB, h] = chb
-                buf[B_DIB, h] = dib
-                if has_p:
-                    need_p = _pass_on(buf, h, chb, dib) or need_p
+                if not res_b:
+                    soc, chb, dib = _store_hour(
+                        soc, buf[B_OFF_B + ST_C1, h], buf[B_OFF_B + ST_SD, h], pb, eb, etab
+                    )
+                    buf[B_CHB, h] = chb
+                    buf[B_DIB, h] = dib
+                if phs:
+                    need_p = _pass_on(buf, h, buf[B_CHB, h], buf[B_DIB, h]) or need_p
         else:
             for h in range(H):
                 buf[B_CHB, h] = 0.0
                 buf[B_DIB, h] = 0.0
         soc_b = soc
-        res_p = keep_reserve and need_p and has_p
-        socp = _start_soc(buf, off_p, res_p, pp, ep, etap) if has_p else 0.0
+        res_p = keep_reserve and need_p and phs
+        socp = _start_soc(buf, off_p, res_p, pp, ep, etap) if phs else 0.0
+        if res_p:
+            _reserve_trajectory(buf, off_p, socp, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
         # ---- pass C: PHS trajectory and everything else ---------------------
         for h in range(H):
             w = buf[B_W, h]
@@ -750,8 +783,14 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
             rg = 0.0
             imp = 0.0
             uns = 0.0
-            if has_p:  # pumped hydro, on what the battery left
-                socp, chp, dip = _storage_hour(buf, off_p, h, res_p, socp, pp, ep, etap)
+            if res_p:  # pumped hydro, on what the battery left
+                chp = buf[B_CHP, h]
+                dip = buf[B_DIP, h]
+                socp = buf[B_SOCP, h]
+            elif phs:
+                socp, chp, dip = _store_hour(
+                    socp, buf[off_p + ST_C1, h], buf[off_p + ST_SD, h], pp, ep, etap
+                )
             v3 = v2 - chb - chp  # VRE surplus left for export/curtailment
             if v3 < 0.0:
                 v3 = 0.0
