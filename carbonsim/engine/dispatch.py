@@ -9,7 +9,8 @@ representative days x H = 24 hours.  Hourly load and VRE output are formed
 inside the compiled loop from annual energies x mean-1 shapes, so no
 (N, D, H) array is ever created; memory is O(N x number of outputs).
 
-The dispatch rule (a greedy merit order, see NOTES.md for the equations):
+The dispatch rule (a merit order with a day-ahead storage reserve; equations in
+docs/dispatch-notes.md):
 
 1.  available wind/solar  w = min(cap * hours/8760 * shape, cap);
     load  L = sum_c demand_c/8760*1000 * shape_c  [GW];
