@@ -255,6 +255,64 @@ def test_storage_feeds_line_and_export_at_night():
     assert r["curtailment"][0] == approx((0.7 - 0.3) * k)  # storage only keeps what it can use
 
 
+def test_storage_keeps_exportable_surplus_for_the_night():
+    # grid 10 GW takes all of the day's 1 GW surplus; the night needs 1 GW for 12 h.  Battery
+    # 1 GW / 4 GWh, eta 0.9 each way: the reserve target at 18 h is 4 GWh (full), so it charges
+    # from exportable surplus in the last surplus hours (13-17 h: 0.444 + 4 x 1 GW), and discharges
+    # 1 GW into the night until empty (3.6 GWh).  The greedy rule (reserve=False) never charges.
+    kw = dict(
+        solar_gw=4.0,
+        solar_hours=2190.0,
+        gas_gw=1.0,
+        battery_gw=1.0,
+        battery_gwh=4.0,
+        battery_eff=0.81,
+        grid_limit_gw=10.0,
+    )
+    r = run(8.76, hourly_index=0, **kw)
+    charge = 4.0 / 0.9
+    assert r["storage_charge_battery"][0] == approx(0.365 * charge, rel=1e-12)
+    assert r["storage_discharge_battery"][0] == approx(0.365 * 3.6, rel=1e-12)
+    assert r["cycles_battery"][0] == approx(365 * 3.6 / 4.0, rel=1e-12)  # 328.5
+    assert r["storage_to_local"][0] == approx(0.365 * 3.6, rel=1e-12)
+    assert r["storage_to_export"][0] == approx(0.0, abs=1e-15)
+    assert r["exports"][0] == approx(0.365 * (12.0 - charge), rel=1e-12)
+    assert r["vre_local"][0] == approx(0.365 * (12.0 + 3.6), rel=1e-12)
+    assert r["gen_gas"][0] == approx(0.365 * (12.0 - 3.6), rel=1e-12)
+    ch = r["hourly_battery_charge"][0]
+    np.testing.assert_allclose(ch[:13], 0.0, atol=1e-15)  # nothing before 13 h
+    np.testing.assert_allclose(ch[13:18], [0.4 / 0.9, 1, 1, 1, 1], rtol=1e-12)
+    soc = r["hourly_soc_battery"][0]
+    assert soc[17] == approx(4.0, rel=1e-12) and soc[21] == approx(0.0, abs=1e-12)
+    greedy = run(8.76, reserve=False, **kw)
+    assert greedy["storage_charge_battery"][0] == 0.0
+    assert greedy["vre_local"][0] == approx(0.365 * 12.0, rel=1e-12)
+
+
+def test_reserve_with_power_limits_is_cyclic():
+    # a large (100 GWh) battery limited by its 0.25 GW power: it charges in all 12 surplus hours
+    # (0.2 GWh of SOC each) and empties at night; the cyclic start is exact
+    kw = dict(
+        solar_gw=4.0,
+        solar_hours=2190.0,
+        gas_gw=1.0,
+        battery_gw=0.25,
+        battery_gwh=100.0,
+        battery_eff=0.64,
+        grid_limit_gw=10.0,
+    )
+    r = run(8.76, hourly_index=0, **kw)
+    # 12 h x 0.25 GW charged = 3 GWh -> 2.4 GWh of SOC -> 1.92 GWh discharged
+    assert r["storage_charge_battery"][0] == approx(0.365 * 3.0, rel=1e-12)
+    assert r["storage_discharge_battery"][0] == approx(0.365 * 1.92, rel=1e-12)
+    assert r["storage_to_export"][0] == approx(0.0, abs=1e-15)
+    soc = r["hourly_soc_battery"][0]
+    replay = soc[-1] + np.cumsum(
+        0.8 * r["hourly_battery_charge"][0] - r["hourly_battery_discharge"][0] / 0.8
+    )
+    np.testing.assert_allclose(replay, soc, atol=1e-12)
+
+
 # ---------------------------------------------------------------------------
 # properties on synthetic profiles
 
@@ -390,6 +448,13 @@ def test_batch_invariance_and_parallel_bit_identical(synth):
     rp = dispatch(shapes, w, demand, **p, parallel=True)
     for k in OUTPUTS:
         assert np.array_equal(r[k], rp[k]), k
+    # elements repeated (as history years are across scenarios): dispatched once, same bits
+    rep = np.r_[np.arange(200), np.zeros(20, dtype=int), np.full(20, 17)]
+    rd = dispatch(
+        shapes, w, {c: v[rep] for c, v in demand.items()}, **{c: v[rep] for c, v in p.items()}
+    )
+    for k in OUTPUTS:
+        assert np.array_equal(rd[k], r[k][rep]), k
     for i in (0, 17, 199):
         r1 = dispatch(
             shapes,

@@ -56,19 +56,7 @@ def test_representative_days_match_the_full_year(system):
         assert _close(rep[cycles], full[cycles], 0.10, 5.0), (cycles, rep[cycles], full[cycles])
 
 
-#: in 2030 the greedy rule exports the midday surplus that an LP with a day's foresight stores
-#: for the night (plan 2030: local VRE share 0.728 against 0.801, battery cycles 67 against 322);
-#: strict, so that the day the rule is fixed this marker has to go
-GREEDY_GAP = pytest.mark.xfail(
-    strict=True, reason="greedy charging rule: no foresight within the day (docs/model.md)"
-)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [CASES[0], pytest.param(CASES[1], marks=GREEDY_GAP), pytest.param(CASES[2], marks=GREEDY_GAP)],
-    ids=lambda c: f"{c[0]}-{c[1]}",
-)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}")
 def test_dispatch_agrees_with_pypsa(case):
     pytest.importorskip("pypsa")
     pytest.importorskip("highspy")
