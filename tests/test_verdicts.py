@@ -396,6 +396,26 @@ def test_advice_never_says_do_less_for_an_about_target(tmp_path):
     assert rows[0]["advice"].startswith("more solar_capacity")
 
 
+def test_advice_never_meets_a_peaking_order_by_the_city_emitting_more():
+    from types import SimpleNamespace
+
+    from carbonsim.analysis.explain import _ranked
+
+    order = SimpleNamespace(id="litong_before_city", op="before", direction=None)
+    names = ["output_aluminium", "solar_capacity"]
+    base = {name: np.ones((1, 1, 3)) for name in names}
+    # rows: base, aluminium +/-, solar +/-; more aluminium delays the city's peak by 3 years,
+    # more solar the county's by 1 year less
+    margin = np.array([-2.0, 1.0, -2.0, -1.0, -2.0])
+    value = np.zeros(5)
+    city_co2 = np.array([100.0, 104.0, 96.0, 99.0, 101.0])
+    raises = city_co2[1:] > city_co2[0]
+    rows = _ranked(order, margin, value, names, base, top=3, raises_co2=raises)
+    assert [r["advice"].split(" (")[0] for r in rows] == ["more solar_capacity"]
+    unguarded = _ranked(order, margin, value, names, base, top=3)
+    assert unguarded[0]["advice"].startswith("more output_aluminium")  # what the rule removes
+
+
 # ---------------------------------------------------------------------------------------------
 # Done when: every output of `carbonsim run` and a sweep agrees, record by record
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ Two rules keep the advice right:
   (more aluminium output in 2030) looks as if it helped "no fossil growth after 2030"; likewise
   the year-on-year changes of a 稳中有降 record are measured against the unperturbed levels;
 * for a missed 左右 (approx) record only a change that moves the indicator the way the plan wants
-  is suggested, so the advice never says "do less" to meet an "about" target.
+  is suggested, so the advice never says "do less" to meet an "about" target;
+* for a peaking-order record (a county peaks before or with the city) only a change that does
+  not raise the city's CO2 over the horizon is suggested: more aluminium in one county delays the
+  city's peak too, which "meets" the order by emitting more.
 """
 
 from __future__ import annotations
@@ -114,6 +117,7 @@ def explain(
     status = res.status.values[0]
     wanted = (status == "missed") if only_missed else np.isin(status, ("met", "at_risk", "missed"))
     records = {t.id: t for t in result.catalogue}
+    city_co2 = traj["co2"].sel(region=regions_of(ds).city).sum("year").values  # (rows,)
     rows = []
     for j in np.flatnonzero(wanted):
         t = records[str(res.target.values[j])]
@@ -121,7 +125,8 @@ def explain(
             margin[:, j] = _fixed_base_margin(traj, t)
         elif t.op == "nonincreasing":
             margin[:, j] = _fixed_scale_decline_margin(traj, t, result.tolerance)
-        rows += _ranked(t, margin[:, j], value[:, j], names, base, top)
+        raises_co2 = city_co2[1:] > city_co2[0] * (1 + 1e-9) if t.op in ORDER_OPERATORS else None
+        rows += _ranked(t, margin[:, j], value[:, j], names, base, top, raises_co2)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -159,9 +164,11 @@ def _fixed_scale_decline_margin(traj, t, plateau_tolerance: float) -> np.ndarray
     return np.minimum(tol - growth.max(axis=-1), decline)
 
 
-def _ranked(t, margin, value, names, base, top) -> list[dict]:
+def _ranked(t, margin, value, names, base, top, raises_co2=None) -> list[dict]:
     before = margin[0]
     change = margin[1:] - before
+    if raises_co2 is not None:  # a peaking order is not met by the city emitting more
+        change = np.where(raises_co2, -np.inf, change)
     up, down = change[0::2], change[1::2]
     # a 左右 record: only changes that move the indicator the way the plan wants
     if t.op == "approx" and t.direction in ("up", "down"):
