@@ -34,9 +34,6 @@ __all__ = [
 ]
 
 ACCOUNTINGS = ("grid_attributed", "local_first")
-#: dispatch elements (scenario-years) from which the dispatch runs on numba's threads
-#: (``NUMBA_NUM_THREADS``; a sweep's Dask workers run one thread each)
-PARALLEL_MIN_ELEMENTS = 4096
 HOURS_PER_YEAR = 8760.0
 
 
@@ -136,8 +133,6 @@ def balance(cap, lv, p, demand, hourly_index=None):
         {k: _flat(np.broadcast_to(v, (n, n_y))) for k, v in demand.items()},
         **{k: _flat(v) for k, v in args.items()},
         hourly_index=hourly_index,
-        # numba's threads (bit-identical to serial) once a batch is worth starting them for
-        parallel=n * n_y >= PARALLEL_MIN_ELEMENTS,
     )
     return {k: (v if k.startswith("hourly_") else v.reshape(n, n_y)) for k, v in out.items()}
 

@@ -436,7 +436,6 @@ class _InProcess:
 #: glibc malloc: allocations above this size are mmapped (see :class:`_Dask`)
 MMAP_THRESHOLD = 32 * 2**20
 _PRE_SPAWN_MMAP = "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_"
-_PRE_SPAWN_NUMBA = "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS"
 
 
 class _Dask:
@@ -461,8 +460,7 @@ class _Dask:
             # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which freezes glibc's mmap
             # threshold at 128 kB: every engine array becomes a fresh mmap and a chunk takes
             # twice as long.  Arrays up to 32 MB come from the heap again with this setting.
-            # one numba thread per worker process: the workers are the parallelism
-            with dask.config.set({_PRE_SPAWN_MMAP: MMAP_THRESHOLD, _PRE_SPAWN_NUMBA: 1}):
+            with dask.config.set({_PRE_SPAWN_MMAP: MMAP_THRESHOLD}):
                 cluster = LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
