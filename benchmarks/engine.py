@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from limits import machine_limits
 
 KEY = [
     "co2",
@@ -62,25 +63,6 @@ def levers(n: int, seed: int = 0):
         },
         n=n,
     )
-
-
-def machine_limits(gib: float = 1.0) -> dict:
-    """Memory copy rate into an existing buffer and the rate fresh memory is written [GB/s]."""
-    n = int(gib * 2**30 / 8)
-    src = np.ones(n)
-    dst = np.empty(n)
-    dst[:] = 0.0  # fault it in once
-    copy, fresh = [], []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        dst[:] = src
-        copy.append(src.nbytes / (time.perf_counter() - t0) / 1e9)
-        t0 = time.perf_counter()
-        new = np.empty(n)
-        new[:] = 1.0  # every page faulted in for the first time
-        fresh.append(new.nbytes / (time.perf_counter() - t0) / 1e9)
-        del new
-    return {"copy_gbps": max(copy), "fresh_gbps": max(fresh)}
 
 
 def _best(fn, repeat: int) -> float:
@@ -190,10 +172,10 @@ def _run(what: str, root: Path | None) -> dict:
 
 def _targets(label: str, r: dict, single: dict, limits: dict) -> list[str]:
     """The issue's targets beside the measured figure and the machine's limit."""
-    roofline = limits["fresh_gbps"] * 1e9 / r["bytes_per_scenario"]
+    roofline = limits["fresh_gb_s"] * 1e9 / r["bytes_per_scenario"]
     rows = [
         (f"simulate {r['n']:,}, {r['variables']} variables", r["scenarios_per_second"], "scen/s",
-         f"roofline {roofline:,.0f}/s (fresh memory {limits['fresh_gbps']:.1f} GB/s / "
+         f"roofline {roofline:,.0f}/s (fresh memory {limits['fresh_gb_s']:.1f} GB/s / "
          f"{r['bytes_per_scenario'] / 1e3:.0f} kB per scenario): "
          f"{r['scenarios_per_second'] / roofline:.0%} of it; target >= 80 %"),
         (f"simulate {r['n']:,}, 6 key variables", r["key_scenarios_per_second"], "scen/s",
@@ -209,8 +191,8 @@ def main(sizes: list[int], against: str | None = None) -> None:
     # every measurement in its own process: a child inherits its parent's peak RSS figure
     limits = _run("limits", None)
     print(
-        f"machine: memory copy {limits['copy_gbps']:.1f} GB/s, fresh memory written at "
-        f"{limits['fresh_gbps']:.1f} GB/s, {os.cpu_count()} cores, load average "
+        f"machine: memory copy {limits['copy_gb_s']:.1f} GB/s, fresh memory written at "
+        f"{limits['fresh_gb_s']:.1f} GB/s, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f}"
     )
     print(

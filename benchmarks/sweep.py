@@ -38,9 +38,10 @@ import threading
 import time
 from pathlib import Path
 
+from limits import GiB, machine_limits
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "uncertainty.toml"
-GiB = 2**30
 TARGET_PER_CORE = 10_000
 TARGET_RATIO = 1.8
 TARGET_1M_SECONDS = 60.0
@@ -48,28 +49,8 @@ TARGET_RSS = 2 * GiB
 
 
 # ---------------------------------------------------------------------------------------------
-# machine limits
+# machine limits: benchmarks/limits.py
 # ---------------------------------------------------------------------------------------------
-def machine_limits(size: int = GiB, repeat: int = 3) -> dict:
-    """Memory copy and fresh-page rates [GB/s] (best of *repeat*)."""
-    import numpy as np
-
-    n = size // 8
-    src = np.ones(n)
-    dst = np.ones(n)  # faulted in: a copy into it measures bandwidth only
-    copy, fresh = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        np.copyto(dst, src)
-        copy.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        new = np.empty(n)  # glibc mmaps it: every page is new to the process
-        new.fill(1.0)
-        fresh.append(time.perf_counter() - t0)
-        del new
-    return {"copy_gb_s": size / min(copy) / 1e9, "fresh_gb_s": size / min(fresh) / 1e9}
-
-
 # ---------------------------------------------------------------------------------------------
 # one chunk, stage by stage
 # ---------------------------------------------------------------------------------------------
