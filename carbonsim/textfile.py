@@ -15,13 +15,19 @@ command line reports it with exit status 2.
 from __future__ import annotations
 
 import codecs
+import functools
+import hashlib
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from carbonsim.errors import CarbonsimError
 
-__all__ = ["decode", "read_text", "text_stream"]
+__all__ = ["by_content", "decode", "read_text", "text_stream"]
+
+T = TypeVar("T")
 
 _CONVERT = (
     "convert it to UTF-8, e.g. `iconv -f GBK -t UTF-8 {name} > utf8-{name}`, or in Notepad / "
@@ -88,3 +94,27 @@ def read_text(path, what: str = "file", error: type[CarbonsimError] = CarbonsimE
 def text_stream(path, what: str = "file", error: type[CarbonsimError] = CarbonsimError):
     """:func:`read_text` as a file-like object (for :func:`pandas.read_csv`)."""
     return io.StringIO(read_text(path, what, error))
+
+
+def by_content(load: Callable[[tuple[Path, ...]], T]) -> Callable[[tuple[Path, ...]], T]:
+    """Memoise a loader of files by their paths and contents (SHA-256 of their bytes).
+
+    An edited file is read again by the next call in the same process; unchanged files are
+    not.  At most eight entries are kept (the oldest goes first).  Reading a file for its
+    digest raises ``OSError`` as reading it would; the caller reports it.
+    """
+    cache: dict[tuple[tuple[str, str], ...], T] = {}
+
+    @functools.wraps(load)
+    def wrapper(files: tuple[Path, ...]) -> T:
+        key = tuple((str(f.resolve()), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
+        if key not in cache:
+            if len(cache) >= _MAX_CACHED:
+                cache.pop(next(iter(cache)))
+            cache[key] = load(files)
+        return cache[key]
+
+    return wrapper
+
+
+_MAX_CACHED = 8

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import weakref
 from collections.abc import Callable
@@ -14,14 +13,16 @@ import numpy as np
 import xarray as xr
 
 from carbonsim.baseline import DEFAULT_PATH, load_baseline
+from carbonsim.textfile import by_content
 
 __all__ = ["per_dataset", "resolve_baseline"]
 
 R = TypeVar("R")
 
-#: sha256 of the file's bytes -> the dataset; a few baselines at most in one process
-_CACHE: dict[tuple[str, str], xr.Dataset] = {}
-_MAX_ENTRIES = 8
+
+@by_content
+def _load_one(files: tuple[Path, ...]) -> xr.Dataset:
+    return load_baseline(files[0])
 
 
 def resolve_baseline(baseline: xr.Dataset | str | os.PathLike | None = None) -> xr.Dataset:
@@ -34,15 +35,9 @@ def resolve_baseline(baseline: xr.Dataset | str | os.PathLike | None = None) -> 
         return baseline
     path = Path(DEFAULT_PATH if baseline is None else baseline)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _load_one((path,))
     except OSError:
         return load_baseline(path)  # it reports the missing or unreadable file
-    key = (str(path.resolve()), digest)
-    if key not in _CACHE:
-        if len(_CACHE) >= _MAX_ENTRIES:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = load_baseline(path)
-    return _CACHE[key]
 
 
 def per_dataset(fn: Callable[..., R]) -> Callable[..., R]:

@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections import Counter
@@ -50,6 +49,7 @@ from carbonsim.catalogue.checks import (
 from carbonsim.constants import ALL_REGIONS, REGION_NAMES_ZH
 from carbonsim.definitions.tracked import tracked_indicators
 from carbonsim.errors import CatalogueError, choices_text, did_you_mean
+from carbonsim.textfile import by_content
 
 __all__ = [
     "BASES",
@@ -155,18 +155,10 @@ def load_targets(path: str | Path | None = None) -> Catalogue:
     -0.13
     """
     files = _catalogue_files(_bundled("targets", "wuzhong-2023.toml") if path is None else path)
-    key = tuple((str(f.resolve()), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
-    if key not in _LOADED:  # parsed once per content: an edited file is read again
-        if len(_LOADED) >= 8:
-            _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = _load(files)
-    return _LOADED[key]
+    return _load(files)  # parsed once per content: an edited file is read again
 
 
-#: the files' paths and SHA-256 digests -> their (immutable) catalogue
-_LOADED: dict[tuple[tuple[str, str], ...], Catalogue] = {}
-
-
+@by_content  # the catalogue is immutable, so one object serves every caller
 def _load(files: tuple[Path, ...]) -> Catalogue:
     tracked_units = {name: spec["unit"] for name, spec in tracked_indicators().items()}
     targets: list[Target] = []
