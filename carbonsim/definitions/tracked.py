@@ -30,15 +30,8 @@ _TRACKED_KEYS = (
     "default",
 )
 
-_TRACKED_REQUIRED = (
-    "name",
-    "unit",
-    "long_name",
-    "long_name_zh",
-    "description",
-    "dims",
-    "source_2020",
-)
+#: every key but the optional 2020 value and default
+_TRACKED_REQUIRED = tuple(k for k in _TRACKED_KEYS if k not in ("value_2020", "default"))
 
 
 def read_tracked(file: Path) -> dict[str, dict[str, Any]]:
