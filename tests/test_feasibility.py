@@ -303,3 +303,16 @@ def test_bundled_catalogue_on_toy_trajectories_outputs(toy, tmp_path):
     summary = res.summary()
     parts = ("met", "missed", "set_by_scenario", "not_evaluated")
     assert sum(summary[s].sum() for s in parts) == len(df)
+
+
+def test_results_of_one_catalogue_do_not_share_mutable_coordinates():
+    import carbonsim
+
+    ds = carbonsim.simulate(None, variables=["co2", "gdp"])
+    first = carbonsim.check(ds).dataset
+    first["region"].attrs["note"] = "edited"
+    with pytest.raises(ValueError, match="read-only"):
+        first["region"].values[0] = "edited"
+    second = carbonsim.check(ds).dataset
+    assert "note" not in second["region"].attrs
+    assert second["region"].values[0] == "wuzhong"

@@ -35,6 +35,7 @@ indicator the model does not compute) is ``not_evaluated`` with the reason — n
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -101,6 +102,9 @@ def check(
     records = list(targets)
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
+    coords = xr.Coordinates({"scenario": trajectories.scenario.values}).merge(
+        _target_coordinates(tuple(records))
+    )
     ds = xr.Dataset(
         {
             "value": (("scenario", "target"), arrays.value),
@@ -112,13 +116,9 @@ def check(
             # strings (seconds at 10k scenarios) to the same object array of str
             "status": xr.Variable(dims, status_names(arrays.status), fastpath=True),
         },
-        coords={
-            "scenario": trajectories.scenario.values,
-            "target": [t.id for t in records],
-            **target_coords(records),
-            "reason": ("target", arrays.reason),
-        },
+        coords=coords.coords,
     )
+    ds.coords["reason"] = ("target", arrays.reason)
     ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means it holds"
     ds["met"].attrs["description"] = "holds, on an indicator the model computes (met or at_risk)"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
@@ -129,7 +129,21 @@ def check(
     return result
 
 
+@functools.lru_cache(maxsize=8)
+def _target_coordinates(records: tuple) -> xr.Coordinates:
+    """The target axis and its fields as coordinates, built once per catalogue.
+
+    Their arrays are read-only, since every result of the same catalogue holds them.
+    """
+    coords = xr.Coordinates({"target": [t.id for t in records], **target_coords(records)})
+    for name in coords:
+        coords[name].variable.data.flags.writeable = False
+    return coords
+
+
 def target_coords(records) -> dict:
+    """The fields of every record as ``(dim, values)`` coordinates along ``target``."""
+
     def col(f):
         return ("target", [f(t) for t in records])
 

@@ -19,8 +19,9 @@ the same elementwise operations as the record-by-record definition, so results a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import xarray as xr
@@ -102,7 +103,8 @@ class _Series:
                 reason = f"{indicator!r} has extra dims {extra}; select one first"
             else:
                 dims = ("scenario", "year") if regions is None else ("scenario", "region", "year")
-                values, reason = np.asarray(da.transpose(*dims).values, dtype=float), ""
+                axes = [da.dims.index(d) for d in dims]
+                values, reason = np.asarray(da.values, dtype=float).transpose(axes), ""
             entry = (values, regions, reason, "region" in da.dims)
         self._arrays[indicator] = entry
         return entry
@@ -155,32 +157,49 @@ _OPS = {">=": 0, "<=": 1, "==": 2, "up": 3, "down": 4, "level": 5}
 
 
 def _op_code(t: Target, approx: str) -> int:
+    """The comparison's code in :data:`_FORMULAS` (-1 for the order records: none)."""
     if t.op == "approx":
         return _OPS["level" if approx == "two_sided" else (t.direction or "level")]
-    return _OPS[t.op]
+    return _OPS.get(t.op, -1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Points:
-    """Parameters of the point records (one entry per record, in their order)."""
+    """Parameters of records read as point comparisons (one entry per record, in their order)."""
 
-    index: list[int]  # position in the catalogue
+    index: np.ndarray  # position in the catalogue
     code: np.ndarray
     value: np.ndarray
     tolerance: np.ndarray
     snap: np.ndarray  # |margin| at or below this is 0 (1e-9 relative)
     relative: np.ndarray  # bool: relative_change
+    scale: np.ndarray  # what "at risk" is measured against (:func:`_point_scale`)
+    computed: np.ndarray  # bool: the model computes the indicator (not set by the scenario)
+
+    def rows(self, index) -> _Points:
+        """The parameters of the records at catalogue positions *index*."""
+        index = np.asarray(index, dtype=np.int64)
+        return _Points(*(getattr(self, f.name)[index] for f in fields(self)))
 
 
-def _point_params(records: list[tuple[int, Target]], approx: str) -> _Points:
-    ts = [t for _, t in records]
+@functools.lru_cache(maxsize=8)
+def _record_table(records: tuple[Target, ...], approx: str) -> _Points:
+    """Every record's comparison parameters, computed once per catalogue and reading of 左右.
+
+    Order records (no value) get NaN values; only their ``scale`` and ``computed`` are used.
+    """
+    value = lambda t: np.nan if t.value is None else float(t.value)  # noqa: E731
     return _Points(
-        index=[j for j, _ in records],
-        code=np.array([_op_code(t, approx) for t in ts], dtype=np.int64),
-        value=np.array([float(t.value) for t in ts]),
-        tolerance=np.array([t.tolerance or 0.0 for t in ts]),
-        snap=np.array([1e-9 * max(1.0, abs(float(t.value))) for t in ts]),
-        relative=np.array([t.basis == "relative_change" for t in ts], dtype=bool),
+        index=np.arange(len(records)),
+        code=np.array([_op_code(t, approx) for t in records], dtype=np.int64),
+        value=np.array([value(t) for t in records]),
+        tolerance=np.array([t.tolerance or 0.0 for t in records]),
+        snap=np.array(
+            [1e-9 * max(1.0, abs(value(t) if t.value is not None else 0.0)) for t in records]
+        ),
+        relative=np.array([t.basis == "relative_change" for t in records], dtype=bool),
+        scale=np.array([_point_scale(t) for t in records]),
+        computed=np.array([t.source == "model" for t in records], dtype=bool),
     )
 
 
@@ -230,11 +249,11 @@ def _relative(x: np.ndarray, base: np.ndarray) -> np.ndarray:
     return x / np.where(base != 0, base, np.nan) - 1.0
 
 
-def _points(series, records, years, approx, year_index) -> dict[int, tuple]:
+def _points(series, records, years, table: _Points, year_index) -> dict[int, tuple]:
     """Value, margin, first year met of the point records -> {catalogue index: arrays}."""
     if not records:
         return {}
-    p = _point_params(records, approx)
+    p = table.rows([j for j, _ in records])
     x = _gather(series, records, lambda t: year_index[t.year])
     if p.relative.any():
         rel = [(j, t) for j, t in records if t.basis == "relative_change"]
@@ -242,36 +261,42 @@ def _points(series, records, years, approx, year_index) -> dict[int, tuple]:
         x[:, p.relative] = _relative(x[:, p.relative], base)
     margin = _margins(x, p)
     first = np.full(x.shape, np.nan)
-    model = np.array([t.source == "model" for _, t in records], dtype=bool)
-    if model.any():
-        chosen = [records[k] for k in np.flatnonzero(model)]
-        first[:, model] = _first_years(series, chosen, years, approx, year_index)
+    if p.computed.any():
+        chosen = [records[k] for k in np.flatnonzero(p.computed)]
+        first[:, p.computed] = _first_years(series, chosen, years, table, year_index)
     first = np.where(margin >= 0, first, np.nan)
     return {j: (x[:, k], margin[:, k], first[:, k]) for k, j in enumerate(p.index)}
 
 
-def _first_years(series, records, years, approx, year_index) -> np.ndarray:
-    """First year from which each record's condition holds through its year (NaN: never)."""
-    out = np.empty((series.n, len(records)))
-    for k, (j, t) in enumerate(records):
-        upto = year_index[t.year] + 1
-        x = series.get(t.indicator, t.region)[0][:, :upto]
+def _first_years(series, records, years, table: _Points, year_index) -> np.ndarray:
+    """First year from which each record's condition holds through its year (NaN: never).
+
+    All records in one (scenario, record, year) block: the years after a record's own count as
+    held, so the run of held years back from its year is found for every record at once.
+    """
+    x = np.empty((series.n, len(records), len(years)))
+    for k, (_, t) in enumerate(records):
+        s = series.get(t.indicator, t.region)[0]
         if t.basis == "relative_change":
             base_at = year_index[t.base_year]
-            x = _relative(x, series.get(t.indicator, t.region)[0][:, base_at : base_at + 1])
-        held = _margins(x[:, None, :], _point_params([(j, t)], approx))[:, 0, :] >= 0
-        run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
-        out[:, k] = np.where(run.any(-1), years[:upto][np.argmax(run, axis=-1)], np.nan)
-    return out
+            s = _relative(s, s[:, base_at : base_at + 1])
+        x[:, k] = s
+    upto = np.array([year_index[t.year] for _, t in records])
+    held = _margins(x, table.rows([j for j, _ in records])) >= 0
+    held |= (np.arange(len(years))[None, :] > upto[:, None])[None]
+    run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
+    through = run[:, np.arange(len(records)), upto]  # held from some year through the record's
+    return np.where(through, years[np.argmax(run, axis=-1)], np.nan)
 
 
 # ---------------------------------------------------------------------------------------------
 # window and order records, one at a time on plain arrays
 # ---------------------------------------------------------------------------------------------
-def _window(t: Target, x: np.ndarray, years: np.ndarray, approx: str) -> tuple:
+def _window(t: Target, x: np.ndarray, years: np.ndarray, p: _Points) -> tuple:
+    """(value, margin, first) of a record checked in every year of a window (*p*: its row)."""
     if t.basis == "relative_change":
         x = _relative(x, x[:, years == t.base_year])
-    margin_all = _margins(x[:, None, :], _point_params([(0, t)], approx))[:, 0, :]
+    margin_all = _margins(x[:, None, :], p)[:, 0, :]
     window = (years >= t.first_year) & (years <= (t.last_year or years[-1]))
     part = np.where(np.isnan(margin_all[:, window]), -np.inf, margin_all[:, window])
     worst = np.argmin(part, axis=-1)
@@ -311,6 +336,8 @@ def _order(t: Target, series: _Series, years: np.ndarray, tolerance: float):
 
 def _point_scale(t: Target) -> float:
     """What "at risk" is measured against: 5 × the 左右 tolerance, else |value| (or 1)."""
+    if t.value is None:  # an order record: its scale comes with its margin
+        return 1.0
     return 5.0 * (t.tolerance or 0.0) if t.op == "approx" else abs(float(t.value)) or 1.0
 
 
@@ -366,28 +393,27 @@ def evaluate_targets(
     records = list(records)
     n, m = series.n, len(records)
     value, margin, first = (np.full((n, m), np.nan) for _ in range(3))
-    scale = np.ones(m)
+    table = _record_table(tuple(records), approx)
+    scale = table.scale.copy()
     reasons, points, others = _sort(records, series, year_index)
-    for j, (v, g, f) in _points(series, points, years, approx, year_index).items():
+    for j, (v, g, f) in _points(series, points, years, table, year_index).items():
         value[:, j], margin[:, j], first[:, j] = v, g, f
-        scale[j] = _point_scale(records[j])
     for j, t in others:
         if t.op in ORDER_OPS:
             done, reason = _order(t, series, years, plateau_tolerance)
         else:
             x, reason = series.get(t.indicator, t.region)
-            done = None if x is None else (*_window(t, x, years, approx), _point_scale(t))
+            done = None if x is None else (*_window(t, x, years, table.rows([j])), scale[j])
         if done is None:
             reasons[j] = reason
             continue
         value[:, j], margin[:, j], first[:, j], scale[j] = done
-    return _verdicts(records, value, margin, first, scale, at_risk, reasons)
+    return _verdicts(table.computed[None, :], value, margin, first, scale, at_risk, reasons)
 
 
-def _verdicts(records, value, margin, first, scale, at_risk, reasons) -> TargetArrays:
+def _verdicts(computed, value, margin, first, scale, at_risk, reasons) -> TargetArrays:
     evaluated = ~np.isnan(margin)
     holds = evaluated & (margin >= 0)
-    computed = np.array([t.source == "model" for t in records], dtype=bool)[None, :]
     close = margin < at_risk * scale[None, :]
     code = STATUS_CODES
     verdict = np.where(holds, np.where(close, code["at_risk"], code["met"]), code["missed"])
@@ -401,5 +427,5 @@ def _verdicts(records, value, margin, first, scale, at_risk, reasons) -> TargetA
         holds=holds,
         met=holds & computed,
         status=status,
-        reason=[reasons.get(j, "") for j in range(len(records))],
+        reason=[reasons.get(j, "") for j in range(computed.shape[1])],
     )
