@@ -227,7 +227,7 @@ class Scenario:
         n = (1 if u is None else u.shape[0]) if n is None else sampling._count(n, "n")
         if n == 0:
             raise ScenarioError(f"scenario {self.id!r}: n must be at least 1")
-        values = copy.deepcopy(self.levers)
+        values = _copy_tree(self.levers)  # the scenario's own values stay as they are
         if dists:
             if u is None:
                 u = sampling.unit_sample(n, len(dists), seed, method, start)
@@ -391,3 +391,18 @@ def _html(scenario: Scenario) -> str:
         "<table><thead><tr><th>lever</th><th>中文</th><th>unit</th><th>value</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _copy_tree(value):
+    """A copy of nested lever values: new dicts and lists, numbers and strings shared.
+
+    What ``copy.deepcopy`` gives for these values, in a fraction of its time (a scenario's
+    ~100 levers are copied on every run).
+    """
+    if isinstance(value, dict):
+        return {k: _copy_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_tree(v) for v in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return copy.deepcopy(value)  # arrays, DataArrays, anything else a caller put in

@@ -410,8 +410,13 @@ def _cache_key(name, value, n, years, regions, start, city) -> tuple | None:
 
 def _freeze(value):
     """A hashable stand-in for a lever value; TypeError for what is not cached."""
-    if value is None or isinstance(value, str | bool | int | float):
-        return (type(value).__name__, value)
+    kind = type(value)
+    if kind is float or kind is int or kind is str or kind is bool or value is None:
+        return (kind.__name__, value)  # the common leaves first: a scenario has thousands
+    if kind is dict:
+        return ("map", tuple((_freeze(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, str | bool | int | float):
+        return (kind.__name__, value)
     if isinstance(value, np.generic):
         return ("float", float(value))
     if isinstance(value, Mapping):
