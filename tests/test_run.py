@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import carbonsim
-from carbonsim.analysis.explain import explain
+from carbonsim.analysis.explain import CONTEXT_LEVERS, explain
 from carbonsim.cli import main
 from carbonsim.feasibility import check
 from carbonsim.io import open_trajectories
@@ -98,6 +98,16 @@ def test_explain_advice_is_in_words_with_the_base_year_fixed():
     # "no fossil growth after 2030" is not helped by more aluminium (a raised 2030 base)
     nogrowth = table[table.target == "main_2035_fossil_energy_no_growth"]
     assert not ((nogrowth.lever == "output_aluminium") & (nogrowth.direction == "+")).any()
+    assert (table.margin_change > 0).all()
+    # the advice names what the city can act on: no "less GDP growth", no "cleaner Ningxia grid"
+    assert not set(table.lever) & set(CONTEXT_LEVERS)
+
+
+def test_explain_with_context_also_weighs_the_levers_the_city_does_not_set():
+    plan = carbonsim.load_scenario(SCENARIOS / "plan.toml")
+    table = explain(plan, years=range(2020, 2041), context=True)
+    # the 2035 decline rests on growth and on the grid too: less GDP growth lowers CO2
+    assert set(table.lever) & set(CONTEXT_LEVERS)
     assert (table.margin_change > 0).all()
 
 

@@ -16,6 +16,11 @@ Two rules keep the advice right:
 * for a peaking-order record (a county peaks before or with the city) only a change that does
   not raise the city's CO2 over the horizon is suggested: more aluminium in one county delays the
   city's peak too, which "meets" the order by emitting more.
+
+Only levers the city's plan acts on are perturbed by default: "less GDP growth" or "a cleaner
+Ningxia grid" move margins too, but they are the context a plan is made in, not its measures
+(:data:`CONTEXT_LEVERS`; ``context=True`` includes them, e.g. to see how much a target rests
+on the grid's own progress).
 """
 
 from __future__ import annotations
@@ -35,7 +40,22 @@ from carbonsim.model.arrays import batch_arrays, share_group_of
 from carbonsim.model.simulation import simulate_arrays
 from carbonsim.regions import regions_of
 
-__all__ = ["explain", "perturbation_size"]
+__all__ = ["CONTEXT_LEVERS", "explain", "perturbation_size"]
+
+#: levers the city does not set, left out of the advice unless ``context=True``: lever -> why
+CONTEXT_LEVERS = {
+    "gdp_growth": "economic growth: the plan's premise, not a measure",
+    "population_growth": "demography",
+    "primary_share": "economic structure (a driver, not a measure of the plan)",
+    "industry_share": "economic structure (a driver, not a measure of the plan)",
+    "construction_share": "economic structure (a driver, not a measure of the plan)",
+    "grid_emission_factor": "the regional grid's factor (set by the grid, not the city)",
+    "grid_import_non_fossil_share": "the Ningxia grid's non-fossil share (the region's path)",
+    "grid_nonhydro_renewable_share": "the Ningxia grid's 消纳责任权重 path (the region's)",
+    "wind_hours": "the wind resource of the year",
+    "solar_hours": "the solar resource of the year",
+    "hydro_hours": "the Yellow River's water of the year",
+}
 
 #: absolute step for shares [1] and rates [1/yr]; relative step for everything else
 SHARE_STEP, RATE_STEP, RELATIVE_STEP = 0.05, 0.01, 0.10
@@ -75,6 +95,7 @@ def explain(
     levers: Sequence[str] | None = None,
     top: int = 3,
     only_missed: bool = True,
+    context: bool = False,
 ) -> pd.DataFrame:
     """The levers most responsible for each missed target.
 
@@ -84,11 +105,15 @@ def explain(
         One scenario (no distributions).
     targets : Catalogue, optional
     levers : list of str, optional
-        Levers to perturb (default: every core lever, not the tracked indicators).
+        Levers to perturb (default: every core lever the city acts on: not the tracked
+        indicators, and not :data:`CONTEXT_LEVERS` unless *context*).
     top : int
         Levers reported per target.
     only_missed : bool
         Explain missed targets only (default) or every evaluated one.
+    context : bool
+        Also perturb the context levers (economy, the regional grid, the weather's utilisation
+        hours) when *levers* is not given.
 
     Returns
     -------
@@ -100,9 +125,7 @@ def explain(
     ds = resolve_baseline(baseline)
     years = list(years)
     base = batch_arrays(as_batch(levers_or_scenario, regions_of(ds)), years, ds)
-    names = (
-        list(levers) if levers else [n for n, s in lever_table().items() if s.group != "tracked"]
-    )
+    names = list(levers) if levers else _default_levers(context)
     names = [n for n in names if n in base]
     batch = [base]
     for name in names:
@@ -128,6 +151,15 @@ def explain(
         raises_co2 = city_co2[1:] > city_co2[0] * (1 + 1e-9) if t.op in ORDER_OPERATORS else None
         rows += _ranked(t, margin[:, j], value[:, j], names, base, top, raises_co2)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _default_levers(context: bool) -> list[str]:
+    """Every core lever (not the tracked indicators), the context levers only with *context*."""
+    return [
+        name
+        for name, spec in lever_table().items()
+        if spec.group != "tracked" and (context or name not in CONTEXT_LEVERS)
+    ]
 
 
 COLUMNS = [
