@@ -7,6 +7,7 @@ import sys
 
 import pandas as pd
 
+from carbonsim.cli._options import add_command
 from carbonsim.errors import BaselineError, did_you_mean
 from carbonsim.regions import regions_of
 
@@ -34,12 +35,12 @@ examples:
 
 def register(subparsers) -> None:
     """Add the ``baseline`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "baseline",
-        help="print the 2020 calibration (per county, with provenance)",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "print the 2020 calibration (per county, with provenance)",
+        _DESCRIPTION,
+        _EPILOG,
     )
     parser.add_argument(
         "--file", metavar="PATH", help="a baseline CSV to use instead of the bundled one"

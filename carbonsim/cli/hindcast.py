@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from carbonsim.cli._options import add_command
+
 try:  # main moved the aligned-table renderer to carbonsim.tables; this branch predates it
     from carbonsim.tables import aligned_table
 except ImportError:  # pragma: no cover - the branch's own layout
@@ -29,12 +31,12 @@ examples:
 
 def register(subparsers) -> None:
     """Add the ``hindcast`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "hindcast",
-        help="simulate 2020→latest with history off and compare with observed statistics",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "simulate 2020→latest with history off and compare with observed statistics",
+        _DESCRIPTION,
+        _EPILOG,
     )
     parser.add_argument(
         "scenario", nargs="?", default=None, help="scenario TOML file (default scenarios/bau.toml)"

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from carbonsim.cli._options import add_command
 from carbonsim.tables import aligned_table
 
 #: CSV columns, in the order of ``carbonsim/data/levers.csv``.
@@ -49,12 +50,12 @@ examples:
 
 def register(subparsers: Any) -> None:
     """Add the ``levers`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "levers",
-        help="list the levers (unit, default, bounds, plan clause)",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list the levers (unit, default, bounds, plan clause)",
+        _DESCRIPTION,
+        _EPILOG,
     )
     parser.add_argument(
         "--group", action="append", metavar="G", help="only levers of group G (repeatable)"

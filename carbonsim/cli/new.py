@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from carbonsim.cli._options import add_command
 from carbonsim.errors import CarbonsimError
 
 _DESCRIPTION = """\
@@ -43,12 +44,12 @@ _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def register(subparsers: Any) -> None:
     """Add the ``new`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "new",
-        help="write a commented scenario file extending a bundled scenario",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write a commented scenario file extending a bundled scenario",
+        _DESCRIPTION,
+        _EPILOG,
     )
     parser.add_argument("path", help="the file to write, e.g. my.toml")
     parser.add_argument(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+
+from carbonsim.cli._options import add_command
 
 KINDS = ("trajectory", "fan", "peaking", "dashboard", "power", "drivers", "feasible")
 FORMATS = (".png", ".svg", ".pdf")
@@ -44,11 +45,11 @@ examples:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "plot",
-        help="draw a report chart (trajectory, fan, peaking, dashboard, power, drivers, feasible)",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "draw a report chart (trajectory, fan, peaking, dashboard, power, drivers, feasible)",
+        HELP,
     )
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of {', '.join(KINDS)}")
     parser.add_argument("input", metavar="INPUT", help="scenario .toml, .nc, .zarr or .csv")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from carbonsim.cli._options import add_command, add_inputs
 
 HELP = """\
 Simulate a scenario file, check every target of the plan, and write to --out:
@@ -29,25 +30,17 @@ examples:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "run",
-        help="simulate a scenario and check it against the plan's targets",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "simulate a scenario and check it against the plan's targets",
+        HELP,
     )
     parser.add_argument(
         "scenario", help="scenario TOML file or bundled scenario name, e.g. plan or my.toml"
     )
     parser.add_argument("--out", default="results", help="output folder (default: ./results)")
-    parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
-    parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
-    parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")
-    parser.add_argument(
-        "--regions",
-        metavar="PATH",
-        help="regions CSV of another city's baseline (region,name_zh,name_en,city; "
-        "see docs/baseline.md); default: 吴忠市 and its five counties",
-    )
+    add_inputs(parser)
     parser.add_argument(
         "--method",
         choices=("coal_equivalent", "calorific"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from carbonsim.cli._options import add_command
 from carbonsim.tables import aligned_table
 
 _DESCRIPTION = """\
@@ -15,11 +16,11 @@ List the scenarios installed with carbonsim.  Use a name wherever a scenario fil
 
 def register(subparsers: Any) -> None:
     """Add the ``scenarios`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "scenarios",
-        help="list the bundled scenarios (bau, plan, stretch, uncertainty)",
-        description=_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list the bundled scenarios (bau, plan, stretch, uncertainty)",
+        _DESCRIPTION,
     )
     parser.add_argument("--paths", action="store_true", help="also print each installed file")
     parser.set_defaults(func=run)

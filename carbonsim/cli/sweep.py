@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+
+from carbonsim.cli._options import add_command, add_inputs
 
 HELP = """\
 Sample the distributions of a scenario file, simulate and check every sampled scenario against
@@ -29,11 +30,11 @@ examples:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "sweep",
-        help="sample a scenario's distributions: probabilities of meeting the targets at scale",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "sample a scenario's distributions: probabilities of meeting the targets at scale",
+        HELP,
     )
     parser.add_argument("scenario", help="scenario TOML with distributions, e.g. uncertainty.toml")
     parser.add_argument(
@@ -65,14 +66,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no progress (bar or log lines), no report"
     )
-    parser.add_argument("--years", default="2020:2060", help="first:last year (default 2020:2060)")
-    parser.add_argument("--targets", help="target catalogue TOML (default: the bundled plan)")
-    parser.add_argument("--baseline", help="baseline CSV (default: the bundled 2020 calibration)")
-    parser.add_argument(
-        "--regions",
-        metavar="PATH",
-        help="regions CSV of another city's baseline (region,name_zh,name_en,city)",
-    )
+    add_inputs(parser)
     parser.add_argument("--bins", type=int, default=256, help="histogram bins for the quantiles")
     parser.set_defaults(func=run)
 

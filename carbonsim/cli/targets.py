@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from carbonsim.catalogue.checks import FIELDS
+from carbonsim.cli._options import add_command
 from carbonsim.tables import aligned_table
 
 #: The CSV columns, in order (one row per target): the record's fields up to the note.
@@ -40,12 +41,12 @@ def register(subparsers: Any) -> None:
     """Add the ``targets`` sub-command."""
     from carbonsim.catalogue import KINDS, TIERS
 
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "targets",
-        help="list the plan's targets (region, year, value as written, tier, clause)",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list the plan's targets (region, year, value as written, tier, clause)",
+        _DESCRIPTION,
+        _EPILOG,
     )
     parser.add_argument(
         "--file",

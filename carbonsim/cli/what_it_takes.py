@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from carbonsim.cli._options import add_command
+
 DESCRIPTION = """\
 Starting from a scenario, find the least change to the chosen levers after which every chosen
 target is met — or say that no setting within the lever bounds meets them, which targets cannot
@@ -46,12 +48,12 @@ examples:
 
 def register(subparsers) -> None:
     """Add the ``what-it-takes`` sub-command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "what-it-takes",
-        help="the least change to some levers that meets some targets (or why none does)",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "the least change to some levers that meets some targets (or why none does)",
+        DESCRIPTION,
+        EPILOG,
     )
     parser.add_argument("scenario", help="scenario TOML file, e.g. scenarios/plan.toml")
     parser.add_argument(
