@@ -42,8 +42,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
-from scipy.stats import qmc
 
 from carbonsim.errors import CarbonsimError, did_you_mean
 
@@ -209,6 +207,8 @@ class Distribution:
 
     def _frozen(self):
         """The scipy.stats frozen distribution (truncation applied)."""
+        from scipy import stats  # imported when sampling: scipy.stats alone takes ~1 s to import
+
         p = self.parameters
         if self.kind == "uniform":
             return stats.uniform(loc=p["low"], scale=p["high"] - p["low"])
@@ -242,6 +242,8 @@ class _TruncatedLognormal:
     """ln x ~ normal(mu, sigma), optionally truncated to [low, high]; only ``ppf`` is needed."""
 
     def __init__(self, mu: float, sigma: float, low: float | None, high: float | None):
+        from scipy import stats
+
         self._dist = stats.lognorm(s=sigma, scale=math.exp(mu))
         self._lo = 0.0 if low is None else float(self._dist.cdf(low))
         self._hi = 1.0 if high is None else float(self._dist.cdf(high))
@@ -422,6 +424,8 @@ def unit_sample(
             "method 'lhs' cannot be chunked: a Latin hypercube depends on the total number of "
             "rows; draw the whole block with start=0 and slice it, or use 'random' or 'sobol'"
         )
+    from scipy.stats import qmc
+
     return _qmc(qmc.LatinHypercube, d, key).random(n)
 
 
@@ -458,6 +462,8 @@ def _qmc(engine, d: int, key: int):
 
 
 def _sobol_rows(key: int, n: int, d: int, start: int) -> np.ndarray:
+    from scipy.stats import qmc
+
     sobol = _qmc(qmc.Sobol, d, key)
     if start:
         sobol.fast_forward(start)
