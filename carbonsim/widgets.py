@@ -42,6 +42,8 @@ __all__ = ["CONTROLS", "Control", "WhatIf", "what_if"]
 YEARS = tuple(range(2020, 2061))
 _RAMP_FROM, _AT = 2025, 2030
 _RC = {"font.family": ["Noto Sans SC carbonsim", "DejaVu Sans"], "axes.unicode_minus": False}
+#: z-order of the artists a redraw moves (above axes, grid, legend and texts: see ``_png``)
+_MOVING_ZORDER = 10
 _COUNTY_COLOURS = ("#ef6c00", "#6a1b9a", "#00838f", "#8d6e63", "#c2185b", "#558b2f")
 
 
@@ -268,40 +270,50 @@ class WhatIf:
     def _png(self, result) -> bytes:
         """The chart: city and county CO2 (the scenario as loaded dashed), the peak years.
 
-        Drawn with plain matplotlib on one kept figure (no layout engine): a redraw must follow
-        a slider, and :mod:`carbonsim.plot`'s report charts take seconds to lay out.
+        Drawn with plain matplotlib on one kept figure (no layout engine), and blitted: the
+        axes, titles, legend and tick labels (most of the drawing time: ~90 texts in a CJK font)
+        are rendered once into a kept background, and a redraw paints only the moving artists
+        (the six CO2 lines, the peak bars and their year labels) over it.  The background is
+        rendered again only when the CO2 leaves the y range (it then grows by a quarter).
         """
         import matplotlib
 
-        if self._figure is None:
-            self._figure = self._new_figure()
-        fig, left, right = self._figure
         traj = result.trajectories
         co2 = traj.co2.values[0]  # region x year
-        regions = [str(r) for r in traj.region.values]
+        if self._figure is None:
+            self._figure = self._new_figure()
+        fig, left, _ = self._figure
         with matplotlib.rc_context(_RC):
             for line, values in zip(self._lines, co2, strict=True):
                 line.set_ydata(values)
-            left.set_ylim(0, max(float(np.nanmax(co2)), float(np.nanmax(self._first_co2))) * 1.08)
-            self._draw_peaks(right, result, regions)
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=80)
-        return buffer.getvalue()
+            self._set_peaks(result)
+            top = float(np.nanmax(co2)) * 1.08
+            if self._background is None or top > left.get_ylim()[1]:
+                left.set_ylim(0, max(top, float(np.nanmax(self._first_co2)) * 1.08) * 1.25)
+                self._canvas.draw()  # everything but the animated (moving) artists
+                self._background = self._canvas.copy_from_bbox(fig.bbox)
+            self._canvas.restore_region(self._background)
+            for artist in self._moving:
+                artist.axes.draw_artist(artist)
+        return _encode_png(self._canvas)
 
     def _new_figure(self):
         import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         import carbonsim.plot  # noqa: F401  (registers the bundled Chinese font)
 
         traj = simulate_arrays(self._base, [self._id], list(YEARS), self._ds, validate=False)
         self._first_co2 = traj.co2.values[0]
+        regions = [str(r) for r in traj.region.values]
         with matplotlib.rc_context(_RC):
-            fig = Figure(figsize=(11.0, 4.0))
+            fig = Figure(figsize=(11.0, 4.0), dpi=80)
+            self._canvas = FigureCanvasAgg(fig)
             fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.9, wspace=0.3)
             left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
             self._lines = []
-            for k, region in enumerate(str(r) for r in traj.region.values):
+            for k, region in enumerate(regions):
                 city = region == self._regions.city
                 colour = "#1565c0" if city else _COUNTY_COLOURS[(k - 1) % len(_COUNTY_COLOURS)]
                 width = 2.4 if city else 1.2
@@ -313,7 +325,7 @@ class WhatIf:
             left.axvline(_AT, color="#2e7d32", ls=":", lw=1.2)
             left.text(
                 _AT + 0.3,
-                0.95,
+                0.03,
                 "2030年前达峰 peak by 2030",
                 color="#2e7d32",
                 transform=left.get_xaxis_transform(),
@@ -322,30 +334,40 @@ class WhatIf:
             left.set_title("二氧化碳排放 CO2 [万吨] (虚线: 原情景 dashed: as loaded)", fontsize=10)
             left.set_xlim(YEARS[0], YEARS[-1])
             left.grid(alpha=0.3)
-            left.legend(fontsize=8, ncol=2, loc="center right", frameon=False)
+            left.legend(fontsize=8, ncol=3, loc="upper right", frameon=False)
+            self._new_peaks(right, regions)
+        self._moving = [*self._lines, *self._bars, *self._labels]
+        for artist in self._moving:
+            # above every kept artist, so that painting them over the background gives the
+            # picture a whole draw gives (tests/test_ergonomics_widget.py compares the pixels)
+            artist.set_zorder(_MOVING_ZORDER + (artist in self._labels))
+            artist.set_animated(True)
+        self._background = None
         return fig, left, right
 
     def _name(self, region: str) -> str:
         return self._regions.name_zh(region)
 
-    def _draw_peaks(self, ax, result, regions: list[str]) -> None:
-        """The peak-year bars, earliest first (bars and labels made once, then updated)."""
+    def _new_peaks(self, ax, regions: list[str]) -> None:
+        """The peak-year panel: one bar per region in a fixed row (the city first), so that the
+        rows stay where they are while a slider moves; the order is in the summary line."""
+        self._peak_rows = regions
+        self._bars = ax.barh(range(len(regions)), [1] * len(regions), left=YEARS[0], height=0.6)
+        self._labels = [ax.text(0, k, "", va="center", fontsize=8) for k in range(len(regions))]
+        ax.set_yticks(range(len(regions)), [self._name(r) for r in regions], fontsize=9)
+        ax.invert_yaxis()
+        ax.axvline(_AT, color="#2e7d32", ls=":", lw=1.2)
+        ax.set_xlim(YEARS[0], YEARS[-1] + 4)
+        ax.set_title("达峰年份 CO2 peak year (绿: 2030年前 green: by 2030)", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+
+    def _set_peaks(self, result) -> None:
         years = self.result_peaks(result)
-        order = sorted(regions, key=lambda r: years[r])
-        if not getattr(self, "_bars", None):
-            self._bars = ax.barh(range(len(order)), [1] * len(order), left=YEARS[0], height=0.6)
-            self._labels = [ax.text(0, k, "", va="center", fontsize=8) for k in range(len(order))]
-            ax.invert_yaxis()
-            ax.axvline(_AT, color="#2e7d32", ls=":", lw=1.2)
-            ax.set_xlim(YEARS[0], YEARS[-1] + 4)
-            ax.set_title("达峰顺序 peaking order (CO2)", fontsize=10)
-            ax.grid(axis="x", alpha=0.3)
-        for bar, label, region in zip(self._bars, self._labels, order, strict=True):
+        for bar, label, region in zip(self._bars, self._labels, self._peak_rows, strict=True):
             bar.set_width(years[region] - YEARS[0])
             bar.set_color("#2e7d32" if years[region] <= _AT else "#c62828")
             label.set_position((years[region] + 0.4, bar.get_y() + bar.get_height() / 2))
             label.set_text(str(years[region]))
-        ax.set_yticks(range(len(order)), [self._name(r) for r in order], fontsize=9)
 
     @staticmethod
     def result_peaks(result) -> dict[str, int]:
@@ -355,6 +377,17 @@ class WhatIf:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _encode_png(canvas) -> bytes:
+    """The canvas as PNG, compressed fast (level 1: a redraw must follow a slider)."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def what_if(scenario="plan", baseline=None, targets=None) -> WhatIf:

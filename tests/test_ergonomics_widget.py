@@ -69,3 +69,36 @@ def test_moving_sliders_redraws_with_new_results(widget):
 def test_the_widget_has_a_jupyter_view(widget):
     bundle = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def _full_render(widget) -> np.ndarray:
+    """The widget's figure drawn whole, every artist at once (what blitting must reproduce)."""
+    for artist in widget._moving:
+        artist.set_animated(False)
+    try:
+        widget._canvas.draw()
+        return np.asarray(widget._canvas.buffer_rgba()).copy()
+    finally:
+        for artist in widget._moving:
+            artist.set_animated(True)
+
+
+def test_a_blitted_redraw_is_the_figure_drawn_whole():
+    w = what_if("plan")
+    np.testing.assert_array_equal(_pixels(w.chart.value), _full_render(w))
+    low = w._figure[1].get_ylim()
+    w.sliders["nev_sales_share"].value = 0.2  # within the y range: only the moving artists
+    assert w._figure[1].get_ylim() == low
+    np.testing.assert_array_equal(_pixels(w.chart.value), _full_render(w))
+    w.sliders["other_industry_intensity_change"].value = 0.2
+    w.sliders["gdp_growth"].value = 3.0  # CO2 leaves the y range: the background is redrawn
+    assert w._figure[1].get_ylim()[1] > low[1]
+    top = float(w.result.trajectories.co2.values[0].max())
+    assert top < w._figure[1].get_ylim()[1]
+    np.testing.assert_array_equal(_pixels(w.chart.value), _full_render(w))
