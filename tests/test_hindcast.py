@@ -136,3 +136,19 @@ def test_cli_bad_history_exits_2(tmp_path, capsys):
     assert main(["hindcast", str(BAU), "--history", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "missing column" in err
+
+
+def test_city_breakdown_keeps_the_years_of_one_indicator_apart(result):
+    """Wuzhong's 规上工业 growth is observed for Jan-Jun 2023 and 2024: two rows, not a mean."""
+    city = result.breakdown("city")
+    rows = result.table.set_index(["region", "indicator", "year"])
+    for year in (2023, 2024):
+        error = rows.loc[("wuzhong", "industry_va_growth", year)].error
+        assert city.loc[f"industry_va_growth {year}", "wuzhong"] == pytest.approx(error)
+    assert "industry_va_growth" not in city.index
+    # the 2024 observation (宁夏日报, 9.6 %) is compared with the model's annual industry growth
+    row = rows.loc[("wuzhong", "industry_va_growth", 2024)]
+    assert row.observed == pytest.approx(9.6) and row.compared
+    # Ningxia's own rate is context only, shown beside the city's simulated value
+    ningxia = rows.loc[("ningxia", "industry_va_growth", 2024)]
+    assert not ningxia.compared and "context: the model's wuzhong value" in ningxia.note

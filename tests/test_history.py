@@ -229,3 +229,22 @@ def test_an_edited_history_file_is_read_again(tmp_path):
     paths = observed_paths(path, WUZHONG)
     paths["gdp_growth"]["wuzhong"][2021] = 9.0  # a copy: the cache is not changed
     assert observed_paths(path, WUZHONG)["gdp_growth"]["wuzhong"][2021] == pytest.approx(0.0725)
+
+
+def test_derived_rows_say_so_and_match_their_inputs(history):
+    """Ningxia's annual electricity growth is derived from the December-YTD levels in the table."""
+    ningxia = history[history.region == "ningxia"]
+    levels = ningxia[(ningxia.indicator == "electricity_consumption") & (ningxia.basis == "annual")]
+    level = dict(zip(levels.year, levels.value, strict=True))
+    growth = ningxia[(ningxia.indicator == "electricity_consumption_growth")]
+    growth = growth[growth.basis == "growth"].set_index("year")
+    assert sorted(growth.index) == [2021, 2022, 2023]
+    for year, row in growth.iterrows():
+        assert row.value == pytest.approx((level[year] / level[year - 1] - 1) * 100, abs=0.01)
+        assert row.note.startswith("DERIVED")
+    # every derived row says so in its note
+    derived = history[history.note.str.contains("DERIVED")]
+    assert len(derived) >= 4
+    h1 = history.query("region == 'ningxia' and indicator == 'industry_va_growth'")
+    h1 = h1.set_index("year").value
+    assert h1[2024] - h1[2023] == pytest.approx(5.6)  # '较去年同期加快5.6个百分点'

@@ -194,6 +194,7 @@ CONTEXT: dict[str, tuple[str, Callable]] = {
 CONTEXT_ANALOGUES: dict[str, Callable] = {
     "gdp_growth": _sim_gdp_growth,
     "secondary_va_growth": _sim_secondary_growth,
+    "industry_va_growth": _sim_industry_growth,
     "electricity_consumption_growth": _sim_electricity_growth,
     "energy_consumption_growth": _sim_energy_growth,
 }
@@ -263,12 +264,15 @@ class HindcastResult:
 
         *where*: ``"counties"`` (default), ``"city"`` (the city and Ningxia) or ``"all"``.  One
         row per indicator and one column per region (signed errors, simulated − observed, of the
-        statistic's year; every compared rate of the bundled table is a 2023 Jan–Jun rate), plus
-        the row ``median |error|`` (per region) and the column ``median |error|`` (per
-        indicator).  The bottom-right cell is :meth:`median_abs_error_pp_out_of_sample` of
-        *where*.
+        statistic's year; an indicator observed in more than one year gets one row per year,
+        labelled ``"<indicator> <year>"``), plus the row ``median |error|`` (per region) and the
+        column ``median |error|`` (per row).  The bottom-right cell is
+        :meth:`median_abs_error_pp_out_of_sample` of *where*.
         """
         rows = self._out_of_sample(where).assign(abs_error=lambda r: r.error.abs())
+        years = rows.groupby("indicator").year.transform("nunique")
+        labels = rows.indicator.where(years == 1, rows.indicator + " " + rows.year.astype(str))
+        rows = rows.assign(indicator=labels)
         label = "median |error|"
         table = rows.pivot_table(index="indicator", columns="region", values="error")
         table.columns.name = None
