@@ -20,6 +20,7 @@ import carbonsim
 from carbonsim.cli import main
 from carbonsim.feasibility import check, peak_table
 from carbonsim.inputs.scenario import load_scenario
+from carbonsim.sweeps.histogram import histogram
 from carbonsim.sweeps.run import (
     FAN_INDICATORS,
     QUANTILES,
@@ -153,6 +154,39 @@ def test_histogram_quantiles_bound_on_synthetic_data(n):
     values, resolution = histogram_quantiles(counts, lo, hi, x.min(0), x.max(0), QUANTILES)
     exact = np.quantile(x, QUANTILES, axis=0)
     assert np.all(np.abs(values - exact) <= resolution * (1 + 1e-9) + 1e-12)
+
+
+def _numpy_histogram(x, lo, hi, bins):
+    """The definition: bins by floor((x - lo) / ((hi - lo) / bins)), non-finite apart."""
+    finite = np.isfinite(x)
+    safe = np.where(finite, x, lo)
+    inner = 1 + np.clip(np.floor((safe - lo) / ((hi - lo) / bins)), 0, bins - 1).astype(np.int64)
+    index = np.where(safe < lo, 0, np.where(safe >= hi, bins + 1, inner))
+    cells = np.arange(lo.size).reshape(lo.shape)
+    flat = (cells[None] * (bins + 2) + index)[finite]
+    counts = np.bincount(flat, minlength=lo.size * (bins + 2)).reshape(*lo.shape, bins + 2)
+    return {
+        "hist": counts,
+        "min": np.fmin.reduce(np.where(finite, x, np.inf), axis=0),
+        "max": np.fmax.reduce(np.where(finite, x, -np.inf), axis=0),
+        "nan": (~finite).sum(axis=0),
+    }
+
+
+def test_compiled_histogram_equals_its_numpy_definition():
+    rng = np.random.default_rng(5)
+    x = rng.normal(1.0, 1.0, size=(500, 3, 7))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[0, 0, 0], x[1, 0, 0], x[2, 1, 1] = np.inf, -np.inf, 3.0  # 3.0: exactly hi of cell (1, 1)
+    x[:, 2, 6] = np.nan  # a cell with no finite value
+    lo = rng.uniform(-1.0, 0.5, size=(3, 7))
+    hi = lo + rng.uniform(0.5, 3.0, size=(3, 7))
+    hi[1, 1] = 3.0
+    got, want = histogram(x, lo, hi, 16), _numpy_histogram(x, lo, hi, 16)
+    for key in want:
+        np.testing.assert_array_equal(got[key], want[key], err_msg=key)
+    assert got["hist"][1, 1, -1] >= 1  # the value at hi is overflow, as in [lo, hi)
+    assert got["min"][2, 6] == np.inf and got["nan"][2, 6] == 500
 
 
 # ---------------------------------------------------------------------------------------------

@@ -274,19 +274,20 @@ def _first_years(series, records, years, table: _Points, year_index) -> np.ndarr
     All records in one (scenario, record, year) block: the years after a record's own count as
     held, so the run of held years back from its year is found for every record at once.
     """
-    x = np.empty((series.n, len(records), len(years)))
+    upto = np.array([year_index[t.year] for _, t in records])
+    span = int(upto.max()) + 1  # the years up to the latest record's
+    x = np.empty((series.n, len(records), span))
     for k, (_, t) in enumerate(records):
         s = series.get(t.indicator, t.region)[0]
         if t.basis == "relative_change":
             base_at = year_index[t.base_year]
-            s = _relative(s, s[:, base_at : base_at + 1])
-        x[:, k] = s
-    upto = np.array([year_index[t.year] for _, t in records])
+            s = _relative(s[:, :span], s[:, base_at : base_at + 1])
+        x[:, k] = s[:, :span]
     held = _margins(x, table.rows([j for j, _ in records])) >= 0
-    held |= (np.arange(len(years))[None, :] > upto[:, None])[None]
+    held |= (np.arange(span)[None, :] > upto[:, None])[None]
     run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
     through = run[:, np.arange(len(records)), upto]  # held from some year through the record's
-    return np.where(through, years[np.argmax(run, axis=-1)], np.nan)
+    return np.where(through, years[:span][np.argmax(run, axis=-1)], np.nan)
 
 
 # ---------------------------------------------------------------------------------------------

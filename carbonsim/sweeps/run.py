@@ -47,6 +47,7 @@ from carbonsim.inputs.scenario import Scenario
 from carbonsim.model.simulation import simulate
 from carbonsim.regions import RegionSet, regions_of
 from carbonsim.sweeps import sensitivity
+from carbonsim.sweeps.histogram import histogram
 from carbonsim.sweeps.layout import ROWS_PER_CALL, SweepError
 from carbonsim.sweeps.partials import ROW_KEYS, merge, pack
 from carbonsim.sweeps.pilot import Pilot
@@ -255,30 +256,12 @@ def _peak_counts(spec: SweepSpec, peaks: xr.Dataset) -> dict[str, np.ndarray]:
     return {"peak_counts": counts.astype(np.int64), "peaked_by_counts": by.sum(axis=0)}
 
 
-def _histogram(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int) -> dict[str, np.ndarray]:
-    """Counts of *x* (rows, region, year) in ``bins`` regular bins on [lo, hi) per cell, with an
-    underflow (index 0) and an overflow (index bins + 1) bin; exact min, max and NaN count."""
-    finite = np.isfinite(x)
-    safe = np.where(finite, x, lo)
-    inner = 1 + np.clip(np.floor((safe - lo) / ((hi - lo) / bins)), 0, bins - 1).astype(np.int64)
-    index = np.where(safe < lo, 0, np.where(safe >= hi, bins + 1, inner))
-    cells = np.arange(lo.size).reshape(lo.shape)
-    flat = (cells[None] * (bins + 2) + index)[finite]
-    counts = np.bincount(flat, minlength=lo.size * (bins + 2)).reshape(*lo.shape, bins + 2)
-    return {
-        "hist": counts.astype(np.int64),
-        "min": np.fmin.reduce(np.where(finite, x, np.inf), axis=0),
-        "max": np.fmax.reduce(np.where(finite, x, -np.inf), axis=0),
-        "nan": (~finite).sum(axis=0).astype(np.int64),
-    }
-
-
 def _reduce(spec: SweepSpec, pilot: Pilot, batch: _Batch, u: np.ndarray) -> dict:
     part = {"n": np.array(u.shape[0], dtype=np.int64)}
     part.update(_target_counts(spec, batch.result))
     part.update(_peak_counts(spec, batch.peaks))
     for k, name in enumerate(pilot.indicators):
-        hist = _histogram(_fan(batch.trajectories, name), pilot.lo[k], pilot.hi[k], spec.bins)
+        hist = histogram(_fan(batch.trajectories, name), pilot.lo[k], pilot.hi[k], spec.bins)
         part.update({f"{key}__{name}": value for key, value in hist.items()})
     ranks = sensitivity.outcome_ranks(batch.outcomes, pilot.sorted_outcomes, pilot.outcome_count)
     part.update(sensitivity.rank_sums(u, ranks))
