@@ -13,7 +13,8 @@ process whose whole process tree (driver, nanny, workers) is sampled for residen
   (partials and packing the chunk file), each in seconds and scenarios/s;
 * **the command** in-process, with ``--workers 1`` and ``--workers 2``: wall time (interpreter
   start, imports, cluster start-up, pilot and summary included), scenarios/s, peak RSS of the
-  driver and of the whole tree; the 2-vs-1 ratio;
+  driver and of the whole tree; the 2-vs-1 ratio, of whole runs and per scenario beyond the
+  fixed cost (from two sizes with each worker count);
 * **the targets**: ≥ 10,000 scenarios/s per core on the sweep path; two workers ≥ 1.8× one;
   1,000,000 scenarios ≤ 60 s on 2 cores with peak RSS ≤ 2 GiB — the 1M time extrapolated from
   two measured sizes with two workers (fixed cost + per-scenario cost), the RSS from the
@@ -235,10 +236,11 @@ def main() -> None:
           f"{roofline:,.0f} scenarios/s per core")  # fmt: skip
     per_core = _print_stages(s, roofline)
     runs = [command(args.n, None), command(args.n, 1), command(args.n, 2)]
-    small = command(args.small, 2)
-    _print_runs([*runs, small])
+    small_1, small = command(args.small, 1), command(args.small, 2)
+    _print_runs([*runs, small_1, small])
     ratio = runs[2]["per_s"] / runs[1]["per_s"]
     slope = (runs[2]["wall_s"] - small["wall_s"]) / (args.n - args.small)
+    slope_1 = (runs[1]["wall_s"] - small_1["wall_s"]) / (args.n - args.small)
     fixed = max(0.0, runs[2]["wall_s"] - slope * args.n)
     million = fixed + slope * 1_000_000
     rss = max(r["tree_rss"] for r in runs)
@@ -250,7 +252,10 @@ def main() -> None:
     print(f"  command, in-process      {runs[0]['per_s']:10,.0f} scen/s  (wall, start-up "
           f"included; {runs[0]['per_s'] / roofline:.2f} of the roofline)")  # fmt: skip
     print(f"  --workers 2 / 1          {ratio:10.2f}x        target ≥ {TARGET_RATIO}x  "
-          f"{_verdict(ratio >= TARGET_RATIO)}")  # fmt: skip
+          f"{_verdict(ratio >= TARGET_RATIO)}  (whole runs of n = {args.n:,})")  # fmt: skip
+    print(f"    per scenario beyond the fixed cost: {slope_1 / slope:.2f}x ({slope_1 * 1e3:.2f} vs "
+          f"{slope * 1e3:.2f} ms per scenario, from n = {args.small:,} and {args.n:,}); the "
+          f"fixed cost (cluster, worker start-up, pilot) is what a short sweep pays")  # fmt: skip
     print(
         f"  1M scenarios, 2 workers  {million:10.0f} s       target ≤ {TARGET_1M_SECONDS:.0f} s"
         f"  {_verdict(million <= TARGET_1M_SECONDS)}  (extrapolated: {fixed:.1f} s fixed + "
