@@ -311,12 +311,12 @@ def dispatch(  # noqa: C901 - one validation step per argument group, then one k
     prm = tuple(prm)
 
     dem = np.empty((n, len(classes)))
-    lsh = np.empty((D, H_PER_DAY, len(classes)))
+    lsh = np.empty((len(classes), D, H_PER_DAY))
     for c, k in enumerate(classes):
         dem[:, c] = _as_batch(f"demand[{k!r}]", demand[k], n)
         if np.any(dem[:, c] < 0):
             raise ValueError(f"demand[{k!r}] must be non-negative")
-        lsh[:, :, c] = _shape(k)
+        lsh[c] = _shape(k)
 
     # ---- run ----------------------------------------------------------------
     flags = (1 if storage_before_band else 0) | (0 if charge_before_export else 2)

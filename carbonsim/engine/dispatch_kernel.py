@@ -19,6 +19,7 @@ from carbonsim.engine.dispatch_storage import (
     B_CHP,
     B_DIB,
     B_DIP,
+    B_END,
     B_L,
     B_L2,
     B_MRL,
@@ -32,7 +33,7 @@ from carbonsim.engine.dispatch_storage import (
     B_V2,
     B_VL,
     B_W,
-    NBUF,
+    H_PER_DAY,
     ST_C1,
     ST_C2,
     ST_D1,
@@ -46,7 +47,6 @@ from carbonsim.engine.dispatch_storage import (
 
 HOURS_PER_YEAR = 8760.0
 DAYS_PER_YEAR = 365.0
-H_PER_DAY = 24
 
 # ---------------------------------------------------------------------------
 # per-element parameters (order = order of the tuple passed to the kernel)
@@ -184,16 +184,314 @@ HOURLY = (
 NREC = len(HOURLY)
 
 
+# the kernel's own rows of the day scratch (after the storage offers): the flows of pass C
+(
+    F_WIND,  # wind generation (available - curtailed) [GW]
+    F_SOLAR,  # solar generation
+    F_COAL,
+    F_GAS,
+    F_VAV,  # VRE available
+    F_CURT,  # VRE curtailed
+    F_CW,  # wind curtailed
+    F_VLOC,  # VRE (incl. via storage) to local load
+    F_STL,  # storage to local load
+    F_STLINE,  # storage to the UHVDC renewable part
+    F_STEXP,  # storage to export
+    F_IMP,  # imports
+    F_EV,  # VRE exports
+    F_EM,  # must-run exports
+    F_EF,  # exports of the scheduled thermal band
+    F_URT,  # UHVDC renewable part delivered
+    F_UNS,  # unserved
+    F_TCURT,  # must-run curtailed
+    F_HYL,  # hydro to local load
+    F_BIL,  # biomass to local load
+    F_BD,  # thermal band backed down
+    F_RAMP,  # thermal ramp-up
+) = range(B_END, B_END + 22 * H_PER_DAY, H_PER_DAY)
+#: length of the flat day scratch (rows x 24)
+NBUF = B_END + 22 * H_PER_DAY
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _day_load(buf, lsh, dem, i, d, inv_h):
+    """Local load of day d (row B_L) [GW]: sum over classes of demand x shape, class by class.
+
+    The same additions in the same order as one sum per hour (0 + class 0 + class 1 + ...), with
+    the class loop outside so that the hour loop is a plain vector update."""
+    for h in range(H_PER_DAY):
+        buf[B_L + h] = 0.0
+    for c in range(lsh.shape[0]):
+        kc = dem[i, c] * 1000.0 * inv_h  # demand class -> GW per unit of its shape
+        for h in range(H_PER_DAY):
+            buf[B_L + h] += kc * lsh[c, d, h]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _day_offers(buf, wsh, ssh, d, kw, wg, ks, sg, glim, mr, fb, xr, before_band, export_first):
+    """Pass A of day d: VRE, the local and line shares, and what the battery is offered.
+
+    Every hour on its own (no branches: selects), rows B_* and B_OFF_B + ST_*.  Returns (any
+    surplus hour, any high-value need) of the day."""
+    any_surplus = False
+    any_need = False
+    for h in range(H_PER_DAY):
+        w = kw * wsh[d, h]
+        w = wg if w > wg else w
+        s = ks * ssh[d, h]
+        s = sg if s > sg else s
+        v = w + s
+        load = buf[B_L + h]
+        vl = min(v, load)
+        capv = load + glim - mr  # must-run that cannot be exported
+        capv = 0.0 if capv < 0.0 else capv  # takes local load back from VRE
+        vl = capv if vl > capv else vl
+        l1 = load - vl
+        rem = v - vl
+        ur = min(rem, xr)
+        v2 = rem - ur
+        mrl = min(mr, l1)
+        l2 = l1 - mrl
+        # storage deficit: after must-run, or after the scheduled band too
+        sd = l2 if before_band else l2 - min(fb, l2)
+        room0 = glim - min(mr - mrl, glim)  # grid room after must-run export
+        surplus = v2 > 0.0
+        # VRE surplus storage must take (all of it, or what cannot be exported)
+        v2x = v2 - room0
+        v2x = 0.0 if v2x < 0.0 else v2x
+        v2c = v2x if export_first and surplus else v2
+        # storage discharge demand: local deficit, then the UHVDC renewable shortfall, then
+        # export room left after must-run (and VRE) exports; a surplus hour has no high-value need
+        sds = room0 - v2
+        sds = 0.0 if sds < 0.0 else sds
+        sds = 0.0 if v2c > 0.0 else sds
+        d1 = 0.0 if surplus else sd + (xr - ur)
+        buf[B_W + h] = w
+        buf[B_S + h] = s
+        buf[B_VL + h] = vl
+        buf[B_UR + h] = ur
+        buf[B_MRL + h] = mrl
+        buf[B_MRS + h] = mr - mrl
+        buf[B_L2 + h] = l2
+        buf[B_SDL + h] = sd
+        buf[B_V2 + h] = v2
+        buf[B_OFF_B + ST_C1 + h] = v2c
+        buf[B_OFF_B + ST_C2 + h] = v2 - v2c
+        buf[B_OFF_B + ST_D1 + h] = d1
+        buf[B_OFF_B + ST_D2 + h] = sds if surplus else room0
+        buf[B_OFF_B + ST_SD + h] = sds if surplus else sd + ((xr - ur) + room0)
+        any_surplus |= surplus
+        any_need |= d1 > 0.0
+    return any_surplus, any_need
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _zero(buf, row):
+    for h in range(H_PER_DAY):
+        buf[row + h] = 0.0
+
+
 @njit(cache=True, error_model="numpy")
-def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):  # noqa: C901
-    # one compiled hour loop: splitting it would cost numba's inlining (see module docstring)
+def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep, etap):
+    """Battery, then pumped hydro on what the battery leaves, on the day in *buf*.
+
+    Fills rows B_CHB, B_DIB (battery), B_CHP, B_DIP, B_SOCP (pumped hydro) and returns the
+    battery's SOC at the end of the day (= its cyclic start) [GWh]."""
+    off_p = B_OFF_P if bat else B_OFF_B  # rows of what pumped hydro is offered
+    soc = _start_soc(buf, B_OFF_B, res_b, pb, eb, etab) if bat else 0.0
+    need_p = need
+    if bat:
+        need_p = False
+        if res_b:
+            soc = _reserve_trajectory(buf, B_OFF_B, soc, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
+        else:
+            for h in range(H_PER_DAY):
+                soc, chb, dib = _store_hour(
+                    soc, buf[B_OFF_B + ST_C1 + h], buf[B_OFF_B + ST_SD + h], pb, eb, etab
+                )
+                buf[B_CHB + h] = chb
+                buf[B_DIB + h] = dib
+        if phs:
+            for h in range(H_PER_DAY):
+                need_p = _pass_on(buf, h, buf[B_CHB + h], buf[B_DIB + h]) or need_p
+    else:
+        _zero(buf, B_CHB)
+        _zero(buf, B_DIB)
+    res_p = keep_reserve and need_p and phs
+    socp = _start_soc(buf, off_p, res_p, pp, ep, etap) if phs else 0.0
+    if res_p:
+        _reserve_trajectory(buf, off_p, socp, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
+    elif phs:
+        for h in range(H_PER_DAY):
+            socp, chp, dip = _store_hour(
+                socp, buf[off_p + ST_C1 + h], buf[off_p + ST_SD + h], pp, ep, etap
+            )
+            buf[B_CHP + h] = chp
+            buf[B_DIP + h] = dip
+            buf[B_SOCP + h] = socp
+    else:
+        _zero(buf, B_CHP)
+        _zero(buf, B_DIP)
+        _zero(buf, B_SOCP)
+    return soc
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _day_flows(buf, hyd, bio, xr, glim, fb, ccap, cb, gcap, gb, g_head):
+    """Pass C of day d: storage discharge shares, thermal, imports, exports (rows F_*).
+
+    Every hour on its own (no branches: selects) from the rows of passes A and B."""
+    for h in range(H_PER_DAY):
+        w = buf[B_W + h]
+        s = buf[B_S + h]
+        ur = buf[B_UR + h]
+        mrl = buf[B_MRL + h]
+        mrs = buf[B_MRS + h]
+        chp = buf[B_CHP + h]
+        v = w + s
+        v3 = buf[B_V2 + h] - buf[B_CHB + h] - chp  # VRE surplus left for export/curtailment
+        v3 = 0.0 if v3 < 0.0 else v3
+        # allocate discharge: local deficit, UHVDC renewable part, export
+        dis = buf[B_DIB + h] + buf[B_DIP + h]
+        st_loc = min(dis, buf[B_SDL + h])
+        st_line = min(dis - st_loc, xr - ur)
+        st_exp = dis - st_loc - st_line
+        st_exp = 0.0 if st_exp < 0.0 else st_exp
+        # scheduled thermal band serves what is left of the local load
+        need = buf[B_L2 + h] - st_loc
+        need = 0.0 if need < 0.0 else need
+        fbl = min(fb, need)
+        need = need - fbl
+        short = need > 0.0  # ramp coal, gas, then import
+        rc = min(need, ccap - cb)
+        need1 = need - rc
+        rg = min(need1, gcap - gb)
+        need2 = need1 - rg
+        imp = min(need2, glim)
+        uns = need2 - imp
+        rc = rc if short else 0.0
+        rg = rg if short else 0.0
+        imp = imp if short else 0.0
+        uns = uns if short else 0.0
+        # exports: must-run first, then VRE, then the scheduled band
+        em = min(mrs, glim)
+        room = glim - em - st_exp
+        room = 0.0 if room < 0.0 else room
+        ev = min(v3, room)
+        curt = v3 - ev
+        room -= ev
+        ef = min(fb - fbl, room)
+        bd = fb - fbl - ef
+        # technology split
+        cw = curt * (w / v)
+        cw = cw if v > 0.0 else 0.0
+        bdg = min(bd, g_head)
+        hyl = min(hyd, mrl)
+        buf[F_WIND + h] = w - cw
+        buf[F_SOLAR + h] = s - (curt - cw)
+        buf[F_COAL + h] = cb - (bd - bdg) + rc
+        buf[F_GAS + h] = gb - bdg + rg
+        buf[F_VAV + h] = v
+        buf[F_CURT + h] = curt
+        buf[F_CW + h] = cw
+        buf[F_VLOC + h] = buf[B_VL + h] + st_loc
+        buf[F_STL + h] = st_loc
+        buf[F_STLINE + h] = st_line
+        buf[F_STEXP + h] = st_exp
+        buf[F_IMP + h] = imp
+        buf[F_EV + h] = ev
+        buf[F_EM + h] = em
+        buf[F_EF + h] = ef
+        buf[F_URT + h] = ur + st_line
+        buf[F_UNS + h] = uns
+        buf[F_TCURT + h] = mrs - em
+        buf[F_HYL + h] = hyl
+        buf[F_BIL + h] = min(bio, mrl - hyl)
+        buf[F_BD + h] = bd
+        buf[F_RAMP + h] = rc + rg
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b):
+    """The hourly series of day d (rows of *rec*, see ``HOURLY``) [GW, GWh]."""
+    for h in range(H_PER_DAY):
+        rec[0, d, h] = buf[B_L + h]
+        rec[1, d, h] = buf[B_W + h]
+        rec[2, d, h] = buf[B_S + h]
+        rec[3, d, h] = buf[F_WIND + h]
+        rec[4, d, h] = buf[F_SOLAR + h]
+        rec[5, d, h] = hyd
+        rec[6, d, h] = bio
+        rec[7, d, h] = buf[F_COAL + h]
+        rec[8, d, h] = buf[F_GAS + h]
+        rec[9, d, h] = buf[B_CHB + h]
+        rec[10, d, h] = buf[B_DIB + h]
+        rec[11, d, h] = buf[B_CHP + h]
+        rec[12, d, h] = buf[B_DIP + h]
+        rec[14, d, h] = buf[B_SOCP + h]
+        rec[15, d, h] = buf[F_IMP + h]
+        rec[16, d, h] = buf[F_EM + h] + buf[F_EV + h] + buf[F_EF + h] + buf[F_STEXP + h]
+        rec[17, d, h] = buf[F_URT + h] + f
+        rec[18, d, h] = buf[F_URT + h]
+        rec[19, d, h] = buf[F_CURT + h]
+        rec[20, d, h] = buf[F_TCURT + h]
+        rec[21, d, h] = buf[F_UNS + h]
+        rec[22, d, h] = buf[F_VLOC + h]
+    # battery SOC at end of each hour: replay from the cyclic start
+    sb = soc_b
+    for h in range(H_PER_DAY - 1, -1, -1):
+        rec[13, d, h] = sb
+        sb = sb - etab * buf[B_CHB + h] + buf[B_DIB + h] / etab if has_b else 0.0
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _day_accumulate(buf, t, wt):
+    """Add day weight x each hourly flow to the sums t (hour by hour, in order) [GWh]."""
+    for h in range(H_PER_DAY):
+        t[0] += wt * buf[F_WIND + h]
+        t[1] += wt * buf[F_SOLAR + h]
+        t[2] += wt * buf[F_COAL + h]
+        t[3] += wt * buf[F_GAS + h]
+        t[4] += wt * buf[F_VAV + h]
+        t[5] += wt * buf[F_CURT + h]
+        t[6] += wt * buf[F_CW + h]
+        t[7] += wt * buf[F_VLOC + h]
+        t[8] += wt * buf[F_STL + h]
+        t[9] += wt * buf[F_STLINE + h]
+        t[10] += wt * buf[F_STEXP + h]
+        t[11] += wt * buf[B_CHB + h]
+        t[12] += wt * buf[B_DIB + h]
+        t[13] += wt * buf[B_CHP + h]
+        t[14] += wt * buf[B_DIP + h]
+        t[15] += wt * buf[F_IMP + h]
+        t[16] += wt * buf[F_EV + h]
+        t[17] += wt * buf[F_EM + h]
+        t[18] += wt * buf[F_EF + h]
+        t[19] += wt * buf[F_URT + h]
+        t[20] += wt * buf[F_UNS + h]
+        t[21] += wt * buf[F_TCURT + h]
+        t[22] += wt * buf[B_L + h]
+        t[23] += wt * buf[F_HYL + h]
+        t[24] += wt * buf[F_BIL + h]
+        t[25] += wt * buf[F_BD + h]
+        t[26] += wt * buf[F_RAMP + h]
+
+
+NSUM = 27  # sums of _day_accumulate
+
+
+@njit(cache=True, error_model="numpy")
+def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, t, flags):
+    """Dispatch element i on all representative days; its accumulators into *acc*.
+
+    *buf* (NBUF) and *t* (NSUM) are per-thread scratch; *rec* (NREC, D, 24) gets the hourly series
+    when *do_rec*.  Each day: load, pass A (offers), storage, pass C (flows), sums."""
     before_band = (flags & 1) != 0  # storage discharges before the thermal band
     export_first = (flags & 2) != 0  # storage charges only from non-exportable VRE
     # storage keeps a reserve for the day's high-value need (and tops it up from exportable VRE)
     keep_reserve = export_first and (flags & 4) != 0
     D = wsh.shape[0]
     H = wsh.shape[1]
-    C = lsh.shape[2]
     inv_h = 1.0 / 8760.0
 
     wg = prm[P_WIND_GW][i]
@@ -231,10 +529,7 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
         tfl = tb
     mr = hb + (tfl - f)  # must-run available to local load/export
     fb = tb - tfl  # scheduled band that may be backed down
-    c_head = cb - cfl  # coal part of band (for the split)
-    g_head = gb - gfl
-    if c_head < 0.0:
-        c_head = 0.0
+    g_head = gb - gfl  # gas part of the band (for the split)
     if g_head < 0.0:
         g_head = 0.0
     short_f = xf - f
@@ -248,309 +543,66 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
     has_b = pb > 0.0 and eb > 0.0
     has_p = pp > 0.0 and ep > 0.0
 
-    for c in range(C):  # demand class -> GW per unit of its shape (kc: scratch, per thread)
-        kc[c] = dem[i, c] * 1000.0 * inv_h
-    off_p = B_OFF_P if has_b else B_OFF_B  # rows of what pumped hydro is offered
-
-    t_wind = 0.0
-    t_solar = 0.0
-    t_coal = 0.0
-    t_gas = 0.0
-    t_vav = 0.0
-    t_curt = 0.0
-    t_cw = 0.0
-    t_vloc = 0.0
-    t_stl = 0.0
-    t_stline = 0.0
-    t_stexp = 0.0
-    t_chb = 0.0
-    t_dib = 0.0
-    t_chp = 0.0
-    t_dip = 0.0
-    t_imp = 0.0
-    t_ev = 0.0
-    t_em = 0.0
-    t_ef = 0.0
-    t_urt = 0.0
-    t_uns = 0.0
-    t_tcurt = 0.0
-    t_load = 0.0
-    t_hyl = 0.0
-    t_bil = 0.0
-    t_bd = 0.0
-    t_ramp = 0.0
+    for k in range(NSUM):
+        t[k] = 0.0
     sumw = 0.0
     peak = -np.inf
-
     for d in range(D):
         wt = wts[d]
         sumw += wt
-        # ---- pass A: exogenous hourly quantities, what the battery is offered ----
-        day_need = False  # any high-value need today (then storage keeps a reserve)
-        day_surplus = False  # any surplus today (without one, cyclic storage does nothing)
+        _day_load(buf, lsh, dem, i, d, inv_h)
+        day_surplus, day_need = _day_offers(
+            buf, wsh, ssh, d, kw, wg, ks, sg, glim, mr, fb, xr, before_band, export_first
+        )
         for h in range(H):
-            w = kw * wsh[d, h]
-            if w > wg:
-                w = wg
-            s = ks * ssh[d, h]
-            if s > sg:
-                s = sg
-            v = w + s
-            load = 0.0
-            for c in range(C):
-                load += kc[c] * lsh[d, h, c]
-            if load - v > peak:
-                peak = load - v
-            vl = min(v, load)
-            capv = load + glim - mr  # must-run that cannot be exported
-            if capv < 0.0:  # takes local load back from VRE
-                capv = 0.0
-            if vl > capv:
-                vl = capv
-            l1 = load - vl
-            rem = v - vl
-            ur = min(rem, xr)
-            v2 = rem - ur
-            mrl = min(mr, l1)
-            l2 = l1 - mrl
-            if before_band:  # storage deficit: after must-run
-                sd = l2
-            else:  # ... or after the scheduled band too
-                sd = l2 - min(fb, l2)
-            buf[B_W, h] = w
-            buf[B_S, h] = s
-            buf[B_L, h] = load
-            buf[B_VL, h] = vl
-            buf[B_UR, h] = ur
-            buf[B_MRL, h] = mrl
-            buf[B_MRS, h] = mr - mrl
-            buf[B_L2, h] = l2
-            buf[B_SDL, h] = sd
-            buf[B_V2, h] = v2
-            room0 = glim - min(mr - mrl, glim)  # grid room after must-run export
-            v2c = v2  # VRE surplus storage must take
-            if export_first and v2 > 0.0:
-                v2c = v2 - room0
-                if v2c < 0.0:
-                    v2c = 0.0
-            # storage discharge demand: local deficit, then the UHVDC renewable
-            # shortfall, then export room left after must-run (and VRE) exports
-            if v2 > 0.0:  # surplus hour: no high-value need
-                day_surplus = True
-                d1 = 0.0
-                if v2c > 0.0:
-                    sd = 0.0
-                else:
-                    sd = room0 - v2
-                    if sd < 0.0:
-                        sd = 0.0
-                d2 = sd
-            else:
-                d1 = sd + (xr - ur)
-                d2 = room0
-                sd += (xr - ur) + room0
-                day_need = day_need or d1 > 0.0
-            buf[B_OFF_B + ST_C1, h] = v2c
-            buf[B_OFF_B + ST_C2, h] = v2 - v2c
-            buf[B_OFF_B + ST_D1, h] = d1
-            buf[B_OFF_B + ST_D2, h] = d2
-            buf[B_OFF_B + ST_SD, h] = sd
-        # ---- battery: cyclic start, then its trajectory; what it leaves to PHS --
-        bat = has_b and day_surplus  # a day with no surplus: SOC 0, no flows (exact)
+            r = buf[B_L + h] - (buf[B_W + h] + buf[B_S + h])
+            if r > peak:
+                peak = r
+        # a day with no surplus: storage SOC 0, no flows (exact)
+        bat = has_b and day_surplus
         phs = has_p and day_surplus
         res_b = keep_reserve and day_need and bat
-        soc = _start_soc(buf, B_OFF_B, res_b, pb, eb, etab) if bat else 0.0
-        need_p = day_need
-        if bat:
-            need_p = False
-            if res_b:
-                soc = _reserve_trajectory(buf, B_OFF_B, soc, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
-            for h in range(H):
-                if not res_b:
-                    soc, chb, dib = _store_hour(
-                        soc, buf[B_OFF_B + ST_C1, h], buf[B_OFF_B + ST_SD, h], pb, eb, etab
-                    )
-                    buf[B_CHB, h] = chb
-                    buf[B_DIB, h] = dib
-                if phs:
-                    need_p = _pass_on(buf, h, buf[B_CHB, h], buf[B_DIB, h]) or need_p
-        else:
-            for h in range(H):
-                buf[B_CHB, h] = 0.0
-                buf[B_DIB, h] = 0.0
-        soc_b = soc
-        res_p = keep_reserve and need_p and phs
-        socp = _start_soc(buf, off_p, res_p, pp, ep, etap) if phs else 0.0
-        if res_p:
-            _reserve_trajectory(buf, off_p, socp, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
-        # ---- pass C: PHS trajectory and everything else ---------------------
-        for h in range(H):
-            w = buf[B_W, h]
-            s = buf[B_S, h]
-            load = buf[B_L, h]
-            vl = buf[B_VL, h]
-            ur = buf[B_UR, h]
-            mrl = buf[B_MRL, h]
-            mrs = buf[B_MRS, h]
-            l2 = buf[B_L2, h]
-            v2 = buf[B_V2, h]
-            chb = buf[B_CHB, h]
-            dib = buf[B_DIB, h]
-            v = w + s
-            chp = 0.0
-            dip = 0.0
-            rc = 0.0
-            rg = 0.0
-            imp = 0.0
-            uns = 0.0
-            if res_p:  # pumped hydro, on what the battery left
-                chp = buf[B_CHP, h]
-                dip = buf[B_DIP, h]
-                socp = buf[B_SOCP, h]
-            elif phs:
-                socp, chp, dip = _store_hour(
-                    socp, buf[off_p + ST_C1, h], buf[off_p + ST_SD, h], pp, ep, etap
-                )
-            v3 = v2 - chb - chp  # VRE surplus left for export/curtailment
-            if v3 < 0.0:
-                v3 = 0.0
-            # allocate discharge: local deficit, UHVDC renewable part, export
-            dis = dib + dip
-            st_loc = min(dis, buf[B_SDL, h])
-            st_line = min(dis - st_loc, xr - ur)
-            st_exp = dis - st_loc - st_line
-            if st_exp < 0.0:
-                st_exp = 0.0
-            # scheduled thermal band serves what is left of the local load
-            need = l2 - st_loc
-            if need < 0.0:
-                need = 0.0
-            fbl = min(fb, need)
-            need -= fbl
-            if need > 0.0:  # ramp coal, gas, then import
-                rc = min(need, ccap - cb)
-                need -= rc
-                rg = min(need, gcap - gb)
-                need -= rg
-                imp = min(need, glim)
-                uns = need - imp
-            # exports: must-run first, then VRE, then the scheduled band
-            em = min(mrs, glim)
-            tcurt = mrs - em
-            room = glim - em - st_exp
-            if room < 0.0:
-                room = 0.0
-            ev = min(v3, room)
-            curt = v3 - ev
-            room -= ev
-            ef = min(fb - fbl, room)
-            bd = fb - fbl - ef
-            # technology split
-            if v > 0.0:
-                cw = curt * (w / v)
-            else:
-                cw = 0.0
-            cs = curt - cw
-            bdg = min(bd, g_head)
-            bdc = bd - bdg
-            coal = cb - bdc + rc
-            gas = gb - bdg + rg
-            hyl = min(hyd, mrl)
-            bil = min(bio, mrl - hyl)
-            vloc = vl + st_loc
-            urt = ur + st_line
-            # accumulate (weighted by day)
-            t_wind += wt * (w - cw)
-            t_solar += wt * (s - cs)
-            t_coal += wt * (coal)
-            t_gas += wt * (gas)
-            t_vav += wt * (v)
-            t_curt += wt * (curt)
-            t_cw += wt * (cw)
-            t_vloc += wt * (vloc)
-            t_stl += wt * (st_loc)
-            t_stline += wt * (st_line)
-            t_stexp += wt * (st_exp)
-            t_chb += wt * (chb)
-            t_dib += wt * (dib)
-            t_chp += wt * (chp)
-            t_dip += wt * (dip)
-            t_imp += wt * (imp)
-            t_ev += wt * (ev)
-            t_em += wt * (em)
-            t_ef += wt * (ef)
-            t_urt += wt * (urt)
-            t_uns += wt * (uns)
-            t_tcurt += wt * (tcurt)
-            t_load += wt * (load)
-            t_hyl += wt * (hyl)
-            t_bil += wt * (bil)
-            t_bd += wt * (bd)
-            t_ramp += wt * (rc + rg)
-            if do_rec:
-                rec[0, d, h] = load
-                rec[1, d, h] = w
-                rec[2, d, h] = s
-                rec[3, d, h] = w - cw
-                rec[4, d, h] = s - cs
-                rec[5, d, h] = hyd
-                rec[6, d, h] = bio
-                rec[7, d, h] = coal
-                rec[8, d, h] = gas
-                rec[9, d, h] = chb
-                rec[10, d, h] = dib
-                rec[11, d, h] = chp
-                rec[12, d, h] = dip
-                rec[13, d, h] = 0.0  # filled below (battery SOC needs replay)
-                rec[14, d, h] = socp
-                rec[15, d, h] = imp
-                rec[16, d, h] = em + ev + ef + st_exp
-                rec[17, d, h] = urt + f
-                rec[18, d, h] = urt
-                rec[19, d, h] = curt
-                rec[20, d, h] = tcurt
-                rec[21, d, h] = uns
-                rec[22, d, h] = vloc
+        soc_b = _day_storage(
+            buf, bat, phs, res_b, day_need, keep_reserve, pb, eb, etab, pp, ep, etap
+        )
+        _day_flows(buf, hyd, bio, xr, glim, fb, ccap, cb, gcap, gb, g_head)
+        _day_accumulate(buf, t, wt)
         if do_rec:
-            # battery SOC at end of each hour: replay from the cyclic start
-            sb = soc_b
-            for h in range(H - 1, -1, -1):
-                rec[13, d, h] = sb
-                sb = sb - etab * buf[B_CHB, h] + buf[B_DIB, h] / etab if has_b else 0.0
+            _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b)
     sh = sumw * H  # hours represented (8760)
-    acc[A_WIND] = t_wind
-    acc[A_SOLAR] = t_solar
+    acc[A_WIND] = t[0]
+    acc[A_SOLAR] = t[1]
     acc[A_HYDRO] = hyd * sh
     acc[A_BIO] = bio * sh
-    acc[A_COAL] = t_coal
-    acc[A_GAS] = t_gas
-    acc[A_VRE_AV] = t_vav
-    acc[A_CURT] = t_curt
-    acc[A_CURT_W] = t_cw
-    acc[A_CURT_S] = t_curt - t_cw
-    acc[A_VRE_LOC] = t_vloc
-    acc[A_CH_B] = t_chb
-    acc[A_DIS_B] = t_dib
-    acc[A_CH_P] = t_chp
-    acc[A_DIS_P] = t_dip
-    acc[A_IMP] = t_imp
-    acc[A_EXP] = t_em + t_ev + t_ef + t_stexp
-    acc[A_EXP_VRE] = t_ev
-    acc[A_EXP_MR] = t_em
-    acc[A_EXP_BAND] = t_ef
-    acc[A_UHVDC] = t_urt + f * sh
-    acc[A_UHVDC_RE] = t_urt
-    acc[A_UHVDC_SHORT] = (xr + short_f) * sh - t_urt
-    acc[A_UNS] = t_uns
-    acc[A_TH_CURT] = t_tcurt
-    acc[A_LOAD] = t_load
-    acc[A_HYDRO_LOC] = t_hyl
-    acc[A_BIO_LOC] = t_bil
-    acc[A_BACKDOWN] = t_bd
-    acc[A_RAMPUP] = t_ramp
-    acc[A_ST_LOC] = t_stl
-    acc[A_ST_LINE] = t_stline
-    acc[A_ST_EXP] = t_stexp
+    acc[A_COAL] = t[2]
+    acc[A_GAS] = t[3]
+    acc[A_VRE_AV] = t[4]
+    acc[A_CURT] = t[5]
+    acc[A_CURT_W] = t[6]
+    acc[A_CURT_S] = t[5] - t[6]
+    acc[A_VRE_LOC] = t[7]
+    acc[A_CH_B] = t[11]
+    acc[A_DIS_B] = t[12]
+    acc[A_CH_P] = t[13]
+    acc[A_DIS_P] = t[14]
+    acc[A_IMP] = t[15]
+    acc[A_EXP] = t[17] + t[16] + t[18] + t[10]
+    acc[A_EXP_VRE] = t[16]
+    acc[A_EXP_MR] = t[17]
+    acc[A_EXP_BAND] = t[18]
+    acc[A_UHVDC] = t[19] + f * sh
+    acc[A_UHVDC_RE] = t[19]
+    acc[A_UHVDC_SHORT] = (xr + short_f) * sh - t[19]
+    acc[A_UNS] = t[20]
+    acc[A_TH_CURT] = t[21]
+    acc[A_LOAD] = t[22]
+    acc[A_HYDRO_LOC] = t[23]
+    acc[A_BIO_LOC] = t[24]
+    acc[A_BACKDOWN] = t[25]
+    acc[A_RAMPUP] = t[26]
+    acc[A_ST_LOC] = t[8]
+    acc[A_ST_LINE] = t[9]
+    acc[A_ST_EXP] = t[10]
     for k in range(NACC - 1):
         acc[k] *= 1e-3  # GWh -> TWh
     acc[A_PEAK] = peak
@@ -559,12 +611,12 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, kc, flags):
 @njit(cache=True, error_model="numpy")
 def _batch_serial(wsh, ssh, lsh, wts, dem, prm, out, flags):
     n = dem.shape[0]
-    buf = np.empty((NBUF, wsh.shape[1]))
-    kc = np.empty(lsh.shape[2])
+    buf = np.empty(NBUF)
+    t = np.empty(NSUM)
     acc = np.empty(NACC)
     rec = np.empty((1, 1, 1))
     for i in range(n):
-        _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, kc, flags)
+        _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, t, flags)
         for k in range(NACC):
             out[k, i] = acc[k]
 
@@ -574,18 +626,19 @@ def _batch_parallel(wsh, ssh, lsh, wts, dem, prm, out, nchunk, flags):
     n = dem.shape[0]
     size = (n + nchunk - 1) // nchunk
     for c in prange(nchunk):
-        buf = np.empty((NBUF, wsh.shape[1]))
-        kc = np.empty(lsh.shape[2])
+        buf = np.empty(NBUF)
+        t = np.empty(NSUM)
         acc = np.empty(NACC)
         rec = np.empty((1, 1, 1))
         i1 = min(n, (c + 1) * size)
         for i in range(c * size, i1):
-            _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, kc, flags)
+            _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, t, flags)
             for k in range(NACC):
                 out[k, i] = acc[k]
 
 
 @njit(cache=True, error_model="numpy")
 def _single_recorded(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, flags):
-    buf = np.empty((NBUF, wsh.shape[1]))
-    _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, True, buf, np.empty(lsh.shape[2]), flags)
+    buf = np.empty(NBUF)
+    t = np.empty(NSUM)
+    _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, True, buf, t, flags)

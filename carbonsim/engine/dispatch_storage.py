@@ -16,39 +16,64 @@ from numba import njit
 
 H_PER_DAY = 24
 
-# scratch buffers per hour (rows of a (NBUF, 24) array per thread)
+# The day scratch: one flat array of NROW rows x 24 hours per thread; every B_* / ST_* constant is
+# the offset of its row (row number x 24), so row r, hour h is buf[r + h].  Constant offsets let
+# the compiler see that rows never overlap (the hour loops can then be vectorised).
+_ROWS = (
+    "B_W",  # wind available [GW]
+    "B_S",  # solar available
+    "B_L",  # local load
+    "B_VL",  # VRE to local load
+    "B_UR",  # VRE to the UHVDC renewable part
+    "B_MRL",  # must-run to local load
+    "B_MRS",  # must-run surplus
+    "B_L2",  # local load left after VRE and must-run
+    "B_V2",  # VRE surplus after local load and the line (> 0: a surplus hour)
+    "B_SDL",  # local deficit storage may serve (after must-run, or after the band too)
+    "B_CHB",  # battery charge
+    "B_DIB",  # battery discharge
+    "B_RT",  # reserve target of the storage being solved (SOC at the end of the hour) [GWh]
+    "B_KT",  # keep level of the storage being solved [GWh]
+    "B_XS",  # SOC after each hour in the solver's last pass [GWh]
+    "B_CHS",  # charge in the solver's last pass
+    "B_DIS",  # discharge in the solver's last pass
+    "B_CHP",  # pumped hydro charge
+    "B_DIP",  # pumped hydro discharge
+    "B_SOCP",  # pumped hydro SOC at the end of the hour
+)
 (
-    B_W,  # wind available [GW]
-    B_S,  # solar available
-    B_L,  # local load
-    B_VL,  # VRE to local load
-    B_UR,  # VRE to the UHVDC renewable part
-    B_MRL,  # must-run to local load
-    B_MRS,  # must-run surplus
-    B_L2,  # local load left after VRE and must-run
-    B_V2,  # VRE surplus after local load and the line (> 0: a surplus hour)
-    B_SDL,  # local deficit storage may serve (after must-run, or after the band too)
-    B_CHB,  # battery charge
-    B_DIB,  # battery discharge
-    B_RT,  # reserve target of the storage being solved (SOC at the end of the hour) [GWh]
-    B_KT,  # keep level of the storage being solved [GWh]
-    B_XS,  # SOC after each hour in the solver's last pass [GWh]
-    B_CHS,  # charge in the solver's last pass
-    B_DIS,  # discharge in the solver's last pass
-    B_CHP,  # pumped hydro charge (with a reserve)
-    B_DIP,  # pumped hydro discharge (with a reserve)
-    B_SOCP,  # pumped hydro SOC at the end of the hour (with a reserve)
-) = range(20)
+    B_W,
+    B_S,
+    B_L,
+    B_VL,
+    B_UR,
+    B_MRL,
+    B_MRS,
+    B_L2,
+    B_V2,
+    B_SDL,
+    B_CHB,
+    B_DIB,
+    B_RT,
+    B_KT,
+    B_XS,
+    B_CHS,
+    B_DIS,
+    B_CHP,
+    B_DIP,
+    B_SOCP,
+) = range(0, len(_ROWS) * H_PER_DAY, H_PER_DAY)
 # what each storage is offered, in rows ST_* + offset (battery: B_OFF_B, PHS: B_OFF_P)
-ST_C1 = 0  # surplus it must take (would otherwise be curtailed)
-ST_C2 = 1  # exportable surplus it may take up to its reserve target
-ST_D1 = 2  # high-value need: local deficit + UHVDC renewable shortfall
-ST_D2 = 3  # export room it may discharge into, above its keep level
-ST_SD = 4  # d1 + d2 in one number (the discharge demand when it keeps no reserve)
-NST = 5
-B_OFF_B = 20
+ST_C1 = 0 * H_PER_DAY  # surplus it must take (would otherwise be curtailed)
+ST_C2 = 1 * H_PER_DAY  # exportable surplus it may take up to its reserve target
+ST_D1 = 2 * H_PER_DAY  # high-value need: local deficit + UHVDC renewable shortfall
+ST_D2 = 3 * H_PER_DAY  # export room it may discharge into, above its keep level
+ST_SD = 4 * H_PER_DAY  # d1 + d2 in one number (the discharge demand when it keeps no reserve)
+NST = 5 * H_PER_DAY
+B_OFF_B = len(_ROWS) * H_PER_DAY
 B_OFF_P = B_OFF_B + NST
-NBUF = B_OFF_P + NST
+#: offset of the first row after the storage offers (the kernel's own rows follow)
+B_END = B_OFF_P + NST
 #: passes over the day allowed to find the cyclic start SOC of a storage with a reserve; each
 #: pass crosses at least one kink of the piecewise-linear day map, which has at most 3 per hour
 MAX_PASSES = 3 * H_PER_DAY + 1
@@ -100,28 +125,28 @@ def _targets(buf, off, p, e, eta):
     recharges it, so K >= R.  Going back one hour is a clip of the SOC, so the backward day map
     is a clip too (built in a forward loop by ``_compose``) and its cyclic value is exact.
     """
-    H = buf.shape[1]
+    H = H_PER_DAY
     ar, lor, upr = 0.0, 0.0, e
     ak, lok, upk = 0.0, 0.0, e
     for h in range(H):
-        if buf[B_V2, h] > 0.0:
-            dr = -eta * min(buf[off + ST_C1, h] + buf[off + ST_C2, h], p)
-            dk = -eta * min(buf[off + ST_C1, h], p)
+        if buf[B_V2 + h] > 0.0:
+            dr = -eta * min(buf[off + ST_C1 + h] + buf[off + ST_C2 + h], p)
+            dk = -eta * min(buf[off + ST_C1 + h], p)
         else:
-            dr = min(buf[off + ST_D1, h], p) / eta
+            dr = min(buf[off + ST_D1 + h], p) / eta
             dk = dr
         ar, lor, upr = _compose(ar, lor, upr, dr, e)
         ak, lok, upk = _compose(ak, lok, upk, dk, e)
     r = _fixed_point(ar, lor, upr)
     k = _fixed_point(ak, lok, upk)
     for h in range(H - 1, -1, -1):
-        buf[B_RT, h] = r
-        buf[B_KT, h] = k
-        if buf[B_V2, h] > 0.0:
-            r = _clip(r - eta * min(buf[off + ST_C1, h] + buf[off + ST_C2, h], p), 0.0, e)
-            k = _clip(k - eta * min(buf[off + ST_C1, h], p), 0.0, e)
+        buf[B_RT + h] = r
+        buf[B_KT + h] = k
+        if buf[B_V2 + h] > 0.0:
+            r = _clip(r - eta * min(buf[off + ST_C1 + h] + buf[off + ST_C2 + h], p), 0.0, e)
+            k = _clip(k - eta * min(buf[off + ST_C1 + h], p), 0.0, e)
         else:
-            need = min(buf[off + ST_D1, h], p) / eta
+            need = min(buf[off + ST_D1 + h], p) / eta
             r = _clip(r + need, 0.0, e)
             k = _clip(k + need, 0.0, e)
 
@@ -230,7 +255,7 @@ def _reserve_start(buf, off, p, e, eta):
     no fixed point before s + mu, and the next pass starts there.  Any fixed point gives the same
     flows (between two of them every step is on one linear branch).
     """
-    H = buf.shape[1]
+    H = H_PER_DAY
     tol = SOC_TOL * e
     s = 0.0
     for _ in range(MAX_PASSES):
@@ -242,20 +267,20 @@ def _reserve_start(buf, off, p, e, eta):
                 x,
                 sig,
                 mu,
-                buf[off + ST_C1, h],
-                buf[off + ST_C2, h],
-                buf[off + ST_D1, h],
-                buf[off + ST_D2, h],
-                buf[B_RT, h],
-                buf[B_KT, h],
-                buf[B_V2, h] > 0.0,
+                buf[off + ST_C1 + h],
+                buf[off + ST_C2 + h],
+                buf[off + ST_D1 + h],
+                buf[off + ST_D2 + h],
+                buf[B_RT + h],
+                buf[B_KT + h],
+                buf[B_V2 + h] > 0.0,
                 p,
                 e,
                 eta,
             )
-            buf[B_XS, h] = x
-            buf[B_CHS, h] = ch
-            buf[B_DIS, h] = dis
+            buf[B_XS + h] = x
+            buf[B_CHS + h] = ch
+            buf[B_DIS + h] = dis
         g = x - s  # >= 0: s never passes the least fixed point
         if g <= tol:
             return s
@@ -273,32 +298,32 @@ def _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc):
     Replays the day from x until its SOC equals (bit for bit) that of the solver's last pass at
     the same hour (rows B_XS, B_CHS, B_DIS): from there on both evaluate the same operations on
     the same numbers, so the rest is copied.  Returns the SOC at the day's end."""
-    H = buf.shape[1]
+    H = H_PER_DAY
     for h in range(H):
         x, _, _, ch, dis = _reserve_hour(
             x,
             False,
             0.0,
-            buf[off + ST_C1, h],
-            buf[off + ST_C2, h],
-            buf[off + ST_D1, h],
-            buf[off + ST_D2, h],
-            buf[B_RT, h],
-            buf[B_KT, h],
-            buf[B_V2, h] > 0.0,
+            buf[off + ST_C1 + h],
+            buf[off + ST_C2 + h],
+            buf[off + ST_D1 + h],
+            buf[off + ST_D2 + h],
+            buf[B_RT + h],
+            buf[B_KT + h],
+            buf[B_V2 + h] > 0.0,
             p,
             e,
             eta,
         )
-        buf[row_ch, h] = ch
-        buf[row_dis, h] = dis
-        buf[row_soc, h] = x
-        if x == buf[B_XS, h]:  # merged with the solver's pass
+        buf[row_ch + h] = ch
+        buf[row_dis + h] = dis
+        buf[row_soc + h] = x
+        if x == buf[B_XS + h]:  # merged with the solver's pass
             for k in range(h + 1, H):
-                buf[row_ch, k] = buf[B_CHS, k]
-                buf[row_dis, k] = buf[B_DIS, k]
-                buf[row_soc, k] = buf[B_XS, k]
-            return buf[B_XS, H - 1]
+                buf[row_ch + k] = buf[B_CHS + k]
+                buf[row_dis + k] = buf[B_DIS + k]
+                buf[row_soc + k] = buf[B_XS + k]
+            return buf[B_XS + H - 1]
     return x
 
 
@@ -346,8 +371,8 @@ def _start_soc(buf, off, reserve, p, e, eta):
     a = 0.0
     lo = 0.0
     up = e
-    for h in range(buf.shape[1]):
-        dl = _store_delta(buf[off + ST_C1, h], buf[off + ST_SD, h], p, eta)
+    for h in range(H_PER_DAY):
+        dl = _store_delta(buf[off + ST_C1 + h], buf[off + ST_SD + h], p, eta)
         a += dl
         lo = _clip(lo + dl, 0.0, e)
         up = _clip(up + dl, 0.0, e)
@@ -357,13 +382,13 @@ def _start_soc(buf, off, reserve, p, e, eta):
 @njit(cache=True, inline="always", error_model="numpy")
 def _pass_on(buf, h, ch, dis):
     """What the battery (charge ch, discharge dis) leaves to pumped hydro in hour h."""
-    c1 = buf[B_OFF_B + ST_C1, h]
-    d1 = buf[B_OFF_B + ST_D1, h]
+    c1 = buf[B_OFF_B + ST_C1 + h]
+    d1 = buf[B_OFF_B + ST_D1 + h]
     ch1 = min(ch, c1)  # the battery takes the non-exportable surplus first
     dis1 = min(dis, d1)  # and serves the high-value need first
-    buf[B_OFF_P + ST_C1, h] = c1 - ch1
-    buf[B_OFF_P + ST_C2, h] = buf[B_OFF_B + ST_C2, h] - (ch - ch1)
-    buf[B_OFF_P + ST_D1, h] = d1 - dis1
-    buf[B_OFF_P + ST_D2, h] = buf[B_OFF_B + ST_D2, h] - (dis - dis1)
-    buf[B_OFF_P + ST_SD, h] = buf[B_OFF_B + ST_SD, h] - dis
+    buf[B_OFF_P + ST_C1 + h] = c1 - ch1
+    buf[B_OFF_P + ST_C2 + h] = buf[B_OFF_B + ST_C2 + h] - (ch - ch1)
+    buf[B_OFF_P + ST_D1 + h] = d1 - dis1
+    buf[B_OFF_P + ST_D2 + h] = buf[B_OFF_B + ST_D2 + h] - (dis - dis1)
+    buf[B_OFF_P + ST_SD + h] = buf[B_OFF_B + ST_SD + h] - dis
     return d1 - dis1 > 0.0
