@@ -444,40 +444,51 @@ def _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b):
         sb = sb - etab * buf[B_CHB + h] + buf[B_DIB + h] / etab if has_b else 0.0
 
 
+#: rows summed into the element's accumulators t[k] (see the end of ``_element``)
+SUM_ROWS = np.array(
+    [
+        F_WIND,
+        F_SOLAR,
+        F_COAL,
+        F_GAS,
+        F_VAV,
+        F_CURT,
+        F_CW,
+        F_VLOC,
+        F_STL,
+        F_STLINE,
+        F_STEXP,
+        B_CHB,
+        B_DIB,
+        B_CHP,
+        B_DIP,
+        F_IMP,
+        F_EV,
+        F_EM,
+        F_EF,
+        F_URT,
+        F_UNS,
+        F_TCURT,
+        B_L,
+        F_HYL,
+        F_BIL,
+        F_BD,
+        F_RAMP,
+    ],
+    dtype=np.int64,
+)
+NSUM = len(SUM_ROWS)
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def _day_accumulate(buf, t, wt):
     """Add day weight x each hourly flow to the sums t (hour by hour, in order) [GWh]."""
-    for h in range(H_PER_DAY):
-        t[0] += wt * buf[F_WIND + h]
-        t[1] += wt * buf[F_SOLAR + h]
-        t[2] += wt * buf[F_COAL + h]
-        t[3] += wt * buf[F_GAS + h]
-        t[4] += wt * buf[F_VAV + h]
-        t[5] += wt * buf[F_CURT + h]
-        t[6] += wt * buf[F_CW + h]
-        t[7] += wt * buf[F_VLOC + h]
-        t[8] += wt * buf[F_STL + h]
-        t[9] += wt * buf[F_STLINE + h]
-        t[10] += wt * buf[F_STEXP + h]
-        t[11] += wt * buf[B_CHB + h]
-        t[12] += wt * buf[B_DIB + h]
-        t[13] += wt * buf[B_CHP + h]
-        t[14] += wt * buf[B_DIP + h]
-        t[15] += wt * buf[F_IMP + h]
-        t[16] += wt * buf[F_EV + h]
-        t[17] += wt * buf[F_EM + h]
-        t[18] += wt * buf[F_EF + h]
-        t[19] += wt * buf[F_URT + h]
-        t[20] += wt * buf[F_UNS + h]
-        t[21] += wt * buf[F_TCURT + h]
-        t[22] += wt * buf[B_L + h]
-        t[23] += wt * buf[F_HYL + h]
-        t[24] += wt * buf[F_BIL + h]
-        t[25] += wt * buf[F_BD + h]
-        t[26] += wt * buf[F_RAMP + h]
-
-
-NSUM = 27  # sums of _day_accumulate
+    for k in range(NSUM):
+        row = SUM_ROWS[k]
+        tk = t[k]
+        for h in range(H_PER_DAY):
+            tk += wt * buf[row + h]
+        t[k] = tk
 
 
 @njit(cache=True, error_model="numpy")
