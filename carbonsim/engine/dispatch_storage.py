@@ -85,11 +85,8 @@ SOC_TOL = 1e-13
 # ---------------------------------------------------------------------------
 @njit(cache=True, inline="always", error_model="numpy")
 def _clip(x, lo, hi):
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
+    x = lo if x < lo else x  # (selects: lo <= hi in every use)
+    return hi if x > hi else x
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -115,6 +112,21 @@ def _compose(a, lo, up, delta, e):
     return a + delta, _clip(a, lo, up), _clip(e + a, lo, up)
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _target_deltas(buf, off, h, p, eta):
+    """SOC change of the (target, keep level) going back over hour h, before the clip [GWh].
+
+    A surplus hour recharges (the target from all surplus it is offered, the keep level from
+    the non-exportable part), any other hour needs its high-value discharge; selects, no
+    branches."""
+    c1 = buf[off + ST_C1 + h]
+    charge = -eta * min(c1 + buf[off + ST_C2 + h], p)
+    keep = -eta * min(c1, p)
+    need = min(buf[off + ST_D1 + h], p) / eta
+    surplus = buf[B_V2 + h] > 0.0
+    return (charge if surplus else need), (keep if surplus else need)
+
+
 @njit(cache=True, error_model="numpy")
 def _targets(buf, off, p, e, eta):
     """Fill the reserve target and keep level rows of one storage (rows B_RT, B_KT).
@@ -129,12 +141,7 @@ def _targets(buf, off, p, e, eta):
     ar, lor, upr = 0.0, 0.0, e
     ak, lok, upk = 0.0, 0.0, e
     for h in range(H):
-        if buf[B_V2 + h] > 0.0:
-            dr = -eta * min(buf[off + ST_C1 + h] + buf[off + ST_C2 + h], p)
-            dk = -eta * min(buf[off + ST_C1 + h], p)
-        else:
-            dr = min(buf[off + ST_D1 + h], p) / eta
-            dk = dr
+        dr, dk = _target_deltas(buf, off, h, p, eta)
         ar, lor, upr = _compose(ar, lor, upr, dr, e)
         ak, lok, upk = _compose(ak, lok, upk, dk, e)
     r = _fixed_point(ar, lor, upr)
@@ -142,13 +149,9 @@ def _targets(buf, off, p, e, eta):
     for h in range(H - 1, -1, -1):
         buf[B_RT + h] = r
         buf[B_KT + h] = k
-        if buf[B_V2 + h] > 0.0:
-            r = _clip(r - eta * min(buf[off + ST_C1 + h] + buf[off + ST_C2 + h], p), 0.0, e)
-            k = _clip(k - eta * min(buf[off + ST_C1 + h], p), 0.0, e)
-        else:
-            need = min(buf[off + ST_D1 + h], p) / eta
-            r = _clip(r + need, 0.0, e)
-            k = _clip(k + need, 0.0, e)
+        dr, dk = _target_deltas(buf, off, h, p, eta)  # r - x is r + (-x), bit for bit
+        r = _clip(r + dr, 0.0, e)
+        k = _clip(k + dk, 0.0, e)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
