@@ -40,7 +40,7 @@ from carbonsim.engine.dispatch_storage import (
     ST_D2,
     ST_SD,
     _pass_on,
-    _reserve_trajectory,
+    _reserve_solve,
     _start_soc,
     _store_hour,
 )
@@ -298,13 +298,14 @@ def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep,
     Fills rows B_CHB, B_DIB (battery), B_CHP, B_DIP, B_SOCP (pumped hydro) and returns the
     battery's SOC at the end of the day (= its cyclic start) [GWh]."""
     off_p = B_OFF_P if bat else B_OFF_B  # rows of what pumped hydro is offered
-    soc = _start_soc(buf, B_OFF_B, res_b, pb, eb, etab) if bat else 0.0
+    soc = 0.0
     need_p = need
     if bat:
         need_p = False
         if res_b:
-            soc = _reserve_trajectory(buf, B_OFF_B, soc, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
+            soc = _reserve_solve(buf, B_OFF_B, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
         else:
+            soc = _start_soc(buf, B_OFF_B, pb, eb, etab)
             for h in range(H_PER_DAY):
                 soc, chb, dib = _store_hour(
                     soc, buf[B_OFF_B + ST_C1 + h], buf[B_OFF_B + ST_SD + h], pb, eb, etab
@@ -317,11 +318,10 @@ def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep,
     else:
         _zero(buf, B_CHB)
         _zero(buf, B_DIB)
-    res_p = keep_reserve and need_p and phs
-    socp = _start_soc(buf, off_p, res_p, pp, ep, etap) if phs else 0.0
-    if res_p:
-        _reserve_trajectory(buf, off_p, socp, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
+    if keep_reserve and need_p and phs:
+        _reserve_solve(buf, off_p, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
     elif phs:
+        socp = _start_soc(buf, off_p, pp, ep, etap)
         for h in range(H_PER_DAY):
             socp, chp, dip = _store_hour(
                 socp, buf[off_p + ST_C1 + h], buf[off_p + ST_SD + h], pp, ep, etap

@@ -34,9 +34,6 @@ _ROWS = (
     "B_DIB",  # battery discharge
     "B_RT",  # reserve target of the storage being solved (SOC at the end of the hour) [GWh]
     "B_KT",  # keep level of the storage being solved [GWh]
-    "B_XS",  # SOC after each hour in the solver's last pass [GWh]
-    "B_CHS",  # charge in the solver's last pass
-    "B_DIS",  # discharge in the solver's last pass
     "B_CHP",  # pumped hydro charge
     "B_DIP",  # pumped hydro discharge
     "B_SOCP",  # pumped hydro SOC at the end of the hour
@@ -56,9 +53,6 @@ _ROWS = (
     B_DIB,
     B_RT,
     B_KT,
-    B_XS,
-    B_CHS,
-    B_DIS,
     B_CHP,
     B_DIP,
     B_SOCP,
@@ -248,7 +242,7 @@ def _reserve_hour(x, sig, mu, c1, c2, d1, d2, r, k, surplus, p, e, eta):  # noqa
 
 
 @njit(cache=True, error_model="numpy")
-def _reserve_start(buf, off, p, e, eta):
+def _reserve_start(buf, off, p, e, eta, row_ch, row_dis, row_soc):
     """Cyclic start SOC of a storage that keeps a reserve (the least fixed point of its day map).
 
     The day map F is continuous, non-decreasing and piecewise linear with slopes 0 and 1, so
@@ -256,7 +250,8 @@ def _reserve_start(buf, off, p, e, eta):
     evaluates F(s), its slope and the distance mu to its next kink: with slope 0, F(s) is the
     fixed point if it lies within mu; otherwise (slope 1 with F(s) > s, or F(s) beyond mu) there is
     no fixed point before s + mu, and the next pass starts there.  Any fixed point gives the same
-    flows (between two of them every step is on one linear branch).
+    flows (between two of them every step is on one linear branch).  Rows row_ch, row_dis,
+    row_soc get the flows and SOC of the last pass (``_reserve_trajectory`` replays from there).
     """
     H = H_PER_DAY
     tol = SOC_TOL * e
@@ -281,9 +276,9 @@ def _reserve_start(buf, off, p, e, eta):
                 e,
                 eta,
             )
-            buf[B_XS + h] = x
-            buf[B_CHS + h] = ch
-            buf[B_DIS + h] = dis
+            buf[row_ch + h] = ch
+            buf[row_dis + h] = dis
+            buf[row_soc + h] = x
         g = x - s  # >= 0: s never passes the least fixed point
         if g <= tol:
             return s
@@ -298,9 +293,10 @@ def _reserve_start(buf, off, p, e, eta):
 def _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc):
     """Flows (rows row_ch, row_dis) and SOC (row_soc) of a storage with a reserve from x.
 
-    Replays the day from x until its SOC equals (bit for bit) that of the solver's last pass at
-    the same hour (rows B_XS, B_CHS, B_DIS): from there on both evaluate the same operations on
-    the same numbers, so the rest is copied.  Returns the SOC at the day's end."""
+    The rows hold the solver's last pass (``_reserve_start``).  Replays the day from x until its
+    SOC equals (bit for bit) that of the pass at the same hour: from there on both evaluate the
+    same operations on the same numbers, so the rest of the pass is kept.  Returns the SOC at the
+    day's end."""
     H = H_PER_DAY
     for h in range(H):
         x, _, _, ch, dis = _reserve_hour(
@@ -318,15 +314,12 @@ def _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc):
             e,
             eta,
         )
+        merged = x == buf[row_soc + h]
         buf[row_ch + h] = ch
         buf[row_dis + h] = dis
         buf[row_soc + h] = x
-        if x == buf[B_XS + h]:  # merged with the solver's pass
-            for k in range(h + 1, H):
-                buf[row_ch + k] = buf[B_CHS + k]
-                buf[row_dis + k] = buf[B_DIS + k]
-                buf[row_soc + k] = buf[B_XS + k]
-            return buf[B_XS + H - 1]
+        if merged:  # merged with the solver's pass
+            return buf[row_soc + H - 1]
     return x
 
 
@@ -366,11 +359,11 @@ def _store_delta(c1, sd, p, eta):
 
 
 @njit(cache=True, error_model="numpy")
-def _start_soc(buf, off, reserve, p, e, eta):
-    """Cyclic start SOC of one storage on the day held in *buf* (offers in rows off + ST_*)."""
-    if reserve:
-        _targets(buf, off, p, e, eta)
-        return _reserve_start(buf, off, p, e, eta)
+def _start_soc(buf, off, p, e, eta):
+    """Cyclic start SOC of a storage that keeps no reserve on the day held in *buf*.
+
+    (Offers in rows off + ST_*.)  The day map is a clip, its fixed point exact
+    (``_fixed_point``)."""
     a = 0.0
     lo = 0.0
     up = e
@@ -380,6 +373,16 @@ def _start_soc(buf, off, reserve, p, e, eta):
         lo = _clip(lo + dl, 0.0, e)
         up = _clip(up + dl, 0.0, e)
     return _fixed_point(a, lo, up)
+
+
+@njit(cache=True, error_model="numpy")
+def _reserve_solve(buf, off, p, e, eta, row_ch, row_dis, row_soc):
+    """A storage that keeps a reserve on the day held in *buf*: targets, cyclic start, flows.
+
+    Fills rows B_RT, B_KT, row_ch, row_dis, row_soc; returns the SOC at the day's end [GWh]."""
+    _targets(buf, off, p, e, eta)
+    x = _reserve_start(buf, off, p, e, eta, row_ch, row_dis, row_soc)
+    return _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
