@@ -444,58 +444,11 @@ def _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b):
         sb = sb - etab * buf[B_CHB + h] + buf[B_DIB + h] / etab if has_b else 0.0
 
 
-#: rows summed into the element's accumulators t[k] (see the end of ``_element``)
-SUM_ROWS = np.array(
-    [
-        F_WIND,
-        F_SOLAR,
-        F_COAL,
-        F_GAS,
-        F_VAV,
-        F_CURT,
-        F_CW,
-        F_VLOC,
-        F_STL,
-        F_STLINE,
-        F_STEXP,
-        B_CHB,
-        B_DIB,
-        B_CHP,
-        B_DIP,
-        F_IMP,
-        F_EV,
-        F_EM,
-        F_EF,
-        F_URT,
-        F_UNS,
-        F_TCURT,
-        B_L,
-        F_HYL,
-        F_BIL,
-        F_BD,
-        F_RAMP,
-    ],
-    dtype=np.int64,
-)
-NSUM = len(SUM_ROWS)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _day_accumulate(buf, t, wt):
-    """Add day weight x each hourly flow to the sums t (hour by hour, in order) [GWh]."""
-    for k in range(NSUM):
-        row = SUM_ROWS[k]
-        tk = t[k]
-        for h in range(H_PER_DAY):
-            tk += wt * buf[row + h]
-        t[k] = tk
-
-
 @njit(cache=True, error_model="numpy")
-def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, t, flags):
+def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, flags):
     """Dispatch element i on all representative days; its accumulators into *acc*.
 
-    *buf* (NBUF) and *t* (NSUM) are per-thread scratch; *rec* (NREC, D, 24) gets the hourly series
+    *buf* (NBUF) is per-thread scratch; *rec* (NREC, D, 24) gets the hourly series
     when *do_rec*.  Each day: load, pass A (offers), storage, pass C (flows), sums."""
     before_band = (flags & 1) != 0  # storage discharges before the thermal band
     export_first = (flags & 2) != 0  # storage charges only from non-exportable VRE
@@ -554,8 +507,33 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, t, flags):
     has_b = pb > 0.0 and eb > 0.0
     has_p = pp > 0.0 and ep > 0.0
 
-    for k in range(NSUM):
-        t[k] = 0.0
+    t0 = 0.0
+    t1 = 0.0
+    t2 = 0.0
+    t3 = 0.0
+    t4 = 0.0
+    t5 = 0.0
+    t6 = 0.0
+    t7 = 0.0
+    t8 = 0.0
+    t9 = 0.0
+    t10 = 0.0
+    t11 = 0.0
+    t12 = 0.0
+    t13 = 0.0
+    t14 = 0.0
+    t15 = 0.0
+    t16 = 0.0
+    t17 = 0.0
+    t18 = 0.0
+    t19 = 0.0
+    t20 = 0.0
+    t21 = 0.0
+    t22 = 0.0
+    t23 = 0.0
+    t24 = 0.0
+    t25 = 0.0
+    t26 = 0.0
     sumw = 0.0
     peak = -np.inf
     for d in range(D):
@@ -577,43 +555,70 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, t, flags):
             buf, bat, phs, res_b, day_need, keep_reserve, pb, eb, etab, pp, ep, etap
         )
         _day_flows(buf, hyd, bio, xr, glim, fb, ccap, cb, gcap, gb, g_head)
-        _day_accumulate(buf, t, wt)
+        for h in range(H_PER_DAY):  # day weight x each hourly flow, hour by hour [GWh]
+            t0 += wt * buf[F_WIND + h]
+            t1 += wt * buf[F_SOLAR + h]
+            t2 += wt * buf[F_COAL + h]
+            t3 += wt * buf[F_GAS + h]
+            t4 += wt * buf[F_VAV + h]
+            t5 += wt * buf[F_CURT + h]
+            t6 += wt * buf[F_CW + h]
+            t7 += wt * buf[F_VLOC + h]
+            t8 += wt * buf[F_STL + h]
+            t9 += wt * buf[F_STLINE + h]
+            t10 += wt * buf[F_STEXP + h]
+            t11 += wt * buf[B_CHB + h]
+            t12 += wt * buf[B_DIB + h]
+            t13 += wt * buf[B_CHP + h]
+            t14 += wt * buf[B_DIP + h]
+            t15 += wt * buf[F_IMP + h]
+            t16 += wt * buf[F_EV + h]
+            t17 += wt * buf[F_EM + h]
+            t18 += wt * buf[F_EF + h]
+            t19 += wt * buf[F_URT + h]
+            t20 += wt * buf[F_UNS + h]
+            t21 += wt * buf[F_TCURT + h]
+            t22 += wt * buf[B_L + h]
+            t23 += wt * buf[F_HYL + h]
+            t24 += wt * buf[F_BIL + h]
+            t25 += wt * buf[F_BD + h]
+            t26 += wt * buf[F_RAMP + h]
         if do_rec:
             _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b)
     sh = sumw * H  # hours represented (8760)
-    acc[A_WIND] = t[0]
-    acc[A_SOLAR] = t[1]
+    acc[A_WIND] = t0
+    acc[A_SOLAR] = t1
     acc[A_HYDRO] = hyd * sh
     acc[A_BIO] = bio * sh
-    acc[A_COAL] = t[2]
-    acc[A_GAS] = t[3]
-    acc[A_VRE_AV] = t[4]
-    acc[A_CURT] = t[5]
-    acc[A_CURT_W] = t[6]
-    acc[A_CURT_S] = t[5] - t[6]
-    acc[A_VRE_LOC] = t[7]
-    acc[A_CH_B] = t[11]
-    acc[A_DIS_B] = t[12]
-    acc[A_CH_P] = t[13]
-    acc[A_DIS_P] = t[14]
-    acc[A_IMP] = t[15]
-    acc[A_EXP] = t[17] + t[16] + t[18] + t[10]
-    acc[A_EXP_VRE] = t[16]
-    acc[A_EXP_MR] = t[17]
-    acc[A_EXP_BAND] = t[18]
-    acc[A_UHVDC] = t[19] + f * sh
-    acc[A_UHVDC_RE] = t[19]
-    acc[A_UHVDC_SHORT] = (xr + short_f) * sh - t[19]
-    acc[A_UNS] = t[20]
-    acc[A_TH_CURT] = t[21]
-    acc[A_LOAD] = t[22]
-    acc[A_HYDRO_LOC] = t[23]
-    acc[A_BIO_LOC] = t[24]
-    acc[A_BACKDOWN] = t[25]
-    acc[A_RAMPUP] = t[26]
-    acc[A_ST_LOC] = t[8]
-    acc[A_ST_LINE] = t[9]
-    acc[A_ST_EXP] = t[10]
+    acc[A_COAL] = t2
+    acc[A_GAS] = t3
+    acc[A_VRE_AV] = t4
+    acc[A_CURT] = t5
+    acc[A_CURT_W] = t6
+    acc[A_CURT_S] = t5 - t6
+    acc[A_VRE_LOC] = t7
+    acc[A_CH_B] = t11
+    acc[A_DIS_B] = t12
+    acc[A_CH_P] = t13
+    acc[A_DIS_P] = t14
+    acc[A_IMP] = t15
+    acc[A_EXP] = t17 + t16 + t18 + t10
+    acc[A_EXP_VRE] = t16
+    acc[A_EXP_MR] = t17
+    acc[A_EXP_BAND] = t18
+    acc[A_UHVDC] = t19 + f * sh
+    acc[A_UHVDC_RE] = t19
+    acc[A_UHVDC_SHORT] = (xr + short_f) * sh - t19
+    acc[A_UNS] = t20
+    acc[A_TH_CURT] = t21
+    acc[A_LOAD] = t22
+    acc[A_HYDRO_LOC] = t23
+    acc[A_BIO_LOC] = t24
+    acc[A_BACKDOWN] = t25
+    acc[A_RAMPUP] = t26
+    acc[A_ST_LOC] = t8
+    acc[A_ST_LINE] = t9
+    acc[A_ST_EXP] = t10
     for k in range(NACC - 1):
         acc[k] *= 1e-3  # GWh -> TWh
     acc[A_PEAK] = peak
@@ -623,11 +628,10 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, t, flags):
 def _batch_serial(wsh, ssh, lsh, wts, dem, prm, out, flags):
     n = dem.shape[0]
     buf = np.empty(NBUF)
-    t = np.empty(NSUM)
     acc = np.empty(NACC)
     rec = np.empty((1, 1, 1))
     for i in range(n):
-        _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, t, flags)
+        _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, flags)
         for k in range(NACC):
             out[k, i] = acc[k]
 
@@ -638,12 +642,11 @@ def _batch_parallel(wsh, ssh, lsh, wts, dem, prm, out, nchunk, flags):
     size = (n + nchunk - 1) // nchunk
     for c in prange(nchunk):
         buf = np.empty(NBUF)
-        t = np.empty(NSUM)
         acc = np.empty(NACC)
         rec = np.empty((1, 1, 1))
         i1 = min(n, (c + 1) * size)
         for i in range(c * size, i1):
-            _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, t, flags)
+            _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, flags)
             for k in range(NACC):
                 out[k, i] = acc[k]
 
@@ -651,5 +654,4 @@ def _batch_parallel(wsh, ssh, lsh, wts, dem, prm, out, nchunk, flags):
 @njit(cache=True, error_model="numpy")
 def _single_recorded(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, flags):
     buf = np.empty(NBUF)
-    t = np.empty(NSUM)
-    _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, True, buf, t, flags)
+    _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, True, buf, flags)
