@@ -5,8 +5,8 @@ buffer (rows ``B_*``; what the storage is offered in rows ``off + ST_*``): the g
 (``_store_hour``) and its exact cyclic start (``_start_soc``, closed form of a clip map), the
 reserve target and keep level (``_targets``), the hour with a reserve (``_reserve_hour``), the
 least fixed point of the day map with a reserve (``_reserve_start``, kink-jumping) and the replay
-of its trajectory (``_reserve_trajectory``); ``_pass_on`` hands what the battery leaves to pumped
-hydro.  Equations: ``docs/dispatch-notes.md``.
+of its trajectory (``_reserve_trajectory``; the three in order: ``_reserve_solve``); ``_pass_on``
+hands what the battery leaves to pumped hydro.  Equations: ``docs/dispatch-notes.md``.
 """
 
 from __future__ import annotations
