@@ -553,3 +553,92 @@ def test_pypsa_crosscheck_real_profiles_2030():
     sysp, dem = system_2030()
     dem = {k: v for k, v in dem.items() if k in shapes}
     _check_against_pypsa(shapes, w, dem, sysp)
+
+
+# ---- the storage rules on one day, against plain-Python references of the same rule ----------
+def _random_day(rng, surplus_share=0.5):
+    """A day scratch with random offers to the battery (rows of dispatch_storage) and its rows."""
+    from carbonsim.engine import dispatch_storage as st
+
+    buf = np.zeros(st.B_END)
+    surplus = rng.random(H) < surplus_share
+    v2 = np.where(surplus, rng.uniform(0.1, 2.0, H), 0.0)
+    c1 = np.where(surplus, v2 * rng.uniform(0.0, 1.0, H), 0.0)
+    d1 = np.where(surplus, 0.0, rng.uniform(0.0, 1.5, H) * (rng.random(H) < 0.7))
+    d2 = rng.uniform(0.0, 1.0, H) * (rng.random(H) < 0.5)
+    o = st.B_OFF_B
+    buf[st.B_V2 : st.B_V2 + H] = v2
+    buf[o + st.ST_C1 : o + st.ST_C1 + H] = c1
+    buf[o + st.ST_C2 : o + st.ST_C2 + H] = v2 - c1
+    buf[o + st.ST_D1 : o + st.ST_D1 + H] = d1
+    buf[o + st.ST_D2 : o + st.ST_D2 + H] = d2
+    buf[o + st.ST_SD : o + st.ST_SD + H] = d1 + d2
+    return st, buf
+
+
+def _clip(x, lo, hi):
+    return lo if x < lo else hi if x > hi else x
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reserve_targets_match_the_branching_rule(seed):
+    """The targets (computed with selects) equal the rule written with branches, bit for bit."""
+    rng = np.random.default_rng(seed)
+    st, buf = _random_day(rng)
+    p, e, eta = rng.uniform(0.3, 1.5), rng.uniform(1.0, 6.0), np.sqrt(0.85)
+    st._targets(buf, st.B_OFF_B, p, e, eta)
+    o = st.B_OFF_B
+    row = lambda r, h: buf[r + h]  # noqa: E731
+
+    def back(x, h, charge_rows):
+        if row(st.B_V2, h) > 0.0:
+            return _clip(x - eta * min(sum(row(o + c, h) for c in charge_rows), p), 0.0, e)
+        return _clip(x + min(row(o + st.ST_D1, h), p) / eta, 0.0, e)
+
+    for rows, got in (((st.ST_C1, st.ST_C2), st.B_RT), ((st.ST_C1,), st.B_KT)):
+        # the cyclic value: iterate the backward day map until it repeats (it is a clip map)
+        x = 0.0
+        for _ in range(200):
+            for h in range(H - 1, -1, -1):
+                x = back(x, h, rows)
+        want = np.empty(H)
+        for h in range(H - 1, -1, -1):
+            want[h] = x
+            x = back(x, h, rows)
+        np.testing.assert_allclose(buf[got : got + H], want, rtol=0, atol=1e-12 * e)
+    assert np.all(buf[st.B_KT : st.B_KT + H] >= buf[st.B_RT : st.B_RT + H])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_reserve_replay_stops_where_it_meets_the_solver_pass(seed):
+    """The trajectory (solver pass kept from where the replay meets it) equals a full replay
+    of the day from the cyclic start, bit for bit, and it is cyclic."""
+    rng = np.random.default_rng(100 + seed)
+    st, buf = _random_day(rng, surplus_share=0.4)
+    p, e, eta = rng.uniform(0.2, 1.0), rng.uniform(0.5, 4.0), np.sqrt(0.9)
+    o = st.B_OFF_B
+    rows = (st.B_CHB, st.B_DIB, st.B_SOCP)
+    end = st._reserve_solve(buf, o, p, e, eta, *rows)
+    got = [buf[r : r + H].copy() for r in rows]
+    # the start SOC again (the solver alone), then the whole day replayed in plain Python
+    x = st._reserve_start(buf.copy(), o, p, e, eta, *rows)
+    want = [np.empty(H) for _ in rows]
+    for h in range(H):
+        x, _, _, ch, dis = st._reserve_hour.py_func(
+            x,
+            False,
+            0.0,
+            *(buf[o + r + h] for r in (st.ST_C1, st.ST_C2, st.ST_D1, st.ST_D2)),
+            buf[st.B_RT + h],
+            buf[st.B_KT + h],
+            buf[st.B_V2 + h] > 0.0,
+            p,
+            e,
+            eta,
+        )
+        want[0][h], want[1][h], want[2][h] = ch, dis, x
+    for g, w_ in zip(got, want, strict=True):
+        assert np.array_equal(g, w_)
+    assert end == want[2][-1]
+    start = st._reserve_start(buf.copy(), o, p, e, eta, *rows)
+    assert abs(end - start) <= 1e-12 * e  # cyclic
