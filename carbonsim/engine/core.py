@@ -35,7 +35,8 @@ from carbonsim.engine.axes import (
     S,
     T,
 )
-from carbonsim.engine.economy import cumulative_index, value_added
+from carbonsim.engine.economy import cumulative_index
+from carbonsim.engine.kernels_demand import demand_side
 
 SEC = S
 #: 1e4 tce per TWh of non-fossil electricity by the calorific method (0.1229 kgce/kWh)
@@ -56,44 +57,21 @@ def city_first(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
     return dest
 
 
-def _final_energy(lv, p, gdp, va):
-    fe_ind, primary_output = demand.industry(lv, p, va[:, :, 1], va[:, :, 2])
-    fe = fe_ind
-    fe_bld, floor = demand.buildings(lv, p)
-    fe[:, :, SEC["residential"]] = fe_bld[:, :, 0]
-    fe[:, :, SEC["public"]] = fe_bld[:, :, 1]
-    fe_pass, stock, nev = demand.passenger(lv, p)
-    fe[:, :, SEC["passenger_transport"]] = fe_pass
-    turnover = p["freight_turnover"][None, :, None] * cumulative_index(
-        lv["freight_turnover_growth"]
-    )
-    fe[:, :, SEC["freight_transport"]] = demand.freight(lv, p, turnover)
-    fe[:, :, SEC["agriculture"]] = demand.agriculture(lv, p, va[:, :, 0])
-    fe, h2_mass = demand.hydrogen_supply(fe, lv, p)
-    extras = {
-        "floor_area": floor,
-        "vehicle_stock": stock,
-        "nev_stock": nev,
-        "freight_turnover": turnover,
-        "primary_output": primary_output,
-        "green_hydrogen_production": h2_mass,
-    }
-    return fe, extras
+#: demand-side arrays returned beside GDP, value added and final energy
+_EXTRAS = (
+    "floor_area",
+    "vehicle_stock",
+    "nev_stock",
+    "freight_turnover",
+    "primary_output",
+    "green_hydrogen_production",
+)
 
 
-def _demand_side(lv, p):
-    """GDP (S, R, Y), value added (S, R, 4, Y), final energy (S, R, sector, fuel, Y), extras."""
-    gdp = p["gdp"][None, :, None] * cumulative_index(lv["gdp_growth"])
-    va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
-    fe, extras = _final_energy(lv, p, gdp, va)
-    return gdp, va, fe, extras
-
-
-def _electricity_use(fe, extras, p):
-    """Final electricity by sector (S, R, sector, Y) and its electrolysis part (S, R, Y) [TWh]."""
-    elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
-    electrolysis = extras["green_hydrogen_production"] * p["hydrogen_electricity_twh_per_1e4t"]
-    return elec_by_sector, electrolysis
+def _demand_side(lv, p, dest=None):
+    """City-first demand arrays (:func:`~carbonsim.engine.kernels_demand.demand_side`) and the
+    city's electricity demand by class (S, Y) [TWh]."""
+    return demand_side(lv, p, dest)
 
 
 def power_system(lv, p):
@@ -107,9 +85,7 @@ def power_system(lv, p):
     demand : dict of ndarray (S, Y) [TWh]
         City electricity demand by class, grid losses included.
     """
-    _, _, fe, extras = _demand_side(lv, p)
-    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
-    demand = _demand_by_class(elec_by_sector, electrolysis, p["grid_loss_rate"])
+    _, demand = _demand_side(lv, p)
     return power.dispatch_inputs(power.capacity(lv, p), lv, p), demand
 
 
@@ -125,30 +101,13 @@ DEMAND_CLASS = {
 }
 
 
-def _demand_by_class(elec_by_sector, electrolysis, loss):
-    """City electricity demand by class (S, Y) [TWh], grid losses included.
-
-    Electrolysis (booked in other industry's final electricity) is its own class.
-    """
-    city = elec_by_sector.sum(axis=REGION)  # (S, sector, Y)
-    out = {}
-    for sector, cls in DEMAND_CLASS.items():
-        out[cls] = out.get(cls, 0.0) + city[:, SEC[sector]]
-    out["electrolysis"] = electrolysis.sum(axis=REGION)
-    out["industry"] = np.maximum(out["industry"] - out["electrolysis"], 0.0)
-    return {k: v * (1.0 + loss) for k, v in out.items()}
-
-
-def _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index=None):
+def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None):
     """Capacity, the hourly dispatch, and its flows by county (S, R, ..., Y)."""
     cap = power.capacity(lv, p)
     avail = power.available(cap, lv)
-    elec_twh = elec_by_sector.sum(axis=SECTOR)
     loss = p["grid_loss_rate"]
     demand_pre = elec_twh * (1.0 + loss)  # (S, R, Y)
-    flows = power.balance(
-        cap, lv, p, _demand_by_class(elec_by_sector, electrolysis, loss), hourly_index
-    )
+    flows = power.balance(cap, lv, p, demand_by_class, hourly_index)
     battery_gwh = cap[:, :, T["battery"]] * lv["storage_hours"][:, None, :]
     ph_gwh = cap[:, :, T["pumped_hydro"]] * lv["pumped_hydro_hours"][:, None, :]
     charge = flows["storage_charge_battery"] + flows["storage_charge_phs"]
@@ -308,14 +267,16 @@ def run(
     dest = out or {}
     need = needed(keep)
     n, _, n_y = lv["gdp_growth"].shape
-    gdp, va, fe, extras = _demand_side(lv, p)
-    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
-    elec_final = elec_by_sector.sum(axis=SECTOR)
-    pw, mix, flows = _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index)
+    first, demand_by_class = _demand_side(lv, p, dest)
+    county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
+    gdp, va, fe = county_of["gdp"], county_of["value_added"], county_of["final_energy"]
+    elec_final = county_of["electricity_demand"]
+    elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
+    pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index)
     consumption = pw["electricity_consumption"]
     primary, heat_coal, heat_gas = _primary(fe, consumption, mix, lv, p, method)
     combustion, process, by_source, by_fuel, trade = _co2(
-        fe, pw["generation"], heat_coal, heat_gas, extras["primary_output"], pw["net_import"], lv, p
+        fe, pw["generation"], heat_coal, heat_gas, county_of["primary_output"], pw["net_import"], lv, p
     )
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
@@ -341,16 +302,17 @@ def run(
         ),
     }
     optional["production_capacity"] = lambda: stocks.production_capacity(
-        extras["primary_output"],
+        county_of["primary_output"],
         p["product_capacity"],
         p["capacity_max_utilisation"],
         p["capacity_retirement_rate"],
     )
+    extras = {k: first[k] for k in _EXTRAS}
     county = {
-        "gdp": gdp,
-        "value_added": va,
-        "final_energy": fe,
-        "electricity_demand": elec_final,
+        "gdp": first["gdp"],
+        "value_added": first["value_added"],
+        "final_energy": first["final_energy"],
+        "electricity_demand": first["electricity_demand"],
         "primary_energy": primary,
         "co2_combustion_by_sector": combustion,
         "co2_process_by_product": process,
@@ -365,7 +327,8 @@ def run(
     county |= {k: make() for k, make in optional.items() if need is None or k in need}
     if need is not None:
         county = {k: v for k, v in county.items() if k in need}
-    out = {k: city_first(v, dest.get(k)) for k, v in county.items()}
+    # the demand side's arrays are city-first already (in *dest* where given)
+    out = {k: v if k in first else city_first(v, dest.get(k)) for k, v in county.items()}
     out["consumed_mix"] = mix
     n_reg = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     city_wide = {
