@@ -82,7 +82,7 @@ EFF_B, EFF_IND, EFF_FR, EFF_AG = 0, 1, 2, 3
 REC_UNIT, TWH_PER_10KTCE, E_OIL, E_EL, H2_ELEC, LOSS, H2_TWH, HAS_NEW = range(8)
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def _useful(mix, eff, before) -> float:
     """Final energy after switching / before (:func:`~carbonsim.engine.demand.useful_energy_factor`)."""
     after = 0.0
@@ -117,16 +117,19 @@ def _economy(lv, s, r, reg, gdp, va) -> None:
 def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix) -> None:
     """Products, other industry and construction of county *r* (:func:`demand.industry`)."""
     n_y = fe.shape[-1]
-    shares = np.empty(2)
-    for t in range(n_y):
-        for k in range(N_P):
-            out = lv[4 + k][s, r, t]
-            recycled = out * lv[10][s, r, t] if k == 0 else 0.0
+    recycled_share = lv[10]
+    for k in range(N_P):
+        output, change, sector = lv[4 + k], lv[11 + k], PRODUCT_SECTOR[k]
+        for t in range(n_y):
+            out = output[s, r, t]
+            recycled = out * recycled_share[s, r, t] if k == 0 else 0.0
             prim = out - recycled
-            energy = prim * (unit[k] * (1.0 + lv[11 + k][s, r, t])) + recycled * q[REC_UNIT]
+            energy = prim * (unit[k] * (1.0 + change[s, r, t])) + recycled * q[REC_UNIT]
             primary[k, t] = prim
             for f in range(N_F):
-                fe[PRODUCT_SECTOR[k], f, t] = energy * pfm[k, f]
+                fe[sector, f, t] = energy * pfm[k, f]
+    shares = np.empty(2)
+    for t in range(n_y):
         scale = 1.0 + lv[17][s, r, t]
         oi = reg[r, OI0] * ratio1(va[1, t], reg[r, VA0 + 1], 0.0) * scale
         shares[0], shares[1] = lv[18][s, r, t], lv[19][s, r, t]
@@ -240,53 +243,68 @@ def _hydrogen(lv, s, r, q, fe, h2_mass) -> None:
 
 @njit(**JIT)
 def _city_sum(x) -> None:
-    """Region index 0 of *x* (S, 1 + R, ...) := the sum over the counties, in county order."""
-    n_r = x.shape[1]
-    x[:, 0] = x[:, 1]
-    for r in range(2, n_r):
-        x[:, 0] += x[:, r]
+    """Region index 0 of *x* (1 + R, Y) := the sum over the counties, in county order."""
+    for t in range(x.shape[1]):
+        total = x[1, t]
+        for r in range(2, x.shape[0]):
+            total += x[r, t]
+        x[0, t] = total
 
 
 @njit(**JIT)
-def _electricity(fe, h2_mass, q, elec, demand) -> None:
-    """Final electricity (S, 1 + R, Y) [TWh] and the city's demand by class (class, S, Y)."""
-    n, n_r, n_y = fe.shape[0], fe.shape[1], fe.shape[-1]
-    city = np.zeros((N_K, n_y))
-    by_class = np.zeros(len(DEMAND_CLASSES))
+def _city_sum2(x) -> None:
+    """:func:`_city_sum` of a (1 + R, k, Y) array."""
+    for k in range(x.shape[1]):
+        _city_sum(x[:, k])
+
+
+@njit(**JIT)
+def _city_sum3(x) -> None:
+    """:func:`_city_sum` of a (1 + R, k, f, Y) array."""
+    for k in range(x.shape[1]):
+        for f in range(x.shape[2]):
+            _city_sum(x[:, k, f])
+
+
+@njit(**JIT)
+def _electricity(fe, h2_mass, q, elec, demand, city, by_class) -> None:
+    """Final electricity (1 + R, Y) [TWh] and the city's demand by class (class, Y) of one
+    scenario (``fe`` (1 + R, sector, fuel, Y), ``h2_mass`` (1 + R, Y); *city*, *by_class*:
+    scratch)."""
+    n_r, n_y = fe.shape[0], fe.shape[-1]
     twh = q[TWH_PER_10KTCE]
-    for s in range(n):
-        for r in range(1, n_r):
-            for t in range(n_y):
-                total = fe[s, r, 0, EL, t] * twh
-                for k in range(1, N_K):
-                    total += fe[s, r, k, EL, t] * twh
-                elec[s, r, t] = total
-        for k in range(N_K):
-            for t in range(n_y):
-                c = fe[s, 1, k, EL, t] * twh
-                for r in range(2, n_r):
-                    c += fe[s, r, k, EL, t] * twh
-                city[k, t] = c
+    for r in range(1, n_r):
         for t in range(n_y):
-            total = elec[s, 1, t]
-            electrolysis = h2_mass[s, 1, t] * q[H2_TWH]
+            total = fe[r, 0, EL, t] * twh
+            for k in range(1, N_K):
+                total += fe[r, k, EL, t] * twh
+            elec[r, t] = total
+    for k in range(N_K):
+        for t in range(n_y):
+            c = fe[1, k, EL, t] * twh
             for r in range(2, n_r):
-                total += elec[s, r, t]
-                electrolysis += h2_mass[s, r, t] * q[H2_TWH]
-            elec[s, 0, t] = total
-            by_class[:] = 0.0
-            for k in range(N_K):
-                by_class[SECTOR_CLASS[k]] += city[k, t]
-            by_class[4] = electrolysis
-            by_class[0] = maximum(by_class[0] - electrolysis, 0.0)
-            for c in range(len(DEMAND_CLASSES)):
-                demand[c, s, t] = by_class[c] * (1.0 + q[LOSS])
+                c += fe[r, k, EL, t] * twh
+            city[k, t] = c
+    _city_sum(elec)
+    for t in range(n_y):
+        electrolysis = h2_mass[1, t] * q[H2_TWH]
+        for r in range(2, n_r):
+            electrolysis += h2_mass[r, t] * q[H2_TWH]
+        by_class[:] = 0.0
+        for k in range(N_K):
+            by_class[SECTOR_CLASS[k]] += city[k, t]
+        by_class[4] = electrolysis
+        by_class[0] = maximum(by_class[0] - electrolysis, 0.0)
+        for c in range(len(DEMAND_CLASSES)):
+            demand[c, t] = by_class[c] * (1.0 + q[LOSS])
 
 
 def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, turnover,
             primary, h2_mass, elec, demand):  # fmt: skip
     n, n_r, n_y = lv[0].shape
     mix = np.empty(N_F)
+    city = np.empty((N_K, n_y))
+    by_class = np.empty(len(DEMAND_CLASSES))
     for s in range(n):
         for r in range(n_r):
             c = r + 1  # the county's slot (the city is at 0)
@@ -299,12 +317,13 @@ def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, tu
             _freight_agriculture(lv, s, r, reg, base, eff, va[s, c], turnover[s, c], fe[s, c],
                                  mix)  # fmt: skip
             _hydrogen(lv, s, r, q, fe[s, c], h2_mass[s, c])
-    for x in (gdp, stock, nev, turnover, h2_mass):
-        _city_sum(x)
-    for x in (va, floor, primary):
-        _city_sum(x)
-    _city_sum(fe)
-    _electricity(fe, h2_mass, q, elec, demand)
+        # the city while the scenario is in cache
+        for x in (gdp, stock, nev, turnover, h2_mass):
+            _city_sum(x[s])
+        for x in (va, floor, primary):
+            _city_sum2(x[s])
+        _city_sum3(fe[s])
+        _electricity(fe[s], h2_mass[s], q, elec[s], demand[:, s], city, by_class)
 
 
 _compiled = compile_kernel(

@@ -47,7 +47,7 @@ def clip01(x: float) -> float:
     return minimum(maximum(x, 0.0), 1.0)
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def switch_mix(base, set_fuels, set_shares, fallback, out) -> None:
     """Fuel shares after switching, for one county and year, written into *out* (fuel,) [1].
 
