@@ -36,6 +36,7 @@ from carbonsim.engine.axes import (
     T,
 )
 from carbonsim.engine.economy import cumulative_index
+from carbonsim.engine.kernels_balance import OPTIONAL, fe_balances
 from carbonsim.engine.kernels_demand import demand_side
 
 SEC = S
@@ -65,6 +66,17 @@ _EXTRAS = (
     "freight_turnover",
     "primary_output",
     "green_hydrogen_production",
+)
+
+
+#: outputs of :func:`~carbonsim.engine.kernels_balance.fe_balances` always computed
+_BALANCES = (
+    "primary_energy",
+    "co2_combustion_by_sector",
+    "co2_process_by_product",
+    "co2_by_source",
+    "co2_by_fuel",
+    "co2_electricity_trade",
 )
 
 
@@ -274,10 +286,10 @@ def run(
     elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
     pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index)
     consumption = pw["electricity_consumption"]
-    primary, heat_coal, heat_gas = _primary(fe, consumption, mix, lv, p, method)
-    combustion, process, by_source, by_fuel, trade = _co2(
-        fe, pw["generation"], heat_coal, heat_gas, county_of["primary_output"], pw["net_import"], lv, p
-    )
+    county_in = {**county_of, **pw}
+    county_in["electricity_demand"] = elec_final
+    balances = fe_balances(first["final_energy"], county_in, lv, p, mix, method, need, dest)
+    ready = {**first, **balances}  # city-first already (in *dest* where given)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
     demand_pre = consumption - pw["storage_losses"]
@@ -286,17 +298,7 @@ def run(
     road = [SEC["passenger_transport"], SEC["freight_transport"]]
     # what only some outputs need is computed only when they are kept (see ``needed``)
     optional = {
-        "primary_energy_by_sector": lambda: _primary_by_sector(
-            fe, consumption, elec_final, mix, lv, p, method
-        ),
         "co2_sink": lambda: _sinks(lv, p, n, n_y),
-        "co2_nonferrous": lambda: _sector_co2(
-            combustion, process, elec_by_sector, grid_ef, ("aluminium", "magnesium")
-        ),
-        "co2_cement": lambda: _sector_co2(
-            combustion, process, elec_by_sector, grid_ef, ("cement",)
-        ),
-        "road_oil_consumption": lambda: fe[:, :, road, F["oil"]].sum(axis=SECTOR),
         "population": lambda: (
             p["population"][None, :, None] * cumulative_index(lv["population_growth"])
         ),
@@ -308,27 +310,23 @@ def run(
         p["capacity_retirement_rate"],
     )
     extras = {k: first[k] for k in _EXTRAS}
+    ready["freight_co2"] = ready["co2_combustion_by_sector"][:, :, SEC["freight_transport"]]
     county = {
-        "gdp": first["gdp"],
-        "value_added": first["value_added"],
-        "final_energy": first["final_energy"],
-        "electricity_demand": first["electricity_demand"],
-        "primary_energy": primary,
-        "co2_combustion_by_sector": combustion,
-        "co2_process_by_product": process,
-        "co2_by_source": by_source,
-        "co2_by_fuel": by_fuel,
-        "co2_electricity_trade": trade,
+        **{k: ready[k] for k in ("gdp", "value_added", "final_energy", "electricity_demand")},
+        **{k: ready[k] for k in _BALANCES},
         "co2_electricity": demand_pre * ef_el[:, None, :],
-        "freight_co2": combustion[:, :, SEC["freight_transport"]],
+        "freight_co2": ready["freight_co2"],
         **extras,
         **pw,
+        **{k: ready[k] for k in OPTIONAL if k in ready and k != "building_electricity_share"},
     }
     county |= {k: make() for k, make in optional.items() if need is None or k in need}
     if need is not None:
         county = {k: v for k, v in county.items() if k in need}
     # the demand side's arrays are city-first already (in *dest* where given)
-    out = {k: v if k in first else city_first(v, dest.get(k)) for k, v in county.items()}
+    out = {k: v if k in ready else city_first(v, dest.get(k)) for k, v in county.items()}
+    if "building_electricity_share" in ready:
+        out["building_electricity_share"] = ready["building_electricity_share"]
     out["consumed_mix"] = mix
     n_reg = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     city_wide = {
@@ -488,7 +486,9 @@ def _derive_intensities(out: dict, wanted) -> None:
 
 
 def _derive_ratios(out: dict, wanted) -> None:
-    if wanted("building_electricity_share"):
+    if "building_electricity_share" in out:  # computed by fe_balances: keep the output order
+        out["building_electricity_share"] = out.pop("building_electricity_share")
+    elif wanted("building_electricity_share"):
         bld = out["final_energy"][:, :, [SEC["residential"], SEC["public"]]]
         out["building_electricity_share"] = ratio(
             bld[..., F["electricity"], :].sum(axis=SECTOR), bld.sum(axis=(SECTOR, FUEL))
