@@ -38,6 +38,7 @@ from carbonsim.engine.axes import (
 from carbonsim.engine.economy import cumulative_index
 from carbonsim.engine.kernels_balance import OPTIONAL, fe_balances
 from carbonsim.engine.kernels_demand import demand_side
+from carbonsim.engine.kernels_power import county_flows
 
 SEC = S
 #: 1e4 tce per TWh of non-fossil electricity by the calorific method (0.1229 kgce/kWh)
@@ -113,42 +114,19 @@ DEMAND_CLASS = {
 }
 
 
-def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None):
-    """Capacity, the hourly dispatch, and its flows by county (S, R, ..., Y)."""
+def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None, dest=None):
+    """Capacity, the hourly dispatch, and its flows by county (S, 1 + R, ..., Y), city first."""
     cap = power.capacity(lv, p)
-    avail = power.available(cap, lv)
     loss = p["grid_loss_rate"]
     demand_pre = elec_twh * (1.0 + loss)  # (S, R, Y)
     flows = power.balance(cap, lv, p, demand_by_class, hourly_index)
-    battery_gwh = cap[:, :, T["battery"]] * lv["storage_hours"][:, None, :]
-    ph_gwh = cap[:, :, T["pumped_hydro"]] * lv["pumped_hydro_hours"][:, None, :]
     charge = flows["storage_charge_battery"] + flows["storage_charge_phs"]
     losses = charge - flows["storage_discharge_battery"] - flows["storage_discharge_phs"]
     consumption_city = demand_pre.sum(axis=REGION) + losses
     mix = power.consumed_mix(flows, consumption_city, lv, accounting)
     # counties: generation by each plant's available output, storage losses where the storage
-    # is (by energy capacity), imports by demand, exports by generation
-    gen = np.zeros_like(cap)
-    for tech in GEN_TECHS:
-        gen[:, :, T[tech]] = power.allocate(flows[f"gen_{tech}"], avail[:, :, T[tech]])
-    vre_avail = avail[:, :, T["wind"]] + avail[:, :, T["solar"]]
-    storage_losses = power.allocate(losses, battery_gwh + ph_gwh)
-    consumption = demand_pre + storage_losses
-    gen_total = gen.sum(axis=TECH)
-    out = {
-        "capacity": cap,
-        "generation": gen,
-        "battery_energy": battery_gwh,
-        "pumped_hydro_energy": ph_gwh,
-        "electricity_consumption": consumption,
-        "grid_losses": elec_twh * loss,
-        "storage_losses": storage_losses,
-        "electricity_imports": power.allocate(flows["imports"], demand_pre),
-        "uhvdc_export": power.allocate(flows["uhvdc_delivered"], gen_total),
-        "other_export": power.allocate(flows["exports"], gen_total),
-        "net_import": consumption - gen_total,
-        "curtailment": power.allocate(flows["curtailment"], vre_avail),
-    }
+    # is (by energy capacity), imports by demand, exports by generation (city first)
+    out = county_flows(cap, lv, p, elec_twh, flows, losses, dest)
     return out, mix, flows
 
 
@@ -284,15 +262,14 @@ def run(
     gdp, va, fe = county_of["gdp"], county_of["value_added"], county_of["final_energy"]
     elec_final = county_of["electricity_demand"]
     elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
-    pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index)
-    consumption = pw["electricity_consumption"]
-    county_in = {**county_of, **pw}
-    county_in["electricity_demand"] = elec_final
+    pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index, dest)
+    consumption = pw["electricity_consumption"][:, 1:]
+    county_in = {**county_of, **{k: v[:, 1:] for k, v in pw.items()}}
     balances = fe_balances(first["final_energy"], county_in, lv, p, mix, method, need, dest)
-    ready = {**first, **balances}  # city-first already (in *dest* where given)
+    ready = {**first, **balances, **pw}  # city-first already (in *dest* where given)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
-    demand_pre = consumption - pw["storage_losses"]
+    demand_pre = consumption - pw["storage_losses"][:, 1:]
     ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
     grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
     road = [SEC["passenger_transport"], SEC["freight_transport"]]

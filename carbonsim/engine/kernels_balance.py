@@ -21,7 +21,7 @@ from carbonsim.constants import (
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
 from carbonsim.engine.axes import F, S, T
-from carbonsim.engine.scalar import IN, JIT, OUT, compile_kernel
+from carbonsim.engine.scalar import IN, JIT, OUT, allocate, compile_kernel
 from carbonsim.engine.scalar import ratio as ratio1
 
 __all__ = ["OPTIONAL", "fe_balances"]
@@ -263,12 +263,11 @@ def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
     n, n_r1, n_y = fe.shape[0], fe.shape[1], fe.shape[-1]
     flags = np.array([need is None or name in need for name in OPTIONAL], dtype=np.int64)
     on = dict(zip(OPTIONAL, flags, strict=True))
-    out = {}
-    for name, extra in SHAPES.items():
-        if not on.get(name, True):
-            out[name] = np.empty((0,) * (2 + len(extra) + 1))
-        else:
-            out[name] = dest[name] if name in dest else np.empty((n, n_r1, *extra, n_y))
+    shapes = {
+        name: (n, n_r1, *extra, n_y) if on.get(name, True) else (0,) * (3 + len(extra))
+        for name, extra in SHAPES.items()
+    }
+    out = allocate(shapes, dest)
     q = np.zeros(6)
     q[HSE], q[GAS_HEAT_RATE], q[TWH] = (
         p["heat_supply_efficiency"], p["gas_heat_rate"], p["twh_per_10ktce"]

@@ -27,7 +27,7 @@ from carbonsim.constants import (
 )
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import CITY_INDEX, F, S
-from carbonsim.engine.scalar import IN, JIT, OUT, clip01, compile_kernel, maximum, minimum
+from carbonsim.engine.scalar import IN, JIT, OUT, allocate, clip01, compile_kernel, maximum, minimum
 from carbonsim.engine.scalar import ratio as ratio1
 from carbonsim.engine.scalar import switch_mix
 
@@ -83,12 +83,24 @@ REC_UNIT, TWH_PER_10KTCE, E_OIL, E_EL, H2_ELEC, LOSS, H2_TWH, HAS_NEW = range(8)
 
 
 @njit(inline="always", **JIT)
-def _useful(mix, eff, before) -> float:
-    """Final energy after switching / before (:func:`~carbonsim.engine.demand.useful_energy_factor`)."""
+def _useful(mix, t, eff, before) -> float:
+    """Final energy after / before switching to the fuel shares ``mix[:, t]``.
+
+    As :func:`~carbonsim.engine.demand.useful_energy_factor`: the ratio of the average
+    end-use efficiencies *before* (2020) and after.
+    """
     after = 0.0
     for f in range(mix.shape[0]):
-        after += mix[f] * eff[f]
+        after += mix[f, t] * eff[f]
     return ratio1(before, after, 1.0)
+
+
+@njit(**JIT)
+def _write(energy, mix, out) -> None:
+    """``out[f, t] = energy[t] * mix[f, t]`` (fuel by fuel: the year axis is contiguous)."""
+    for f in range(out.shape[0]):
+        for t in range(out.shape[1]):
+            out[f, t] = energy[t] * mix[f, t]
 
 
 @njit(**JIT)
@@ -114,7 +126,7 @@ def _economy(lv, s, r, reg, gdp, va) -> None:
 
 
 @njit(**JIT)
-def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix) -> None:
+def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, energy) -> None:
     """Products, other industry and construction of county *r* (:func:`demand.industry`)."""
     n_y = fe.shape[-1]
     recycled_share = lv[10]
@@ -124,27 +136,33 @@ def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix) -> N
             out = output[s, r, t]
             recycled = out * recycled_share[s, r, t] if k == 0 else 0.0
             prim = out - recycled
-            energy = prim * (unit[k] * (1.0 + change[s, r, t])) + recycled * q[REC_UNIT]
+            energy[t] = prim * (unit[k] * (1.0 + change[s, r, t])) + recycled * q[REC_UNIT]
             primary[k, t] = prim
-            for f in range(N_F):
-                fe[sector, f, t] = energy * pfm[k, f]
+        for f in range(N_F):
+            for t in range(n_y):
+                fe[sector, f, t] = energy[t] * pfm[k, f]
     shares = np.empty(2)
     for t in range(n_y):
         scale = 1.0 + lv[17][s, r, t]
         oi = reg[r, OI0] * ratio1(va[1, t], reg[r, VA0 + 1], 0.0) * scale
         shares[0], shares[1] = lv[18][s, r, t], lv[19][s, r, t]
-        switch_mix(base[MIX_OI, r], (EL, GAS), shares, COAL, mix)
-        oi = oi * _useful(mix, eff[EFF_IND], reg[r, BEFORE_OI])
-        con = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * scale
-        for f in range(N_F):
-            fe[K_OI, f, t] = oi * mix[f]
-            fe[K_CON, f, t] = con * base[MIX_CON, r, f]
-        if q[HAS_NEW] != 0:
+        switch_mix(base[MIX_OI, r], (EL, GAS), shares, COAL, mix, t)
+        energy[t] = oi * _useful(mix, t, eff[EFF_IND], reg[r, BEFORE_OI])
+    _write(energy, mix, fe[K_OI])
+    for t in range(n_y):
+        energy[t] = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * (
+            1.0 + lv[17][s, r, t]
+        )
+    for f in range(N_F):
+        for t in range(n_y):
+            fe[K_CON, f, t] = energy[t] * base[MIX_CON, r, f]
+    if q[HAS_NEW] != 0:
+        for t in range(n_y):
             fe[K_OI, EL, t] += lv[21][s, r, t] / q[TWH_PER_10KTCE]
 
 
 @njit(**JIT)
-def _building(lv, s, r, b, reg, base, eff, area, fe_b, mix) -> None:
+def _building(lv, s, r, b, reg, base, eff, area, fe_b, mix, e_out) -> None:
     """Floor area and final energy of building type *b* in county *r* (vintages, fuel switch)."""
     growth, new_change, retrofit, gain = lv[24 + b], lv[26], lv[27 + b], lv[29]
     elec, gas = lv[30], lv[31]
@@ -172,10 +190,9 @@ def _building(lv, s, r, b, reg, base, eff, area, fe_b, mix) -> None:
         sg = clip01(mix0[GAS] + gas[s, r, t] - gas[s, r, 0])
         over = maximum(se + sg, 1.0)
         shares[0], shares[1] = se / over, sg / over
-        switch_mix(mix0, (EL, GAS), shares, COAL, mix)
-        energy = energy * _useful(mix, eff[EFF_B], reg[r, BEFORE_B + b])
-        for f in range(N_F):
-            fe_b[f, t] = energy * mix[f]
+        switch_mix(mix0, (EL, GAS), shares, COAL, mix, t)
+        e_out[t] = energy * _useful(mix, t, eff[EFF_B], reg[r, BEFORE_B + b])
+    _write(e_out, mix, fe_b)
 
 
 @njit(**JIT)
@@ -206,7 +223,7 @@ def _passenger(lv, s, r, reg, base, q, stock, nev, fe_p) -> None:
 
 
 @njit(**JIT)
-def _freight_agriculture(lv, s, r, reg, base, eff, va, turnover, fe, mix) -> None:
+def _freight_agriculture(lv, s, r, reg, base, eff, va, turnover, fe, mix, energy) -> None:
     """Freight turnover and road freight and agricultural final energy of county *r*."""
     _cumulative(lv[37], s, r, reg[r, FT0], turnover)
     shares = np.empty(3)
@@ -214,17 +231,16 @@ def _freight_agriculture(lv, s, r, reg, base, eff, va, turnover, fe, mix) -> Non
         total = reg[r, FR0] * ratio1(turnover[t], reg[r, FT0], 0.0)
         total = total * (1.0 + lv[38][s, r, t])
         shares[0], shares[1], shares[2] = lv[39][s, r, t], lv[40][s, r, t], lv[41][s, r, t]
-        switch_mix(base[MIX_FR, r], (EL, GAS, H2), shares, OIL, mix)
-        total = total * _useful(mix, eff[EFF_FR], reg[r, BEFORE_FR])
-        for f in range(N_F):
-            fe[K_FR, f, t] = total * mix[f]
+        switch_mix(base[MIX_FR, r], (EL, GAS, H2), shares, OIL, mix, t)
+        energy[t] = total * _useful(mix, t, eff[EFF_FR], reg[r, BEFORE_FR])
+    _write(energy, mix, fe[K_FR])
+    for t in range(turnover.shape[0]):
         total = reg[r, AG0] * ratio1(va[0, t], reg[r, VA0], 0.0)
         total = total * (1.0 + lv[22][s, r, t])
         shares[0] = lv[23][s, r, t]
-        switch_mix(base[MIX_AG, r], (EL,), shares[:1], OIL, mix)
-        total = total * _useful(mix, eff[EFF_AG], reg[r, BEFORE_AG])
-        for f in range(N_F):
-            fe[K_AG, f, t] = total * mix[f]
+        switch_mix(base[MIX_AG, r], (EL,), shares[:1], OIL, mix, t)
+        energy[t] = total * _useful(mix, t, eff[EFF_AG], reg[r, BEFORE_AG])
+    _write(energy, mix, fe[K_AG])
 
 
 @njit(**JIT)
@@ -302,7 +318,8 @@ def _electricity(fe, h2_mass, q, elec, demand, city, by_class) -> None:
 def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, turnover,
             primary, h2_mass, elec, demand):  # fmt: skip
     n, n_r, n_y = lv[0].shape
-    mix = np.empty(N_F)
+    mix = np.empty((N_F, n_y))
+    energy = np.empty(n_y)
     city = np.empty((N_K, n_y))
     by_class = np.empty(len(DEMAND_CLASSES))
     for s in range(n):
@@ -310,12 +327,12 @@ def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, tu
             c = r + 1  # the county's slot (the city is at 0)
             _economy(lv, s, r, reg, gdp[s, c], va[s, c])
             _industry(lv, s, r, reg, base, eff, pfm, unit, q, va[s, c], fe[s, c], primary[s, c],
-                      mix)  # fmt: skip
+                      mix, energy)  # fmt: skip
             for b, k in ((0, K_RES), (1, K_PUB)):
-                _building(lv, s, r, b, reg, base, eff, floor[s, c, b], fe[s, c, k], mix)
+                _building(lv, s, r, b, reg, base, eff, floor[s, c, b], fe[s, c, k], mix, energy)
             _passenger(lv, s, r, reg, base, q, stock[s, c], nev[s, c], fe[s, c, K_PASS])
             _freight_agriculture(lv, s, r, reg, base, eff, va[s, c], turnover[s, c], fe[s, c],
-                                 mix)  # fmt: skip
+                                 mix, energy)  # fmt: skip
             _hydrogen(lv, s, r, q, fe[s, c], h2_mass[s, c])
         # the city while the scenario is in cache
         for x in (gdp, stock, nev, turnover, h2_mass):
@@ -438,10 +455,7 @@ def demand_side(lv: dict, p: dict, dest: dict | None = None) -> tuple[dict, dict
     )  # fmt: skip
     reg, base, eff, q = _tables(p)
     q[HAS_NEW] = float(new is not None)
-    out = {
-        k: dest[k] if k in dest else np.empty((n, n_r + 1, *extra, n_y))
-        for k, extra in SHAPES.items()
-    }
+    out = allocate({k: (n, n_r + 1, *extra, n_y) for k, extra in SHAPES.items()}, dest)
     demand = np.empty((len(DEMAND_CLASSES), n, n_y))
     _compiled()(
         levers, reg, base, eff, p["product_fuel_mix"], p["unit_energy"], q,

@@ -12,7 +12,7 @@ from functools import cache
 
 from numba import njit, types
 
-__all__ = ["JIT", "clip01", "compile_kernel", "maximum", "minimum", "ratio", "switch_mix"]
+__all__ = ["JIT", "allocate", "clip01", "compile_kernel", "maximum", "minimum", "ratio", "switch_mix"]
 
 #: options of every engine kernel: cached, numpy's error model (no ZeroDivisionError), no fastmath
 JIT = {"cache": True, "error_model": "numpy"}
@@ -48,8 +48,8 @@ def clip01(x: float) -> float:
 
 
 @njit(inline="always", **JIT)
-def switch_mix(base, set_fuels, set_shares, fallback, out) -> None:
-    """Fuel shares after switching, for one county and year, written into *out* (fuel,) [1].
+def switch_mix(base, set_fuels, set_shares, fallback, out, t) -> None:
+    """Fuel shares after switching, for one county and year, written into ``out[:, t]`` [1].
 
     The shares of *set_fuels* (a tuple of fuel indices) are set to *set_shares* (fuel order of
     *set_fuels*); the other fuels share the remainder in their *base* proportions, or the
@@ -70,11 +70,29 @@ def switch_mix(base, set_fuels, set_shares, fallback, out) -> None:
     remainder = maximum(1.0 - set_total, 0.0)
     for f in range(n):
         if free_total > 0:
-            out[f] = base[f] / free_total * remainder
+            out[f, t] = base[f] / free_total * remainder
         else:
-            out[f] = (1.0 if f == fallback else 0.0) * remainder
+            out[f, t] = (1.0 if f == fallback else 0.0) * remainder
     for i in range(len(set_fuels)):
-        out[set_fuels[i]] = set_shares[i]
+        out[set_fuels[i], t] = set_shares[i]
+
+
+def allocate(shapes: dict, dest: dict) -> dict:
+    """Arrays of *shapes* (name -> shape), *dest*'s where given, the others views of one block.
+
+    One allocation instead of many: a large block is backed by huge pages (numpy advises the
+    kernel to for blocks of 4 MB and more), so writing fresh results costs fewer page faults.
+    """
+    import numpy as np
+
+    todo = {k: shape for k, shape in shapes.items() if k not in dest}
+    sizes = [int(np.prod(shape)) for shape in todo.values()]
+    block = np.empty(sum(sizes))
+    out, start = {}, 0
+    for (name, shape), size in zip(todo.items(), sizes, strict=True):
+        out[name] = block[start : start + size].reshape(shape)
+        start += size
+    return {k: dest[k] if k in dest else out[k] for k in shapes}
 
 
 def compile_kernel(fn, *arg_types):
