@@ -81,10 +81,10 @@ _BALANCES = (
 )
 
 
-def _demand_side(lv, p, dest=None):
-    """City-first demand arrays (:func:`~carbonsim.engine.kernels_demand.demand_side`) and the
-    city's electricity demand by class (S, Y) [TWh]."""
-    return demand_side(lv, p, dest)
+def _demand_side(lv, p, dest=None, by_sector=True):
+    """City-first demand arrays (:func:`~carbonsim.engine.kernels_demand.demand_side`), the
+    city's electricity demand by class (S, Y) [TWh] and the sums primary energy and CO2 need."""
+    return demand_side(lv, p, dest, by_sector)
 
 
 def power_system(lv, p):
@@ -98,7 +98,7 @@ def power_system(lv, p):
     demand : dict of ndarray (S, Y) [TWh]
         City electricity demand by class, grid losses included.
     """
-    _, demand = _demand_side(lv, p)
+    _, demand, _ = _demand_side(lv, p, by_sector=False)
     return power.dispatch_inputs(power.capacity(lv, p), lv, p), demand
 
 
@@ -257,7 +257,8 @@ def run(
     dest = out or {}
     need = needed(keep)
     n, _, n_y = lv["gdp_growth"].shape
-    first, demand_by_class = _demand_side(lv, p, dest)
+    by_sector = need is None or "primary_energy_by_sector" in need
+    first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
     county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
     gdp, va, fe = county_of["gdp"], county_of["value_added"], county_of["final_energy"]
     elec_final = county_of["electricity_demand"]
@@ -265,7 +266,9 @@ def run(
     pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index, dest)
     consumption = pw["electricity_consumption"][:, 1:]
     county_in = {**county_of, **{k: v[:, 1:] for k, v in pw.items()}}
-    balances = fe_balances(first["final_energy"], county_in, lv, p, mix, method, need, dest)
+    balances = fe_balances(
+        first["final_energy"], pre, county_in, lv, p, mix, method, need, dest
+    )
     ready = {**first, **balances, **pw}  # city-first already (in *dest* where given)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)

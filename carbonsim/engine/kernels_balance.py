@@ -52,36 +52,53 @@ CO2_TWH = CO2_1E4T_PER_TWH_PER_T_MWH
 
 
 @njit(**JIT)
-def _sector_sums(fe, s, r, ef, q, flags, comb, by_sector, sums, total, work) -> None:
-    """Fuel sums over sectors ``sums`` (fuel, Y), combustion CO2 by sector into *comb* and its
-    total ``total`` (Y), and primary energy by sector into *by_sector* (``work``: the
-    electricity share and rate, row 0 and 1), for county slot *r* of scenario *s*."""
+def fuel_sums(fe, ef, hse, by_sector, comb, dh, sums, total) -> None:
+    """The sums over final energy that primary energy and CO2 rest on, for one scenario.
+
+    Called by the demand kernel while the scenario's final energy is in cache.
+
+    Parameters
+    ----------
+    fe : ndarray (1 + R, sector, fuel, Y) [1e4 tce]
+        Final energy of one scenario, city first (the counties' slots are read).
+    ef : ndarray (fuel,) [t CO2/tce]
+        Emission factors.
+    hse : float
+        Heat supply efficiency [1].
+    by_sector : bool
+        Whether to fill *dh*.
+    comb, dh : ndarray (1 + R, sector, Y)
+        Out: combustion CO2 by sector [1e4 t CO2]; coal, oil, gas and biomass plus heat fuel
+        (heat / *hse*) by sector [1e4 tce] (the counties' slots).
+    sums, total : ndarray (R, fuel, Y), (R, Y)
+        Out: each fuel summed over sectors [1e4 tce]; combustion CO2 summed over sectors.
+    """
     n_y = fe.shape[-1]
-    direct = work[2]
-    for k in range(N_K):
-        for f in range(N_F):
-            e_f = ef[f]
+    for r in range(1, fe.shape[0]):
+        for k in range(N_K):
+            for f in range(N_F):
+                e_f = ef[f]
+                for t in range(n_y):
+                    x = fe[r, k, f, t]
+                    if k == 0:
+                        sums[r - 1, f, t] = x
+                    else:
+                        sums[r - 1, f, t] += x
+                    if f == 0:
+                        comb[r, k, t] = x * e_f
+                        if by_sector:
+                            dh[r, k, t] = x
+                    else:
+                        comb[r, k, t] += x * e_f
+                        if by_sector and DIRECT[f]:
+                            dh[r, k, t] += x
             for t in range(n_y):
-                x = fe[s, r, k, f, t]
                 if k == 0:
-                    sums[f, t] = x
+                    total[r - 1, t] = comb[r, k, t]
                 else:
-                    sums[f, t] += x
-                if f == 0:
-                    comb[s, r, k, t] = x * e_f
-                    direct[t] = x
-                else:
-                    comb[s, r, k, t] += x * e_f
-                    if DIRECT[f]:
-                        direct[t] += x
-        for t in range(n_y):
-            if k == 0:
-                total[t] = comb[s, r, k, t]
-            else:
-                total[t] += comb[s, r, k, t]
-            if flags[0]:
-                el = fe[s, r, k, EL, t] * q[TWH] * work[0, t]
-                by_sector[s, r, k, t] = direct[t] + fe[s, r, k, HEAT, t] / q[HSE] + el * work[1, t]
+                    total[r - 1, t] += comb[r, k, t]
+                if by_sector:
+                    dh[r, k, t] = dh[r, k, t] + fe[r, k, HEAT, t] / hse
 
 
 @njit(**JIT)
@@ -99,7 +116,12 @@ def _county(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, fl
             nf = mix_nf[s, t]
             work[1, t] = (1 - nf) * rate + nf * nf_rate
             work[0, t] = ratio1(e_cons[s, r - 1, t], e_final[s, r - 1, t], 0.0)
-    _sector_sums(fe, s, r, ef, q, flags, comb, by_sector, sums, total, work)
+    if flags[0]:
+        for k in range(N_K):
+            for t in range(n_y):
+                el = fe[s, r, k, EL, t] * q[TWH] * work[0, t]
+                by_sector[s, r, k, t] = by_sector[s, r, k, t] + el * work[1, t]
+    sums, total = sums[s, r - 1], total[s, r - 1]
     for t in range(n_y):
         rate = csr[s, t] * TCE
         nf_rate = rate if q[COAL_EQUIVALENT] != 0 else CALORIFIC
@@ -151,15 +173,14 @@ def _building_share(fe, s, r, t) -> float:
     return ratio1(el, total, 0.0)
 
 
-def _kernel(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, flags, primary,
+def _kernel(fe, e_cons, e_final, gen, prim_out, net_import, sums, total, city, ef, pef, q, flags,
+            primary,
             combustion, process, by_source, by_fuel, trade, by_sector, nonferrous, cement,
             road_oil, bes):  # fmt: skip
     n, n_r, n_y = fe.shape[0], fe.shape[1], fe.shape[-1]
     out = (primary, by_source, by_fuel, trade, process, by_sector, nonferrous, cement, road_oil,
            combustion)  # fmt: skip
-    sums = np.empty((N_F, n_y))
-    total = np.empty(n_y)
-    work = np.empty((3, n_y))
+    work = np.empty((2, n_y))
     for s in range(n):
         for r in range(1, n_r):
             _county(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, flags, s, r,
@@ -201,7 +222,8 @@ def _city4(x, s) -> None:
 
 _compiled = compile_kernel(
     _kernel,
-    IN[5], IN[3], IN[3], IN[4], IN[4], IN[3], types.UniTuple(IN[2], 5), IN[1], IN[1], IN[1],
+    IN[5], IN[3], IN[3], IN[4], IN[4], IN[3], IN[4], IN[3], types.UniTuple(IN[2], 5), IN[1],
+    IN[1], IN[1],
     types.Array(types.int64, 1, "A", readonly=True),
     OUT[4], OUT[4], OUT[4], OUT[4], OUT[4], OUT[3], OUT[4], OUT[3], OUT[3], OUT[3], OUT[3],
 )  # fmt: skip
@@ -222,7 +244,7 @@ SHAPES = {
 }
 
 
-def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
+def fe_balances(fe, pre, county, lv, p, mix, method, need=None, dest=None) -> dict:
     """Primary energy and CO2 of every scenario from its final energy, city first.
 
     Parameters
@@ -230,6 +252,10 @@ def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
     fe : ndarray (S, 1 + R, sector, fuel, Y) [1e4 tce]
         Final energy, city first (only the counties' slots are read, but for
         ``building_electricity_share``).
+    pre : dict of ndarray
+        What :func:`fuel_sums` computed in the demand kernel: ``sums`` (S, R, fuel, Y),
+        ``total`` (S, R, Y), and, city first with the counties' slots filled,
+        ``co2_combustion_by_sector`` and ``primary_energy_by_sector`` (when asked for).
     county : dict of ndarray
         County arrays (S, R, ..., Y): ``electricity_consumption`` and ``electricity_demand``
         [TWh], ``generation`` (tech) [TWh], ``primary_output`` (product) [1e4 t],
@@ -259,7 +285,6 @@ def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
         ``co2_cement`` [1e4 t CO2], ``road_oil_consumption`` [1e4 tce],
         ``building_electricity_share`` [1].
     """
-    dest = dest or {}
     n, n_r1, n_y = fe.shape[0], fe.shape[1], fe.shape[-1]
     flags = np.array([need is None or name in need for name in OPTIONAL], dtype=np.int64)
     on = dict(zip(OPTIONAL, flags, strict=True))
@@ -267,7 +292,8 @@ def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
         name: (n, n_r1, *extra, n_y) if on.get(name, True) else (0,) * (3 + len(extra))
         for name, extra in SHAPES.items()
     }
-    out = allocate(shapes, dest)
+    filled = {k: pre[k] for k in ("co2_combustion_by_sector", "primary_energy_by_sector")}
+    out = allocate(shapes, {**(dest or {}), **filled})
     q = np.zeros(6)
     q[HSE], q[GAS_HEAT_RATE], q[TWH] = (
         p["heat_supply_efficiency"], p["gas_heat_rate"], p["twh_per_10ktce"]
@@ -281,7 +307,8 @@ def fe_balances(fe, county, lv, p, mix, method, need=None, dest=None) -> dict:
     )  # fmt: skip
     _compiled()(
         fe, county["electricity_consumption"], county["electricity_demand"],
-        county["generation"], county["primary_output"], county["net_import"], city,
+        county["generation"], county["primary_output"], county["net_import"], pre["sums"],
+        pre["total"], city,
         p["emission_factor"], p["process_emission_factor"], q, flags, *out.values(),
     )  # fmt: skip
     return {k: v for k, v in out.items() if on.get(k, True)}

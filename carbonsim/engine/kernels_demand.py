@@ -27,6 +27,7 @@ from carbonsim.constants import (
 )
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import CITY_INDEX, F, S
+from carbonsim.engine.kernels_balance import fuel_sums
 from carbonsim.engine.scalar import IN, JIT, OUT, allocate, clip01, compile_kernel, maximum, minimum
 from carbonsim.engine.scalar import ratio as ratio1
 from carbonsim.engine.scalar import switch_mix
@@ -79,7 +80,7 @@ MIX_OI, MIX_CON, MIX_B, MIX_FR, MIX_AG, OTHER_PASS = 0, 1, 2, 4, 5, 6
 # rows of ``eff`` (END_USE_EFFICIENCY)
 EFF_B, EFF_IND, EFF_FR, EFF_AG = 0, 1, 2, 3
 # entries of the scalar vector ``q``
-REC_UNIT, TWH_PER_10KTCE, E_OIL, E_EL, H2_ELEC, LOSS, H2_TWH, HAS_NEW = range(8)
+REC_UNIT, TWH_PER_10KTCE, E_OIL, E_EL, H2_ELEC, LOSS, H2_TWH, HAS_NEW, HSE, BY_SECTOR = range(10)
 
 
 @njit(inline="always", **JIT)
@@ -315,8 +316,8 @@ def _electricity(fe, h2_mass, q, elec, demand, city, by_class) -> None:
             demand[c, t] = by_class[c] * (1.0 + q[LOSS])
 
 
-def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, turnover,
-            primary, h2_mass, elec, demand):  # fmt: skip
+def _kernel(lv, reg, base, eff, pfm, unit, ef, q, fe, gdp, va, floor, stock, nev, turnover,
+            primary, h2_mass, elec, demand, comb, dh, sums, total):  # fmt: skip
     n, n_r, n_y = lv[0].shape
     mix = np.empty((N_F, n_y))
     energy = np.empty(n_y)
@@ -341,13 +342,17 @@ def _kernel(lv, reg, base, eff, pfm, unit, q, fe, gdp, va, floor, stock, nev, tu
             _city_sum2(x[s])
         _city_sum3(fe[s])
         _electricity(fe[s], h2_mass[s], q, elec[s], demand[:, s], city, by_class)
+        by_sector = q[BY_SECTOR] != 0
+        fuel_sums(fe[s], ef, q[HSE], by_sector, comb[s], dh[s] if by_sector else comb[s],
+                  sums[s], total[s])  # fmt: skip
 
 
 _compiled = compile_kernel(
     _kernel,
     types.UniTuple(IN[3], len(LEVERS)),
-    IN[2], IN[3], IN[2], IN[2], IN[1], IN[1],
+    IN[2], IN[3], IN[2], IN[2], IN[1], IN[1], IN[1],
     OUT[5], OUT[3], OUT[4], OUT[4], OUT[3], OUT[3], OUT[3], OUT[4], OUT[3], OUT[3], OUT[3],
+    OUT[4], OUT[4], OUT[4], OUT[3],
 )  # fmt: skip
 
 
@@ -392,11 +397,12 @@ def _tables(p: dict) -> tuple[np.ndarray, ...]:
     cars0[:, EL] = p["vehicle_stock"] * p["nev_stock_share"] * e_el
     base[OTHER_PASS] = np.maximum(fe0[:, K_PASS] - cars0, 0.0)
     eff = np.stack([EFF[g] for g in ("buildings", "industry", "freight", "agriculture")])
-    q = np.zeros(8)
+    q = np.zeros(10)
     q[REC_UNIT] = p["unit_energy"][0] * RECYCLED_ALUMINIUM_ENERGY_FRACTION
     q[TWH_PER_10KTCE], q[E_OIL], q[E_EL] = p["twh_per_10ktce"], e_oil, e_el
     q[H2_ELEC], q[LOSS] = p["hydrogen_electricity"], p["grid_loss_rate"]
     q[H2_TWH] = p["hydrogen_electricity_twh_per_1e4t"]
+    q[HSE] = p["heat_supply_efficiency"]
     return reg, base, eff, q
 
 
@@ -415,7 +421,9 @@ SHAPES = {
 }
 
 
-def demand_side(lv: dict, p: dict, dest: dict | None = None) -> tuple[dict, dict]:
+def demand_side(
+    lv: dict, p: dict, dest: dict | None = None, by_sector: bool = True
+) -> tuple[dict, dict, dict]:
     """Final energy, its drivers and the electricity demand of every scenario, city first.
 
     Parameters
@@ -428,6 +436,8 @@ def demand_side(lv: dict, p: dict, dest: dict | None = None) -> tuple[dict, dict
     dest : dict of ndarray, optional
         Destination arrays ``(S, 1 + R, ..., Y)`` for some of the outputs (e.g. slices of a
         caller's buffers); the others are allocated.
+    by_sector : bool
+        Whether to prepare primary energy by sector (``pre`` below).
 
     Returns
     -------
@@ -439,6 +449,9 @@ def demand_side(lv: dict, p: dict, dest: dict | None = None) -> tuple[dict, dict
         ``electricity_demand`` (final electricity) [TWh]; the city at region index 0.
     demand : dict of ndarray (S, Y) [TWh]
         The city's electricity demand by class (:data:`DEMAND_CLASSES`), grid losses included.
+    pre : dict of ndarray
+        The sums over final energy for :func:`~carbonsim.engine.kernels_balance.fe_balances`
+        (:func:`~carbonsim.engine.kernels_balance.fuel_sums`).
     """
     dest = dest or {}
     n, n_r, n_y = lv["gdp_growth"].shape
@@ -454,12 +467,22 @@ def demand_side(lv: dict, p: dict, dest: dict | None = None) -> tuple[dict, dict
         )
     )  # fmt: skip
     reg, base, eff, q = _tables(p)
-    q[HAS_NEW] = float(new is not None)
-    out = allocate({k: (n, n_r + 1, *extra, n_y) for k, extra in SHAPES.items()}, dest)
+    q[HAS_NEW], q[BY_SECTOR] = float(new is not None), float(by_sector)
+    shapes = {k: (n, n_r + 1, *extra, n_y) for k, extra in SHAPES.items()}
+    shapes |= {
+        "co2_combustion_by_sector": (n, n_r + 1, N_K, n_y),
+        "primary_energy_by_sector": (n, n_r + 1, N_K, n_y) if by_sector else (0, 0, 0, 0),
+        "sums": (n, n_r, N_F, n_y),
+        "total": (n, n_r, n_y),
+    }
+    out = allocate(shapes, dest)
     demand = np.empty((len(DEMAND_CLASSES), n, n_y))
     _compiled()(
-        levers, reg, base, eff, p["product_fuel_mix"], p["unit_energy"], q,
+        levers, reg, base, eff, p["product_fuel_mix"], p["unit_energy"], p["emission_factor"], q,
         *(out[k] for k in SHAPES), demand,
+        *(out[k] for k in ("co2_combustion_by_sector", "primary_energy_by_sector", "sums",
+                           "total")),
     )  # fmt: skip
     assert CITY_INDEX == 0
-    return out, dict(zip(DEMAND_CLASSES, demand, strict=True))
+    pre = {k: out.pop(k) for k in list(out) if k not in SHAPES}
+    return out, dict(zip(DEMAND_CLASSES, demand, strict=True)), pre
