@@ -18,19 +18,16 @@ from carbonsim.constants import (
     SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
-from carbonsim.engine import demand, power, stocks
+from carbonsim.engine import power, stocks
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import (
     CITY_INDEX,
     FUEL,
-    GEN_TECHS,
     PRIMARY_FUEL,
-    PRODUCT,
     REGION,
     SECTOR,
     SINK,
     SOURCE,
-    TECH,
     F,
     S,
     T,
@@ -130,66 +127,6 @@ def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None, dest
     return out, mix, flows
 
 
-def _primary(fe, elec_consumption, mix, lv, p, method):
-    """Primary energy by fuel (S, R, 4, Y) [1e4 tce], consumption basis, and heat fuel."""
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH  # 1e4 tce per TWh
-    nf_rate = (
-        rate
-        if method == "coal_equivalent"
-        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-    )
-    heat = fe[..., F["heat"], :].sum(axis=SECTOR)
-    heat_fuel = heat / p["heat_supply_efficiency"]
-    heat_coal = heat_fuel * p["heat_fuel_mix"][F["coal"]]
-    heat_gas = heat_fuel * p["heat_fuel_mix"][F["gas"]]
-    e = elec_consumption
-    coal = fe[..., F["coal"], :].sum(axis=SECTOR) + heat_coal + e * mix["coal"][:, None] * rate
-    oil = fe[..., F["oil"], :].sum(axis=SECTOR)
-    gas = fe[..., F["gas"], :].sum(axis=SECTOR) + heat_gas + e * mix["gas"][:, None] * rate
-    biomass = fe[..., F["biomass"], :].sum(axis=SECTOR)
-    non_fossil = biomass + e * mix["non_fossil"][:, None] * nf_rate
-    return np.stack([coal, oil, gas, non_fossil], axis=PRIMARY_FUEL), heat_coal, heat_gas
-
-
-def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
-    """Primary energy by end-use sector (S, R, sector, Y), summing to the total."""
-    rate = lv["coal_supply_rate"][:, None, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    nf_rate = (
-        rate
-        if method == "coal_equivalent"
-        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-    )
-    nf = mix["non_fossil"][:, None, None, :]
-    el_rate = (1 - nf) * rate + nf * nf_rate
-    el = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
-    el = el * ratio(elec_consumption, elec_final)[:, :, None, :]
-    weights = np.zeros(len(F))
-    weights[[F["coal"], F["oil"], F["gas"], F["biomass"]]] = 1.0
-    direct = np.einsum("srkft,f->srkt", fe, weights)  # one pass, no temporary copy
-    heat = fe[..., F["heat"], :] / p["heat_supply_efficiency"]
-    return direct + heat + el * el_rate
-
-
-def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
-    ef = p["emission_factor"]  # (fuel,) t CO2/tce
-    combustion = np.einsum("srkft,f->srkt", fe, ef)  # (S, R, sector, Y)
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    power_coal = gen[:, :, T["coal"]] * rate
-    power_gas = gen[:, :, T["gas"]] * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    co2_power = power_coal * ef[F["coal"]] + power_gas * ef[F["gas"]]
-    co2_heat = heat_coal * ef[F["coal"]] + heat_gas * ef[F["gas"]]
-    process = primary_output * p["process_emission_factor"][None, None, :, None]
-    by_source = np.stack(
-        [combustion.sum(axis=SECTOR), co2_heat, co2_power, process.sum(axis=PRODUCT)], axis=SOURCE
-    )
-    fuel_use = np.einsum("srkft->srft", fe[:, :, :, :3])  # end-use coal, oil, gas (S, R, 3, Y)
-    fuel_use[:, :, 0] += heat_coal + power_coal
-    fuel_use[:, :, 2] += heat_gas + power_gas
-    by_fuel = fuel_use * ef[None, None, :3, None]
-    trade = net_import * lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
-    return combustion, process, by_source, by_fuel, trade
-
-
 def _sinks(lv, p, n, n_years):
     shape = (n, len(p["land_area"]), n_years)
     stock = lv.get("forest_stock", np.broadcast_to(p["forest_stock"][None, :, None], shape))
@@ -260,22 +197,16 @@ def run(
     by_sector = need is None or "primary_energy_by_sector" in need
     first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
     county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
-    gdp, va, fe = county_of["gdp"], county_of["value_added"], county_of["final_energy"]
     elec_final = county_of["electricity_demand"]
-    elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
     pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index, dest)
     consumption = pw["electricity_consumption"][:, 1:]
     county_in = {**county_of, **{k: v[:, 1:] for k, v in pw.items()}}
-    balances = fe_balances(
-        first["final_energy"], pre, county_in, lv, p, mix, method, need, dest
-    )
+    balances = fe_balances(first["final_energy"], pre, county_in, lv, p, mix, method, need, dest)
     ready = {**first, **balances, **pw}  # city-first already (in *dest* where given)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
     demand_pre = consumption - pw["storage_losses"][:, 1:]
     ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
-    grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
-    road = [SEC["passenger_transport"], SEC["freight_transport"]]
     # what only some outputs need is computed only when they are kept (see ``needed``)
     optional = {
         "co2_sink": lambda: _sinks(lv, p, n, n_y),
@@ -350,17 +281,6 @@ def _electricity_emission_factor(supply, demand_city, lv, p):
     gas = supply["gas"] * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH * ef[F["gas"]]
     grid = supply["grid"] * lv["grid_emission_factor"] * CO2_1E4T_PER_TWH_PER_T_MWH
     return ratio(coal + gas + grid, demand_city)
-
-
-def _sector_co2(combustion, process, elec, grid_ef, sectors):
-    """Direct + process + electricity at the grid factor (enterprise-style) of some sectors."""
-    idx = [SEC[s] for s in sectors]
-    prod = [PRODUCTS.index({"cement": "clinker"}.get(s, s)) for s in sectors]
-    return (
-        combustion[:, :, idx].sum(axis=SECTOR)
-        + process[:, :, prod].sum(axis=PRODUCT)
-        + elec[:, :, idx].sum(axis=SECTOR) * grid_ef
-    )
 
 
 _ENERGY = ("primary_energy",)

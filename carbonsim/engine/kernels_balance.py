@@ -52,7 +52,7 @@ CO2_TWH = CO2_1E4T_PER_TWH_PER_T_MWH
 
 
 @njit(**JIT)
-def fuel_sums(fe, ef, hse, by_sector, comb, dh, sums, total) -> None:
+def fuel_sums(fe, ef, hse, by_sector, comb, dh, sums, total) -> None:  # noqa: C901
     """The sums over final energy that primary energy and CO2 rest on, for one scenario.
 
     Called by the demand kernel while the scenario's final energy is in cache.
@@ -102,7 +102,7 @@ def fuel_sums(fe, ef, hse, by_sector, comb, dh, sums, total) -> None:
 
 
 @njit(**JIT)
-def _county(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, flags, s, r,
+def _county(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, flags, s, r,  # noqa: C901
             out, sums, total, work):  # fmt: skip
     """Every output of county slot *r* (1 + county index) of scenario *s*."""
     (primary, by_source, by_fuel, trade, process, by_sector, nonferrous, cement,
@@ -150,9 +150,11 @@ def _county(fe, e_cons, e_final, gen, prim_out, net_import, city, ef, pef, q, fl
         trade[s, r, t] = net_import[s, r - 1, t] * gef[s, t] * CO2_TWH
         if flags[1]:
             el = fe[s, r, K_AL, EL, t] * q[TWH] + fe[s, r, K_MG, EL, t] * q[TWH]
-            nonferrous[s, r, t] = (comb[s, r, K_AL, t] + comb[s, r, K_MG, t]) + (
-                process[s, r, P_AL, t] + process[s, r, P_MG, t]
-            ) + el * grid_ef
+            nonferrous[s, r, t] = (
+                (comb[s, r, K_AL, t] + comb[s, r, K_MG, t])
+                + (process[s, r, P_AL, t] + process[s, r, P_MG, t])
+                + el * grid_ef
+            )
         if flags[2]:
             cement[s, r, t] = (
                 comb[s, r, K_CEM, t] + process[s, r, P_CLINKER, t]
@@ -296,7 +298,9 @@ def fe_balances(fe, pre, county, lv, p, mix, method, need=None, dest=None) -> di
     out = allocate(shapes, {**(dest or {}), **filled})
     q = np.zeros(6)
     q[HSE], q[GAS_HEAT_RATE], q[TWH] = (
-        p["heat_supply_efficiency"], p["gas_heat_rate"], p["twh_per_10ktce"]
+        p["heat_supply_efficiency"],
+        p["gas_heat_rate"],
+        p["twh_per_10ktce"],
     )
     q[HEAT_COAL], q[HEAT_GAS] = p["heat_fuel_mix"][COAL], p["heat_fuel_mix"][GAS]
     q[COAL_EQUIVALENT] = float(method == "coal_equivalent")

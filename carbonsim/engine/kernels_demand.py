@@ -28,9 +28,18 @@ from carbonsim.constants import (
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import CITY_INDEX, F, S
 from carbonsim.engine.kernels_balance import fuel_sums
-from carbonsim.engine.scalar import IN, JIT, OUT, allocate, clip01, compile_kernel, maximum, minimum
+from carbonsim.engine.scalar import (
+    IN,
+    JIT,
+    OUT,
+    allocate,
+    clip01,
+    compile_kernel,
+    maximum,
+    minimum,
+    switch_mix,
+)
 from carbonsim.engine.scalar import ratio as ratio1
-from carbonsim.engine.scalar import switch_mix
 
 __all__ = ["DEMAND_CLASSES", "LEVERS", "demand_side"]
 
@@ -59,9 +68,12 @@ DEMAND_CLASSES = ("industry", "other", "buildings", "ev", "electrolysis")
 N_F, N_K, N_P = len(FUELS), len(SECTORS), len(PRODUCTS)
 COAL, OIL, GAS, EL, H2 = F["coal"], F["oil"], F["gas"], F["electricity"], F["hydrogen"]
 K_OI, K_CON, K_AG = S["other_industry"], S["construction"], S["agriculture"]
-K_RES, K_PUB, K_PASS, K_FR = S["residential"], S["public"], S["passenger_transport"], S[
-    "freight_transport"
-]
+K_RES, K_PUB, K_PASS, K_FR = (
+    S["residential"],
+    S["public"],
+    S["passenger_transport"],
+    S["freight_transport"],
+)
 #: final-energy sector of each product
 PRODUCT_SECTOR = tuple(S[{"clinker": "cement"}.get(p, p)] for p in PRODUCTS)
 # demand class of each sector (DEMAND_CLASSES index; core.DEMAND_CLASS)
@@ -127,7 +139,7 @@ def _economy(lv, s, r, reg, gdp, va) -> None:
 
 
 @njit(**JIT)
-def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, energy) -> None:
+def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, energy) -> None:  # noqa: C901
     """Products, other industry and construction of county *r* (:func:`demand.industry`)."""
     n_y = fe.shape[-1]
     recycled_share = lv[10]
@@ -151,9 +163,7 @@ def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, ener
         energy[t] = oi * _useful(mix, t, eff[EFF_IND], reg[r, BEFORE_OI])
     _write(energy, mix, fe[K_OI])
     for t in range(n_y):
-        energy[t] = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * (
-            1.0 + lv[17][s, r, t]
-        )
+        energy[t] = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * (1.0 + lv[17][s, r, t])
     for f in range(N_F):
         for t in range(n_y):
             fe[K_CON, f, t] = energy[t] * base[MIX_CON, r, f]
@@ -284,7 +294,7 @@ def _city_sum3(x) -> None:
 
 
 @njit(**JIT)
-def _electricity(fe, h2_mass, q, elec, demand, city, by_class) -> None:
+def _electricity(fe, h2_mass, q, elec, demand, city, by_class) -> None:  # noqa: C901
     """Final electricity (1 + R, Y) [TWh] and the city's demand by class (class, Y) of one
     scenario (``fe`` (1 + R, sector, fuel, Y), ``h2_mass`` (1 + R, Y); *city*, *by_class*:
     scratch)."""

@@ -53,7 +53,7 @@ def _city3(x, s) -> None:
         x[s, 0, t] = total
 
 
-def _kernel(cap, hours, storage_hours, phs_hours, elec, flows, losses, loss, cap_out, gen,
+def _kernel(cap, hours, storage_hours, phs_hours, elec, flows, losses, loss, cap_out, gen,  # noqa: C901
             battery, phs, consumption, grid_losses, storage_losses, imports, uhvdc, other,
             net_import, curtailment):  # fmt: skip
     n, n_r, _, n_y = cap.shape

@@ -12,7 +12,16 @@ from functools import cache
 
 from numba import njit, types
 
-__all__ = ["JIT", "allocate", "clip01", "compile_kernel", "maximum", "minimum", "ratio", "switch_mix"]
+__all__ = [
+    "JIT",
+    "allocate",
+    "clip01",
+    "compile_kernel",
+    "maximum",
+    "minimum",
+    "ratio",
+    "switch_mix",
+]
 
 #: options of every engine kernel: cached, numpy's error model (no ZeroDivisionError), no fastmath
 JIT = {"cache": True, "error_model": "numpy"}

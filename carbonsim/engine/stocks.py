@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from numba import njit
 
 from carbonsim.engine.arith import ratio
