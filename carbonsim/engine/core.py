@@ -13,7 +13,6 @@ import numpy as np
 from carbonsim.constants import (
     CO2_1E4T_PER_TWH_PER_T_MWH,
     ELECTRICITY_CALORIFIC_GCE_PER_KWH,
-    KG_PER_TKM_PER_1E4T_PER_1E8TKM,
     PRODUCTS,
     SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
@@ -22,12 +21,8 @@ from carbonsim.engine import power, stocks
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import (
     CITY_INDEX,
-    FUEL,
-    PRIMARY_FUEL,
     REGION,
-    SECTOR,
     SINK,
-    SOURCE,
     F,
     S,
     T,
@@ -35,6 +30,7 @@ from carbonsim.engine.axes import (
 from carbonsim.engine.economy import cumulative_index
 from carbonsim.engine.kernels_balance import OPTIONAL, fe_balances
 from carbonsim.engine.kernels_demand import demand_side
+from carbonsim.engine.kernels_derive import derived
 from carbonsim.engine.kernels_power import county_flows
 
 SEC = S
@@ -304,6 +300,15 @@ _CAPACITY_OUTPUTS = (
     "pumped_hydro_capacity",
     "pumped_hydro_energy_capacity",
 )
+_INTENSITIES = (
+    "energy_intensity",
+    "energy_intensity_change",
+    "co2_intensity",
+    "co2_intensity_change",
+    "coal_intensity",
+    "coal_intensity_change",
+    "industry_energy_intensity",
+)
 _PRODUCT_CAPACITY = tuple(f"capacity_{product}" for product in PRODUCTS)
 #: derived output -> the arrays :func:`derive` computes it from
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
@@ -353,8 +358,18 @@ def derive(
     def wanted(*names: str) -> bool:
         return need is None or any(name in need for name in names)
 
+    n, n_counties, n_y = lv["gdp_growth"].shape
+    d = derived(out, (n, n_counties + 1, n_y), co2_basis, wanted)
     if wanted(*_ENERGY_OUTPUTS):
-        _derive_energy(out)
+        primary = out["primary_energy"]
+        out["energy_consumption"] = d["energy_consumption"]
+        out["non_fossil_energy"] = primary[:, :, 3]
+        out["fossil_energy"] = d["fossil_energy"]
+        out["coal_consumption"] = primary[:, :, 0]
+        out["oil_consumption"] = primary[:, :, 1]
+        out["gas_consumption"] = primary[:, :, 2]
+        out["coal_share"] = d["coal_share"]
+        out["non_fossil_share"] = d["non_fossil_share"]
     mix = out.pop("consumed_mix")
     n_regions = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     out["nonhydro_renewable_share"] = np.repeat(mix["nhre"][:, None], n_regions, axis=REGION)
@@ -362,76 +377,21 @@ def derive(
         mix["non_fossil"][:, None], n_regions, axis=REGION
     )
     if wanted(*_CO2_OUTPUTS, "co2_net"):
-        _derive_co2(out, co2_basis, wanted("co2_net"))
-    _derive_intensities(out, wanted)
+        out |= {k: d[k] for k in ("co2_territorial", "co2_assessment", "co2_consumption", "co2")}
+        out["co2_process"] = out["co2_by_source"][:, :, 3]
+        if wanted("co2_net"):
+            out["co2_net"] = d["co2_net"]
+    out |= {k: d[k] for k in _INTENSITIES if k in d}
     if wanted(*_CAPACITY_OUTPUTS):
-        _derive_capacity(out)
-    _derive_ratios(out, wanted)
+        cap = out["capacity"]
+        out |= {k: d[k] for k in _CAPACITY_OUTPUTS[:3]}
+        out["pumped_hydro_capacity"] = cap[:, :, T["pumped_hydro"]]
+        out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]
+    if "building_electricity_share" in out:  # computed by fe_balances: keep the output order
+        out["building_electricity_share"] = out.pop("building_electricity_share")
+    out.pop("freight_co2", None)
+    out |= {k: d[k] for k in ("freight_co2_intensity", "nev_stock_share") if k in d}
     if wanted(*_PRODUCT_CAPACITY):
         for k, name in enumerate(_PRODUCT_CAPACITY):
             out[name] = out["production_capacity"][:, :, k]
     return out
-
-
-def _derive_intensities(out: dict, wanted) -> None:
-    pairs = (("energy", "energy_consumption"), ("co2", "co2"), ("coal", "coal_consumption"))
-    for name, num in pairs:
-        if wanted(f"{name}_intensity", f"{name}_intensity_change"):
-            intensity = ratio(out[num], out["gdp"])
-            out[f"{name}_intensity"] = intensity
-            out[f"{name}_intensity_change"] = ratio(intensity, intensity[..., :1]) - 1.0
-    if wanted("industry_energy_intensity"):
-        ind_energy = out["primary_energy_by_sector"][:, :, INDUSTRY].sum(axis=SECTOR)
-        out["industry_energy_intensity"] = ratio(ind_energy, out["value_added"][:, :, 1])
-
-
-def _derive_ratios(out: dict, wanted) -> None:
-    if "building_electricity_share" in out:  # computed by fe_balances: keep the output order
-        out["building_electricity_share"] = out.pop("building_electricity_share")
-    elif wanted("building_electricity_share"):
-        bld = out["final_energy"][:, :, [SEC["residential"], SEC["public"]]]
-        out["building_electricity_share"] = ratio(
-            bld[..., F["electricity"], :].sum(axis=SECTOR), bld.sum(axis=(SECTOR, FUEL))
-        )
-    freight_co2 = out.pop("freight_co2", None)
-    if wanted("freight_co2_intensity"):
-        out["freight_co2_intensity"] = (
-            ratio(freight_co2, out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
-        )
-    if wanted("nev_stock_share"):
-        out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
-
-
-def _derive_energy(out: dict) -> None:
-    primary = out["primary_energy"]
-    energy = primary.sum(axis=PRIMARY_FUEL)
-    out["energy_consumption"] = energy
-    out["non_fossil_energy"] = primary[:, :, 3]
-    out["fossil_energy"] = primary[:, :, :3].sum(axis=PRIMARY_FUEL)
-    out["coal_consumption"] = primary[:, :, 0]
-    out["oil_consumption"] = primary[:, :, 1]
-    out["gas_consumption"] = primary[:, :, 2]
-    out["coal_share"] = ratio(primary[:, :, 0], energy)
-    out["non_fossil_share"] = ratio(primary[:, :, 3], energy)
-
-
-def _derive_co2(out: dict, co2_basis: str, net: bool) -> None:
-    src = out["co2_by_source"]
-    terr = src.sum(axis=SOURCE)
-    out["co2_territorial"] = terr
-    out["co2_assessment"] = terr + out["co2_electricity_trade"]
-    out["co2_consumption"] = src[:, :, 0] + src[:, :, 1] + src[:, :, 3] + out["co2_electricity"]
-    out["co2"] = out[f"co2_{co2_basis}"].copy()
-    out["co2_process"] = src[:, :, 3]
-    if net:
-        out["co2_net"] = out["co2"] - out["co2_sink"].sum(axis=SINK)
-
-
-def _derive_capacity(out: dict) -> None:
-    cap = out["capacity"]
-    ne = cap[:, :, T["wind"]] + cap[:, :, T["solar"]]
-    out["new_energy_capacity"] = ne
-    out["storage_to_new_energy_ratio"] = ratio(cap[:, :, T["battery"]], ne)
-    out["storage_duration"] = ratio(out["battery_energy"], cap[:, :, T["battery"]])
-    out["pumped_hydro_capacity"] = cap[:, :, T["pumped_hydro"]]
-    out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]
