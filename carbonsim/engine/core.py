@@ -251,8 +251,8 @@ def run(
     }
     for name, arr in city_wide.items():
         if need is None or name in need:
-            out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
-    out = derive(out, lv, p, co2_basis, need)
+            out[name] = _every_region(arr, n_reg, dest.get(name))
+    out = derive(out, lv, p, co2_basis, need, dest)
     if keep is not None:
         out = {k: v for k, v in out.items() if k in keep}
     for name, target in dest.items():
@@ -347,19 +347,34 @@ def needed(keep: set[str] | frozenset[str] | None) -> set[str] | None:
     return need
 
 
+def _every_region(city_wide, n_regions, dest=None):
+    """A city-wide array (S, Y) repeated for the city and every county (S, 1 + R, Y)."""
+    if dest is None:
+        return np.repeat(city_wide[:, None], n_regions, axis=REGION)
+    dest[...] = city_wide[:, None]
+    return dest
+
+
 def derive(
-    out: dict, lv: dict, p: dict, co2_basis: str = "consumption", need: set[str] | None = None
+    out: dict,
+    lv: dict,
+    p: dict,
+    co2_basis: str = "consumption",
+    need: set[str] | None = None,
+    dest: dict | None = None,
 ) -> dict:
     """Totals, shares and intensities from the (city-prepended) additive arrays.
 
-    With *need* (from :func:`needed`) only those outputs are derived.
+    With *need* (from :func:`needed`) only those outputs are derived; into *dest*'s arrays
+    (S, 1 + R, Y) where given.
     """
+    dest = dest or {}
 
     def wanted(*names: str) -> bool:
         return need is None or any(name in need for name in names)
 
     n, n_counties, n_y = lv["gdp_growth"].shape
-    d = derived(out, (n, n_counties + 1, n_y), co2_basis, wanted)
+    d = derived(out, (n, n_counties + 1, n_y), co2_basis, wanted, dest)
     if wanted(*_ENERGY_OUTPUTS):
         primary = out["primary_energy"]
         out["energy_consumption"] = d["energy_consumption"]
@@ -372,10 +387,9 @@ def derive(
         out["non_fossil_share"] = d["non_fossil_share"]
     mix = out.pop("consumed_mix")
     n_regions = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
-    out["nonhydro_renewable_share"] = np.repeat(mix["nhre"][:, None], n_regions, axis=REGION)
-    out["electricity_non_fossil_share"] = np.repeat(
-        mix["non_fossil"][:, None], n_regions, axis=REGION
-    )
+    for name, key in (("nonhydro_renewable_share", "nhre"), ("electricity_non_fossil_share",
+                                                            "non_fossil")):  # fmt: skip
+        out[name] = _every_region(mix[key], n_regions, dest.get(name))
     if wanted(*_CO2_OUTPUTS, "co2_net"):
         out |= {k: d[k] for k in ("co2_territorial", "co2_assessment", "co2_consumption", "co2")}
         out["co2_process"] = out["co2_by_source"][:, :, 3]

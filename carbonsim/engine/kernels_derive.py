@@ -109,7 +109,9 @@ _compiled = compile_kernel(
 _DUMMY3, _DUMMY4 = np.empty((0, 0, 0)), np.empty((0, 0, 0, 0))
 
 
-def derived(arrays: dict, shape: tuple[int, int, int], co2_basis: str, wanted) -> dict:
+def derived(
+    arrays: dict, shape: tuple[int, int, int], co2_basis: str, wanted, dest: dict | None = None
+) -> dict:
     """The derived outputs of the groups *wanted* asks for, city first (S, 1 + R, Y).
 
     Parameters
@@ -126,6 +128,8 @@ def derived(arrays: dict, shape: tuple[int, int, int], co2_basis: str, wanted) -
         The account ``co2`` follows.
     wanted : callable
         ``wanted(*names)``: whether any of the outputs *names* is asked for.
+    dest : dict of ndarray, optional
+        Destination arrays (S, 1 + R, Y) for some outputs.
 
     Returns
     -------
@@ -137,7 +141,8 @@ def derived(arrays: dict, shape: tuple[int, int, int], co2_basis: str, wanted) -
     groups = {g: bool(wanted(*names)) for g, names in GROUPS.items()}
     flags = np.array(list(groups.values()), dtype=np.int64)
     shapes = {k: shape if groups[g] else (0, 0, 0) for g, ks in GROUPS.items() for k in ks}
-    out = allocate(shapes, {})
+    dest = {k: v for k, v in (dest or {}).items() if k in shapes and groups[_GROUP_OF[k]]}
+    out = allocate(shapes, dest)
 
     def get(name, dummy):  # an input the groups asked for do not read may be absent
         return arrays.get(name, dummy)
