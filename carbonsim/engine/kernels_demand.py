@@ -139,12 +139,13 @@ def _economy(lv, s, r, reg, gdp, va) -> None:
 
 
 @njit(**JIT)
-def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, energy) -> None:  # noqa: C901
+def _industry(lv, products, changes, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix,  # noqa: C901
+              energy) -> None:  # fmt: skip
     """Products, other industry and construction of county *r* (:func:`demand.industry`)."""
     n_y = fe.shape[-1]
     recycled_share = lv[10]
     for k in range(N_P):
-        output, change, sector = lv[4 + k], lv[11 + k], PRODUCT_SECTOR[k]
+        output, change, sector = products[k], changes[k], PRODUCT_SECTOR[k]
         for t in range(n_y):
             out = output[s, r, t]
             recycled = out * recycled_share[s, r, t] if k == 0 else 0.0
@@ -173,9 +174,9 @@ def _industry(lv, s, r, reg, base, eff, pfm, unit, q, va, fe, primary, mix, ener
 
 
 @njit(**JIT)
-def _building(lv, s, r, b, reg, base, eff, area, fe_b, mix, e_out) -> None:
+def _building(lv, growth, retrofit, s, r, b, reg, base, eff, area, fe_b, mix, e_out) -> None:
     """Floor area and final energy of building type *b* in county *r* (vintages, fuel switch)."""
-    growth, new_change, retrofit, gain = lv[24 + b], lv[26], lv[27 + b], lv[29]
+    new_change, gain = lv[26], lv[29]
     elec, gas = lv[30], lv[31]
     area0, intensity0 = reg[r, AREA0 + b], reg[r, INT0 + b]
     mix0 = base[MIX_B + b, r]
@@ -333,14 +334,18 @@ def _kernel(lv, reg, base, eff, pfm, unit, ef, q, fe, gdp, va, floor, stock, nev
     energy = np.empty(n_y)
     city = np.empty((N_K, n_y))
     by_class = np.empty(len(DEMAND_CLASSES))
+    products = (lv[4], lv[5], lv[6], lv[7], lv[8], lv[9])  # output by product
+    changes = (lv[11], lv[12], lv[13], lv[14], lv[15], lv[16])  # unit energy change
     for s in range(n):
         for r in range(n_r):
             c = r + 1  # the county's slot (the city is at 0)
             _economy(lv, s, r, reg, gdp[s, c], va[s, c])
-            _industry(lv, s, r, reg, base, eff, pfm, unit, q, va[s, c], fe[s, c], primary[s, c],
+            _industry(lv, products, changes, s, r, reg, base, eff, pfm, unit, q, va[s, c],
+                      fe[s, c], primary[s, c], mix, energy)  # fmt: skip
+            _building(lv, lv[24], lv[27], s, r, 0, reg, base, eff, floor[s, c, 0], fe[s, c, K_RES],
                       mix, energy)  # fmt: skip
-            for b, k in ((0, K_RES), (1, K_PUB)):
-                _building(lv, s, r, b, reg, base, eff, floor[s, c, b], fe[s, c, k], mix, energy)
+            _building(lv, lv[25], lv[28], s, r, 1, reg, base, eff, floor[s, c, 1], fe[s, c, K_PUB],
+                      mix, energy)  # fmt: skip
             _passenger(lv, s, r, reg, base, q, stock[s, c], nev[s, c], fe[s, c, K_PASS])
             _freight_agriculture(lv, s, r, reg, base, eff, va[s, c], turnover[s, c], fe[s, c],
                                  mix, energy)  # fmt: skip
