@@ -143,7 +143,7 @@ def _industry(lv, products, changes, s, r, reg, base, eff, pfm, unit, q, va, fe,
               energy) -> None:  # fmt: skip
     """Products, other industry and construction of county *r* (:func:`demand.industry`)."""
     n_y = fe.shape[-1]
-    recycled_share = lv[10]
+    recycled_share = lv[0]
     for k in range(N_P):
         output, change, sector = products[k], changes[k], PRODUCT_SECTOR[k]
         for t in range(n_y):
@@ -157,27 +157,27 @@ def _industry(lv, products, changes, s, r, reg, base, eff, pfm, unit, q, va, fe,
                 fe[sector, f, t] = energy[t] * pfm[k, f]
     shares = np.empty(2)
     for t in range(n_y):
-        scale = 1.0 + lv[17][s, r, t]
+        scale = 1.0 + lv[1][s, r, t]
         oi = reg[r, OI0] * ratio1(va[1, t], reg[r, VA0 + 1], 0.0) * scale
-        shares[0], shares[1] = lv[18][s, r, t], lv[19][s, r, t]
+        shares[0], shares[1] = lv[2][s, r, t], lv[3][s, r, t]
         switch_mix(base[MIX_OI, r], (EL, GAS), shares, COAL, mix, t)
         energy[t] = oi * _useful(mix, t, eff[EFF_IND], reg[r, BEFORE_OI])
     _write(energy, mix, fe[K_OI])
     for t in range(n_y):
-        energy[t] = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * (1.0 + lv[17][s, r, t])
+        energy[t] = reg[r, CON0] * ratio1(va[2, t], reg[r, VA0 + 2], 0.0) * (1.0 + lv[1][s, r, t])
     for f in range(N_F):
         for t in range(n_y):
             fe[K_CON, f, t] = energy[t] * base[MIX_CON, r, f]
     if q[HAS_NEW] != 0:
         for t in range(n_y):
-            fe[K_OI, EL, t] += lv[21][s, r, t] / q[TWH_PER_10KTCE]
+            fe[K_OI, EL, t] += lv[4][s, r, t] / q[TWH_PER_10KTCE]
 
 
 @njit(**JIT)
 def _building(lv, growth, retrofit, s, r, b, reg, base, eff, area, fe_b, mix, e_out) -> None:
     """Floor area and final energy of building type *b* in county *r* (vintages, fuel switch)."""
-    new_change, gain = lv[26], lv[29]
-    elec, gas = lv[30], lv[31]
+    new_change, gain = lv[0], lv[1]
+    elec, gas = lv[2], lv[3]
     area0, intensity0 = reg[r, AREA0 + b], reg[r, INT0 + b]
     mix0 = base[MIX_B + b, r]
     old, e_retro, e_new = area0, 0.0, 0.0
@@ -210,7 +210,7 @@ def _building(lv, growth, retrofit, s, r, b, reg, base, eff, area, fe_b, mix, e_
 @njit(**JIT)
 def _passenger(lv, s, r, reg, base, q, stock, nev, fe_p) -> None:
     """Vehicle fleet, its electric part and passenger final energy of county *r*."""
-    growth, scrap, sales_share, eff_change, green = lv[32], lv[33], lv[34], lv[35], lv[36]
+    growth, scrap, sales_share, eff_change, green = lv[0], lv[1], lv[2], lv[3], lv[4]
     stock0 = reg[r, VS0]
     gts0 = reg[r, GTS0]
     for t in range(stock.shape[0]):
@@ -237,19 +237,19 @@ def _passenger(lv, s, r, reg, base, q, stock, nev, fe_p) -> None:
 @njit(**JIT)
 def _freight_agriculture(lv, s, r, reg, base, eff, va, turnover, fe, mix, energy) -> None:
     """Freight turnover and road freight and agricultural final energy of county *r*."""
-    _cumulative(lv[37], s, r, reg[r, FT0], turnover)
+    _cumulative(lv[0], s, r, reg[r, FT0], turnover)
     shares = np.empty(3)
     for t in range(turnover.shape[0]):
         total = reg[r, FR0] * ratio1(turnover[t], reg[r, FT0], 0.0)
-        total = total * (1.0 + lv[38][s, r, t])
-        shares[0], shares[1], shares[2] = lv[39][s, r, t], lv[40][s, r, t], lv[41][s, r, t]
+        total = total * (1.0 + lv[1][s, r, t])
+        shares[0], shares[1], shares[2] = lv[2][s, r, t], lv[3][s, r, t], lv[4][s, r, t]
         switch_mix(base[MIX_FR, r], (EL, GAS, H2), shares, OIL, mix, t)
         energy[t] = total * _useful(mix, t, eff[EFF_FR], reg[r, BEFORE_FR])
     _write(energy, mix, fe[K_FR])
     for t in range(turnover.shape[0]):
         total = reg[r, AG0] * ratio1(va[0, t], reg[r, VA0], 0.0)
-        total = total * (1.0 + lv[22][s, r, t])
-        shares[0] = lv[23][s, r, t]
+        total = total * (1.0 + lv[5][s, r, t])
+        shares[0] = lv[6][s, r, t]
         switch_mix(base[MIX_AG, r], (EL,), shares[:1], OIL, mix, t)
         energy[t] = total * _useful(mix, t, eff[EFF_AG], reg[r, BEFORE_AG])
     _write(energy, mix, fe[K_AG])
@@ -259,7 +259,7 @@ def _freight_agriculture(lv, s, r, reg, base, eff, va, turnover, fe, mix, energy
 def _hydrogen(lv, s, r, q, fe, h2_mass) -> None:
     """Green hydrogen replaces other industry's coal (:func:`demand.hydrogen_supply`)."""
     for t in range(h2_mass.shape[0]):
-        produced = lv[20][s, r, t]
+        produced = lv[0][s, r, t]
         used = minimum(produced * TCE_PER_T_HYDROGEN, fe[K_OI, COAL, t])
         fe[K_OI, COAL, t] -= used
         fe[K_OI, H2, t] += used
@@ -336,20 +336,27 @@ def _kernel(lv, reg, base, eff, pfm, unit, ef, q, fe, gdp, va, floor, stock, nev
     by_class = np.empty(len(DEMAND_CLASSES))
     products = (lv[4], lv[5], lv[6], lv[7], lv[8], lv[9])  # output by product
     changes = (lv[11], lv[12], lv[13], lv[14], lv[15], lv[16])  # unit energy change
+    # each part is given only the levers it reads (in the order its code indexes them)
+    economy = (lv[0], lv[1], lv[2], lv[3])
+    industry = (lv[10], lv[17], lv[18], lv[19], lv[21])
+    bld = (lv[26], lv[29], lv[30], lv[31])
+    passenger = (lv[32], lv[33], lv[34], lv[35], lv[36])
+    freight = (lv[37], lv[38], lv[39], lv[40], lv[41], lv[22], lv[23])
+    hydrogen = (lv[20],)
     for s in range(n):
         for r in range(n_r):
             c = r + 1  # the county's slot (the city is at 0)
-            _economy(lv, s, r, reg, gdp[s, c], va[s, c])
-            _industry(lv, products, changes, s, r, reg, base, eff, pfm, unit, q, va[s, c],
+            _economy(economy, s, r, reg, gdp[s, c], va[s, c])
+            _industry(industry, products, changes, s, r, reg, base, eff, pfm, unit, q, va[s, c],
                       fe[s, c], primary[s, c], mix, energy)  # fmt: skip
-            _building(lv, lv[24], lv[27], s, r, 0, reg, base, eff, floor[s, c, 0], fe[s, c, K_RES],
+            _building(bld, lv[24], lv[27], s, r, 0, reg, base, eff, floor[s, c, 0], fe[s, c, K_RES],
                       mix, energy)  # fmt: skip
-            _building(lv, lv[25], lv[28], s, r, 1, reg, base, eff, floor[s, c, 1], fe[s, c, K_PUB],
+            _building(bld, lv[25], lv[28], s, r, 1, reg, base, eff, floor[s, c, 1], fe[s, c, K_PUB],
                       mix, energy)  # fmt: skip
-            _passenger(lv, s, r, reg, base, q, stock[s, c], nev[s, c], fe[s, c, K_PASS])
-            _freight_agriculture(lv, s, r, reg, base, eff, va[s, c], turnover[s, c], fe[s, c],
+            _passenger(passenger, s, r, reg, base, q, stock[s, c], nev[s, c], fe[s, c, K_PASS])
+            _freight_agriculture(freight, s, r, reg, base, eff, va[s, c], turnover[s, c], fe[s, c],
                                  mix, energy)  # fmt: skip
-            _hydrogen(lv, s, r, q, fe[s, c], h2_mass[s, c])
+            _hydrogen(hydrogen, s, r, q, fe[s, c], h2_mass[s, c])
         # the city while the scenario is in cache
         for x in (gdp, stock, nev, turnover, h2_mass):
             _city_sum(x[s])
