@@ -1,5 +1,12 @@
 """One call from lever arrays and baseline parameters to every trajectory array.
 
+The work is done by compiled kernels that write city-first results straight into their
+destinations: :mod:`~carbonsim.engine.kernels_demand` (final energy and its drivers),
+the dispatch (:mod:`~carbonsim.engine.dispatch`), :mod:`~carbonsim.engine.kernels_power`
+(its flows by county), :mod:`~carbonsim.engine.kernels_balance` (primary energy, CO2) and
+:mod:`~carbonsim.engine.kernels_derive` (totals, shares, intensities).  The numpy modules
+(``demand``, ``stocks``, ``mix``, ``economy``) are the readable reference they reproduce.
+
 ``run(levers, params, method)`` returns a dict of numpy arrays whose region axis holds the city
 first (index 0, the sum of the counties) and then the counties in the baseline's order
 (:func:`carbonsim.regions.regions_of`; Wuzhong's :data:`~carbonsim.constants.REGIONS` by
@@ -12,9 +19,7 @@ import numpy as np
 
 from carbonsim.constants import (
     CO2_1E4T_PER_TWH_PER_T_MWH,
-    ELECTRICITY_CALORIFIC_GCE_PER_KWH,
     PRODUCTS,
-    SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
 from carbonsim.engine import power, stocks
@@ -34,9 +39,6 @@ from carbonsim.engine.kernels_derive import derived
 from carbonsim.engine.kernels_power import county_flows
 
 SEC = S
-#: 1e4 tce per TWh of non-fossil electricity by the calorific method (0.1229 kgce/kWh)
-CALORIFIC_RATE = ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-INDUSTRY = [SEC[s] for s in SECTORS[:7]]
 
 
 def city_first(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
@@ -93,18 +95,6 @@ def power_system(lv, p):
     """
     _, demand, _ = _demand_side(lv, p, by_sector=False)
     return power.dispatch_inputs(power.capacity(lv, p), lv, p), demand
-
-
-#: final-energy sector -> the demand class whose hourly shape its electricity follows
-DEMAND_CLASS = {
-    **{sector: "industry" for sector in SECTORS[:7]},
-    "construction": "other",
-    "agriculture": "other",
-    "residential": "buildings",
-    "public": "buildings",
-    "passenger_transport": "ev",
-    "freight_transport": "ev",
-}
 
 
 def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None, dest=None):

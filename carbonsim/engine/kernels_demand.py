@@ -41,7 +41,7 @@ from carbonsim.engine.scalar import (
 )
 from carbonsim.engine.scalar import ratio as ratio1
 
-__all__ = ["DEMAND_CLASSES", "LEVERS", "demand_side"]
+__all__ = ["DEMAND_CLASS", "DEMAND_CLASSES", "LEVERS", "demand_side"]
 
 TCE_PER_T_HYDROGEN = HYDROGEN_LHV_GJ_PER_T / GJ_PER_TCE
 RECYCLED_ALUMINIUM_ENERGY_FRACTION = 0.05
@@ -76,11 +76,18 @@ K_RES, K_PUB, K_PASS, K_FR = (
 )
 #: final-energy sector of each product
 PRODUCT_SECTOR = tuple(S[{"clinker": "cement"}.get(p, p)] for p in PRODUCTS)
-# demand class of each sector (DEMAND_CLASSES index; core.DEMAND_CLASS)
-_CLASS_OF = {"construction": 1, "agriculture": 1, "residential": 2, "public": 2}
-SECTOR_CLASS = tuple(
-    0 if k < 7 else _CLASS_OF.get(s, 3) for k, s in enumerate(SECTORS)
-)  # fmt: skip
+#: final-energy sector -> the demand class whose hourly shape its electricity follows
+DEMAND_CLASS = {
+    **{sector: "industry" for sector in SECTORS[:7]},
+    "construction": "other",
+    "agriculture": "other",
+    "residential": "buildings",
+    "public": "buildings",
+    "passenger_transport": "ev",
+    "freight_transport": "ev",
+}
+# the demand class of each sector (index into DEMAND_CLASSES)
+SECTOR_CLASS = tuple(DEMAND_CLASSES.index(DEMAND_CLASS[s]) for s in SECTORS)
 
 # columns of the per-county parameter table ``reg`` (R, column)
 (GDP0, VA0, OI0, BEFORE_OI, CON0, VS0, NEV0, GTS0, FT0, FR0, BEFORE_FR, AG0, BEFORE_AG,
