@@ -15,7 +15,8 @@ measured value: all-variable throughput against the fresh-memory roofline, key v
 one scenario's simulate + check, and the batch's speed-up over a loop.
 
 Each size runs in its own subprocess so that the peak RSS is that size's own.  The share of the
-engine's time spent in the hourly dispatch is printed beside each size (``dispatch``).  With
+engine's time spent in the hourly dispatch is printed beside each size (``dispatch``), and the
+CPU time of ``engine.run`` less the dispatch's own per scenario (``engine w/o dispatch``).  With
 ``--against REV`` the same sizes are also run on a temporary checkout of that revision (e.g. the
 last commit before the dispatch), so before and after are measured on the same machine state.
 """
@@ -92,10 +93,13 @@ def one_size(n: int) -> dict:
     variables = None if n <= 10_000 else KEY
     lv = levers(n)
     spent = _time_dispatch()
+    engine_cpu = _time_engine()
     t0 = time.perf_counter()
     ds = carbonsim.simulate(lv, variables=variables)
     batch = time.perf_counter() - t0
     dispatch = spent[0] if spent else float("nan")
+    # CPU time of the engine without the dispatch's own: the rest of engine.run per scenario
+    engine_rest = (engine_cpu[0] - (spent[1] if spent else 0.0)) / n
     per_scenario = ds.nbytes / n
     del ds
     t0 = time.perf_counter()
@@ -129,6 +133,7 @@ def one_size(n: int) -> dict:
         "loop_seconds_estimate": loop_per * n,
         "speedup_vs_loop": loop_per * n / batch,
         "dispatch_share": dispatch / batch,
+        "engine_rest_us": engine_rest * 1e6,
         "bytes_per_scenario": per_scenario,
         "key_scenarios_per_second": n / key,
     }
@@ -141,17 +146,36 @@ def _time_dispatch() -> list[float]:
         from carbonsim.engine import power
     except ImportError:
         return []
-    spent = [0.0]
+    spent = [0.0, 0.0]  # wall time, CPU time
     inner = module.dispatch
 
     def timed(*args, **kwargs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             return inner(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - t0
+            spent[1] += time.process_time() - c0
 
     power.hourly.dispatch = timed
+    return spent
+
+
+def _time_engine() -> list[float]:
+    """Wrap ``carbonsim.engine.run`` to add up the CPU time spent in it (dispatch included)."""
+    from carbonsim import engine
+
+    spent = [0.0]
+    inner = engine.run
+
+    def timed(*args, **kwargs):
+        c0 = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - c0
+
+    engine.run = timed
     return spent
 
 
@@ -183,6 +207,8 @@ def _targets(label: str, r: dict, single: dict, limits: dict) -> list[str]:
         ("one scenario: simulate", single["simulate_ms"], "ms", ""),
         ("one scenario: simulate + check", single["simulate_check_ms"], "ms", "target <= 10 ms"),
         ("batch vs one-at-a-time loop", r["speedup_vs_loop"], "x", "target >= 200x"),
+        ("engine without dispatch (CPU)", r.get("engine_rest_us", float("nan")), "µs/scen",
+         "target <= 200 µs/scenario (issue 17: engine at 0.1-0.2 ms/scenario)"),
     ]  # fmt: skip
     return [f"{label:>10}  {what:<42} {v:>10,.1f} {unit:<7} {note}" for what, v, unit, note in rows]
 
@@ -197,7 +223,8 @@ def main(sizes: list[int], against: str | None = None) -> None:
     )
     print(
         f"{'code':>10} {'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
-        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} {'dispatch':>9}"
+        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} {'dispatch':>9} "
+        f"{'engine w/o dispatch µs/scen':>28}"
     )
     targets: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,7 +244,8 @@ def main(sizes: list[int], against: str | None = None) -> None:
                         f"{r['scenarios_per_second']:>10.0f} "
                         f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
                         f"{r['loop_seconds_estimate']:>12.1f} "
-                        f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%}"
+                        f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%} "
+                        f"{r.get('engine_rest_us', float('nan')):>28.0f}"
                     )
                     if n == 10_000 or n == sizes[-1]:
                         targets += _targets(label, r, singles[label], limits)

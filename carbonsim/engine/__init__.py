@@ -1,8 +1,9 @@
-"""The engine: pure numpy (and numba-compiled) kernels over a leading scenario axis.
+"""The engine: numba-compiled kernels (numpy modules as their reference) over a scenario axis.
 
 No xarray, files or plotting here, and no Python loop over scenarios, regions, sectors or fuels;
-the loops walk the year axis where a stock needs it (vehicle fleet, building vintages) and the
-hours of the representative days in the compiled dispatch (:mod:`carbonsim.engine.dispatch`).
+the compiled kernels (``kernels_*``) loop over scenarios, counties and years, writing
+city-first results into their destinations, and the compiled dispatch
+(:mod:`carbonsim.engine.dispatch`) over the hours of the representative days.
 Axis positions and index maps are declared in :mod:`carbonsim.engine.axes`.
 """
 

@@ -1,5 +1,12 @@
 """One call from lever arrays and baseline parameters to every trajectory array.
 
+The work is done by compiled kernels that write city-first results straight into their
+destinations: :mod:`~carbonsim.engine.kernels_demand` (final energy and its drivers),
+the dispatch (:mod:`~carbonsim.engine.dispatch`), :mod:`~carbonsim.engine.kernels_power`
+(its flows by county), :mod:`~carbonsim.engine.kernels_balance` (primary energy, CO2) and
+:mod:`~carbonsim.engine.kernels_derive` (totals, shares, intensities).  The numpy modules
+(``demand``, ``stocks``, ``mix``, ``economy``) are the readable reference they reproduce.
+
 ``run(levers, params, method)`` returns a dict of numpy arrays whose region axis holds the city
 first (index 0, the sum of the counties) and then the counties in the baseline's order
 (:func:`carbonsim.regions.regions_of`; Wuzhong's :data:`~carbonsim.constants.REGIONS` by
@@ -12,35 +19,26 @@ import numpy as np
 
 from carbonsim.constants import (
     CO2_1E4T_PER_TWH_PER_T_MWH,
-    ELECTRICITY_CALORIFIC_GCE_PER_KWH,
-    KG_PER_TKM_PER_1E4T_PER_1E8TKM,
     PRODUCTS,
-    SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
-from carbonsim.engine import demand, power, stocks
+from carbonsim.engine import power, stocks
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import (
     CITY_INDEX,
-    FUEL,
-    GEN_TECHS,
-    PRIMARY_FUEL,
-    PRODUCT,
     REGION,
-    SECTOR,
     SINK,
-    SOURCE,
-    TECH,
     F,
     S,
     T,
 )
-from carbonsim.engine.economy import cumulative_index, value_added
+from carbonsim.engine.economy import cumulative_index
+from carbonsim.engine.kernels_balance import OPTIONAL, fe_balances
+from carbonsim.engine.kernels_demand import demand_side
+from carbonsim.engine.kernels_derive import derived
+from carbonsim.engine.kernels_power import county_flows
 
 SEC = S
-#: 1e4 tce per TWh of non-fossil electricity by the calorific method (0.1229 kgce/kWh)
-CALORIFIC_RATE = ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-INDUSTRY = [SEC[s] for s in SECTORS[:7]]
 
 
 def city_first(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
@@ -56,44 +54,32 @@ def city_first(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
     return dest
 
 
-def _final_energy(lv, p, gdp, va):
-    fe_ind, primary_output = demand.industry(lv, p, va[:, :, 1], va[:, :, 2])
-    fe = fe_ind
-    fe_bld, floor = demand.buildings(lv, p)
-    fe[:, :, SEC["residential"]] = fe_bld[:, :, 0]
-    fe[:, :, SEC["public"]] = fe_bld[:, :, 1]
-    fe_pass, stock, nev = demand.passenger(lv, p)
-    fe[:, :, SEC["passenger_transport"]] = fe_pass
-    turnover = p["freight_turnover"][None, :, None] * cumulative_index(
-        lv["freight_turnover_growth"]
-    )
-    fe[:, :, SEC["freight_transport"]] = demand.freight(lv, p, turnover)
-    fe[:, :, SEC["agriculture"]] = demand.agriculture(lv, p, va[:, :, 0])
-    fe, h2_mass = demand.hydrogen_supply(fe, lv, p)
-    extras = {
-        "floor_area": floor,
-        "vehicle_stock": stock,
-        "nev_stock": nev,
-        "freight_turnover": turnover,
-        "primary_output": primary_output,
-        "green_hydrogen_production": h2_mass,
-    }
-    return fe, extras
+#: demand-side arrays returned beside GDP, value added and final energy
+_EXTRAS = (
+    "floor_area",
+    "vehicle_stock",
+    "nev_stock",
+    "freight_turnover",
+    "primary_output",
+    "green_hydrogen_production",
+)
 
 
-def _demand_side(lv, p):
-    """GDP (S, R, Y), value added (S, R, 4, Y), final energy (S, R, sector, fuel, Y), extras."""
-    gdp = p["gdp"][None, :, None] * cumulative_index(lv["gdp_growth"])
-    va = value_added(gdp, lv["primary_share"], lv["industry_share"], lv["construction_share"])
-    fe, extras = _final_energy(lv, p, gdp, va)
-    return gdp, va, fe, extras
+#: outputs of :func:`~carbonsim.engine.kernels_balance.fe_balances` always computed
+_BALANCES = (
+    "primary_energy",
+    "co2_combustion_by_sector",
+    "co2_process_by_product",
+    "co2_by_source",
+    "co2_by_fuel",
+    "co2_electricity_trade",
+)
 
 
-def _electricity_use(fe, extras, p):
-    """Final electricity by sector (S, R, sector, Y) and its electrolysis part (S, R, Y) [TWh]."""
-    elec_by_sector = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
-    electrolysis = extras["green_hydrogen_production"] * p["hydrogen_electricity_twh_per_1e4t"]
-    return elec_by_sector, electrolysis
+def _demand_side(lv, p, dest=None, by_sector=True):
+    """City-first demand arrays (:func:`~carbonsim.engine.kernels_demand.demand_side`), the
+    city's electricity demand by class (S, Y) [TWh] and the sums primary energy and CO2 need."""
+    return demand_side(lv, p, dest, by_sector)
 
 
 def power_system(lv, p):
@@ -107,138 +93,24 @@ def power_system(lv, p):
     demand : dict of ndarray (S, Y) [TWh]
         City electricity demand by class, grid losses included.
     """
-    _, _, fe, extras = _demand_side(lv, p)
-    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
-    demand = _demand_by_class(elec_by_sector, electrolysis, p["grid_loss_rate"])
+    _, demand, _ = _demand_side(lv, p, by_sector=False)
     return power.dispatch_inputs(power.capacity(lv, p), lv, p), demand
 
 
-#: final-energy sector -> the demand class whose hourly shape its electricity follows
-DEMAND_CLASS = {
-    **{sector: "industry" for sector in SECTORS[:7]},
-    "construction": "other",
-    "agriculture": "other",
-    "residential": "buildings",
-    "public": "buildings",
-    "passenger_transport": "ev",
-    "freight_transport": "ev",
-}
-
-
-def _demand_by_class(elec_by_sector, electrolysis, loss):
-    """City electricity demand by class (S, Y) [TWh], grid losses included.
-
-    Electrolysis (booked in other industry's final electricity) is its own class.
-    """
-    city = elec_by_sector.sum(axis=REGION)  # (S, sector, Y)
-    out = {}
-    for sector, cls in DEMAND_CLASS.items():
-        out[cls] = out.get(cls, 0.0) + city[:, SEC[sector]]
-    out["electrolysis"] = electrolysis.sum(axis=REGION)
-    out["industry"] = np.maximum(out["industry"] - out["electrolysis"], 0.0)
-    return {k: v * (1.0 + loss) for k, v in out.items()}
-
-
-def _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index=None):
-    """Capacity, the hourly dispatch, and its flows by county (S, R, ..., Y)."""
+def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None, dest=None):
+    """Capacity, the hourly dispatch, and its flows by county (S, 1 + R, ..., Y), city first."""
     cap = power.capacity(lv, p)
-    avail = power.available(cap, lv)
-    elec_twh = elec_by_sector.sum(axis=SECTOR)
     loss = p["grid_loss_rate"]
     demand_pre = elec_twh * (1.0 + loss)  # (S, R, Y)
-    flows = power.balance(
-        cap, lv, p, _demand_by_class(elec_by_sector, electrolysis, loss), hourly_index
-    )
-    battery_gwh = cap[:, :, T["battery"]] * lv["storage_hours"][:, None, :]
-    ph_gwh = cap[:, :, T["pumped_hydro"]] * lv["pumped_hydro_hours"][:, None, :]
+    flows = power.balance(cap, lv, p, demand_by_class, hourly_index)
     charge = flows["storage_charge_battery"] + flows["storage_charge_phs"]
     losses = charge - flows["storage_discharge_battery"] - flows["storage_discharge_phs"]
     consumption_city = demand_pre.sum(axis=REGION) + losses
     mix = power.consumed_mix(flows, consumption_city, lv, accounting)
     # counties: generation by each plant's available output, storage losses where the storage
-    # is (by energy capacity), imports by demand, exports by generation
-    gen = np.zeros_like(cap)
-    for tech in GEN_TECHS:
-        gen[:, :, T[tech]] = power.allocate(flows[f"gen_{tech}"], avail[:, :, T[tech]])
-    vre_avail = avail[:, :, T["wind"]] + avail[:, :, T["solar"]]
-    storage_losses = power.allocate(losses, battery_gwh + ph_gwh)
-    consumption = demand_pre + storage_losses
-    gen_total = gen.sum(axis=TECH)
-    out = {
-        "capacity": cap,
-        "generation": gen,
-        "battery_energy": battery_gwh,
-        "pumped_hydro_energy": ph_gwh,
-        "electricity_consumption": consumption,
-        "grid_losses": elec_twh * loss,
-        "storage_losses": storage_losses,
-        "electricity_imports": power.allocate(flows["imports"], demand_pre),
-        "uhvdc_export": power.allocate(flows["uhvdc_delivered"], gen_total),
-        "other_export": power.allocate(flows["exports"], gen_total),
-        "net_import": consumption - gen_total,
-        "curtailment": power.allocate(flows["curtailment"], vre_avail),
-    }
+    # is (by energy capacity), imports by demand, exports by generation (city first)
+    out = county_flows(cap, lv, p, elec_twh, flows, losses, dest)
     return out, mix, flows
-
-
-def _primary(fe, elec_consumption, mix, lv, p, method):
-    """Primary energy by fuel (S, R, 4, Y) [1e4 tce], consumption basis, and heat fuel."""
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH  # 1e4 tce per TWh
-    nf_rate = (
-        rate
-        if method == "coal_equivalent"
-        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-    )
-    heat = fe[..., F["heat"], :].sum(axis=SECTOR)
-    heat_fuel = heat / p["heat_supply_efficiency"]
-    heat_coal = heat_fuel * p["heat_fuel_mix"][F["coal"]]
-    heat_gas = heat_fuel * p["heat_fuel_mix"][F["gas"]]
-    e = elec_consumption
-    coal = fe[..., F["coal"], :].sum(axis=SECTOR) + heat_coal + e * mix["coal"][:, None] * rate
-    oil = fe[..., F["oil"], :].sum(axis=SECTOR)
-    gas = fe[..., F["gas"], :].sum(axis=SECTOR) + heat_gas + e * mix["gas"][:, None] * rate
-    biomass = fe[..., F["biomass"], :].sum(axis=SECTOR)
-    non_fossil = biomass + e * mix["non_fossil"][:, None] * nf_rate
-    return np.stack([coal, oil, gas, non_fossil], axis=PRIMARY_FUEL), heat_coal, heat_gas
-
-
-def _primary_by_sector(fe, elec_consumption, elec_final, mix, lv, p, method):
-    """Primary energy by end-use sector (S, R, sector, Y), summing to the total."""
-    rate = lv["coal_supply_rate"][:, None, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    nf_rate = (
-        rate
-        if method == "coal_equivalent"
-        else ELECTRICITY_CALORIFIC_GCE_PER_KWH * TCE_1E4_PER_TWH_PER_GCE_KWH
-    )
-    nf = mix["non_fossil"][:, None, None, :]
-    el_rate = (1 - nf) * rate + nf * nf_rate
-    el = fe[..., F["electricity"], :] * p["twh_per_10ktce"]
-    el = el * ratio(elec_consumption, elec_final)[:, :, None, :]
-    weights = np.zeros(len(F))
-    weights[[F["coal"], F["oil"], F["gas"], F["biomass"]]] = 1.0
-    direct = np.einsum("srkft,f->srkt", fe, weights)  # one pass, no temporary copy
-    heat = fe[..., F["heat"], :] / p["heat_supply_efficiency"]
-    return direct + heat + el * el_rate
-
-
-def _co2(fe, gen, heat_coal, heat_gas, primary_output, net_import, lv, p):
-    ef = p["emission_factor"]  # (fuel,) t CO2/tce
-    combustion = np.einsum("srkft,f->srkt", fe, ef)  # (S, R, sector, Y)
-    rate = lv["coal_supply_rate"][:, None, :] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    power_coal = gen[:, :, T["coal"]] * rate
-    power_gas = gen[:, :, T["gas"]] * p["gas_heat_rate"] * TCE_1E4_PER_TWH_PER_GCE_KWH
-    co2_power = power_coal * ef[F["coal"]] + power_gas * ef[F["gas"]]
-    co2_heat = heat_coal * ef[F["coal"]] + heat_gas * ef[F["gas"]]
-    process = primary_output * p["process_emission_factor"][None, None, :, None]
-    by_source = np.stack(
-        [combustion.sum(axis=SECTOR), co2_heat, co2_power, process.sum(axis=PRODUCT)], axis=SOURCE
-    )
-    fuel_use = np.einsum("srkft->srft", fe[:, :, :, :3])  # end-use coal, oil, gas (S, R, 3, Y)
-    fuel_use[:, :, 0] += heat_coal + power_coal
-    fuel_use[:, :, 2] += heat_gas + power_gas
-    by_fuel = fuel_use * ef[None, None, :3, None]
-    trade = net_import * lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
-    return combustion, process, by_source, by_fuel, trade
 
 
 def _sinks(lv, p, n, n_years):
@@ -308,64 +180,50 @@ def run(
     dest = out or {}
     need = needed(keep)
     n, _, n_y = lv["gdp_growth"].shape
-    gdp, va, fe, extras = _demand_side(lv, p)
-    elec_by_sector, electrolysis = _electricity_use(fe, extras, p)
-    elec_final = elec_by_sector.sum(axis=SECTOR)
-    pw, mix, flows = _power(lv, p, elec_by_sector, electrolysis, accounting, hourly_index)
-    consumption = pw["electricity_consumption"]
-    primary, heat_coal, heat_gas = _primary(fe, consumption, mix, lv, p, method)
-    combustion, process, by_source, by_fuel, trade = _co2(
-        fe, pw["generation"], heat_coal, heat_gas, extras["primary_output"], pw["net_import"], lv, p
-    )
+    by_sector = need is None or "primary_energy_by_sector" in need
+    first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
+    county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
+    elec_final = county_of["electricity_demand"]
+    pw, mix, flows = _power(lv, p, elec_final, demand_by_class, accounting, hourly_index, dest)
+    consumption = pw["electricity_consumption"][:, 1:]
+    county_in = {**county_of, **{k: v[:, 1:] for k, v in pw.items()}}
+    balances = fe_balances(first["final_energy"], pre, county_in, lv, p, mix, method, need, dest)
+    ready = {**first, **balances, **pw}  # city-first already (in *dest* where given)
     # storage losses are met by surplus wind and solar: the emissions of the electricity supply
     # are shared over demand without them (so more storage in a county never adds to its CO2)
-    demand_pre = consumption - pw["storage_losses"]
+    demand_pre = consumption - pw["storage_losses"][:, 1:]
     ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
-    grid_ef = lv["grid_emission_factor"][:, None, :] * CO2_1E4T_PER_TWH_PER_T_MWH
-    road = [SEC["passenger_transport"], SEC["freight_transport"]]
     # what only some outputs need is computed only when they are kept (see ``needed``)
     optional = {
-        "primary_energy_by_sector": lambda: _primary_by_sector(
-            fe, consumption, elec_final, mix, lv, p, method
-        ),
         "co2_sink": lambda: _sinks(lv, p, n, n_y),
-        "co2_nonferrous": lambda: _sector_co2(
-            combustion, process, elec_by_sector, grid_ef, ("aluminium", "magnesium")
-        ),
-        "co2_cement": lambda: _sector_co2(
-            combustion, process, elec_by_sector, grid_ef, ("cement",)
-        ),
-        "road_oil_consumption": lambda: fe[:, :, road, F["oil"]].sum(axis=SECTOR),
         "population": lambda: (
             p["population"][None, :, None] * cumulative_index(lv["population_growth"])
         ),
     }
     optional["production_capacity"] = lambda: stocks.production_capacity(
-        extras["primary_output"],
+        county_of["primary_output"],
         p["product_capacity"],
         p["capacity_max_utilisation"],
         p["capacity_retirement_rate"],
     )
+    extras = {k: first[k] for k in _EXTRAS}
+    ready["freight_co2"] = ready["co2_combustion_by_sector"][:, :, SEC["freight_transport"]]
     county = {
-        "gdp": gdp,
-        "value_added": va,
-        "final_energy": fe,
-        "electricity_demand": elec_final,
-        "primary_energy": primary,
-        "co2_combustion_by_sector": combustion,
-        "co2_process_by_product": process,
-        "co2_by_source": by_source,
-        "co2_by_fuel": by_fuel,
-        "co2_electricity_trade": trade,
+        **{k: ready[k] for k in ("gdp", "value_added", "final_energy", "electricity_demand")},
+        **{k: ready[k] for k in _BALANCES},
         "co2_electricity": demand_pre * ef_el[:, None, :],
-        "freight_co2": combustion[:, :, SEC["freight_transport"]],
+        "freight_co2": ready["freight_co2"],
         **extras,
         **pw,
+        **{k: ready[k] for k in OPTIONAL if k in ready and k != "building_electricity_share"},
     }
     county |= {k: make() for k, make in optional.items() if need is None or k in need}
     if need is not None:
         county = {k: v for k, v in county.items() if k in need}
-    out = {k: city_first(v, dest.get(k)) for k, v in county.items()}
+    # the demand side's arrays are city-first already (in *dest* where given)
+    out = {k: v if k in ready else city_first(v, dest.get(k)) for k, v in county.items()}
+    if "building_electricity_share" in ready:
+        out["building_electricity_share"] = ready["building_electricity_share"]
     out["consumed_mix"] = mix
     n_reg = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     city_wide = {
@@ -383,8 +241,8 @@ def run(
     }
     for name, arr in city_wide.items():
         if need is None or name in need:
-            out[name] = np.repeat(arr[:, None], n_reg, axis=REGION)
-    out = derive(out, lv, p, co2_basis, need)
+            out[name] = _every_region(arr, n_reg, dest.get(name))
+    out = derive(out, lv, p, co2_basis, need, dest)
     if keep is not None:
         out = {k: v for k, v in out.items() if k in keep}
     for name, target in dest.items():
@@ -411,17 +269,6 @@ def _electricity_emission_factor(supply, demand_city, lv, p):
     return ratio(coal + gas + grid, demand_city)
 
 
-def _sector_co2(combustion, process, elec, grid_ef, sectors):
-    """Direct + process + electricity at the grid factor (enterprise-style) of some sectors."""
-    idx = [SEC[s] for s in sectors]
-    prod = [PRODUCTS.index({"cement": "clinker"}.get(s, s)) for s in sectors]
-    return (
-        combustion[:, :, idx].sum(axis=SECTOR)
-        + process[:, :, prod].sum(axis=PRODUCT)
-        + elec[:, :, idx].sum(axis=SECTOR) * grid_ef
-    )
-
-
 _ENERGY = ("primary_energy",)
 _CO2 = ("co2_by_source", "co2_electricity_trade", "co2_electricity")
 _CAPACITY = ("capacity", "battery_energy", "pumped_hydro_energy")
@@ -442,6 +289,15 @@ _CAPACITY_OUTPUTS = (
     "storage_duration",
     "pumped_hydro_capacity",
     "pumped_hydro_energy_capacity",
+)
+_INTENSITIES = (
+    "energy_intensity",
+    "energy_intensity_change",
+    "co2_intensity",
+    "co2_intensity_change",
+    "coal_intensity",
+    "coal_intensity_change",
+    "industry_energy_intensity",
 )
 _PRODUCT_CAPACITY = tuple(f"capacity_{product}" for product in PRODUCTS)
 #: derived output -> the arrays :func:`derive` computes it from
@@ -481,94 +337,65 @@ def needed(keep: set[str] | frozenset[str] | None) -> set[str] | None:
     return need
 
 
+def _every_region(city_wide, n_regions, dest=None):
+    """A city-wide array (S, Y) repeated for the city and every county (S, 1 + R, Y)."""
+    if dest is None:
+        return np.repeat(city_wide[:, None], n_regions, axis=REGION)
+    dest[...] = city_wide[:, None]
+    return dest
+
+
 def derive(
-    out: dict, lv: dict, p: dict, co2_basis: str = "consumption", need: set[str] | None = None
+    out: dict,
+    lv: dict,
+    p: dict,
+    co2_basis: str = "consumption",
+    need: set[str] | None = None,
+    dest: dict | None = None,
 ) -> dict:
     """Totals, shares and intensities from the (city-prepended) additive arrays.
 
-    With *need* (from :func:`needed`) only those outputs are derived.
+    With *need* (from :func:`needed`) only those outputs are derived; into *dest*'s arrays
+    (S, 1 + R, Y) where given.
     """
+    dest = dest or {}
 
     def wanted(*names: str) -> bool:
         return need is None or any(name in need for name in names)
 
+    n, n_counties, n_y = lv["gdp_growth"].shape
+    d = derived(out, (n, n_counties + 1, n_y), co2_basis, wanted, dest)
     if wanted(*_ENERGY_OUTPUTS):
-        _derive_energy(out)
+        primary = out["primary_energy"]
+        out["energy_consumption"] = d["energy_consumption"]
+        out["non_fossil_energy"] = primary[:, :, 3]
+        out["fossil_energy"] = d["fossil_energy"]
+        out["coal_consumption"] = primary[:, :, 0]
+        out["oil_consumption"] = primary[:, :, 1]
+        out["gas_consumption"] = primary[:, :, 2]
+        out["coal_share"] = d["coal_share"]
+        out["non_fossil_share"] = d["non_fossil_share"]
     mix = out.pop("consumed_mix")
     n_regions = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
-    out["nonhydro_renewable_share"] = np.repeat(mix["nhre"][:, None], n_regions, axis=REGION)
-    out["electricity_non_fossil_share"] = np.repeat(
-        mix["non_fossil"][:, None], n_regions, axis=REGION
-    )
+    for name, key in (("nonhydro_renewable_share", "nhre"), ("electricity_non_fossil_share",
+                                                            "non_fossil")):  # fmt: skip
+        out[name] = _every_region(mix[key], n_regions, dest.get(name))
     if wanted(*_CO2_OUTPUTS, "co2_net"):
-        _derive_co2(out, co2_basis, wanted("co2_net"))
-    _derive_intensities(out, wanted)
+        out |= {k: d[k] for k in ("co2_territorial", "co2_assessment", "co2_consumption", "co2")}
+        out["co2_process"] = out["co2_by_source"][:, :, 3]
+        if wanted("co2_net"):
+            out["co2_net"] = d["co2_net"]
+    out |= {k: d[k] for k in _INTENSITIES if k in d}
     if wanted(*_CAPACITY_OUTPUTS):
-        _derive_capacity(out)
-    _derive_ratios(out, wanted)
+        cap = out["capacity"]
+        out |= {k: d[k] for k in _CAPACITY_OUTPUTS[:3]}
+        out["pumped_hydro_capacity"] = cap[:, :, T["pumped_hydro"]]
+        out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]
+    if "building_electricity_share" in out:  # computed by fe_balances: keep the output order
+        out["building_electricity_share"] = out.pop("building_electricity_share")
+    out.pop("freight_co2", None)
+    out |= {k: d[k] for k in ("freight_co2_intensity", "nev_stock_share") if k in d}
     if wanted(*_PRODUCT_CAPACITY):
         for k, name in enumerate(_PRODUCT_CAPACITY):
             out[name] = out["production_capacity"][:, :, k]
     return out
-
-
-def _derive_intensities(out: dict, wanted) -> None:
-    pairs = (("energy", "energy_consumption"), ("co2", "co2"), ("coal", "coal_consumption"))
-    for name, num in pairs:
-        if wanted(f"{name}_intensity", f"{name}_intensity_change"):
-            intensity = ratio(out[num], out["gdp"])
-            out[f"{name}_intensity"] = intensity
-            out[f"{name}_intensity_change"] = ratio(intensity, intensity[..., :1]) - 1.0
-    if wanted("industry_energy_intensity"):
-        ind_energy = out["primary_energy_by_sector"][:, :, INDUSTRY].sum(axis=SECTOR)
-        out["industry_energy_intensity"] = ratio(ind_energy, out["value_added"][:, :, 1])
-
-
-def _derive_ratios(out: dict, wanted) -> None:
-    if wanted("building_electricity_share"):
-        bld = out["final_energy"][:, :, [SEC["residential"], SEC["public"]]]
-        out["building_electricity_share"] = ratio(
-            bld[..., F["electricity"], :].sum(axis=SECTOR), bld.sum(axis=(SECTOR, FUEL))
-        )
-    freight_co2 = out.pop("freight_co2", None)
-    if wanted("freight_co2_intensity"):
-        out["freight_co2_intensity"] = (
-            ratio(freight_co2, out["freight_turnover"]) * KG_PER_TKM_PER_1E4T_PER_1E8TKM
-        )
-    if wanted("nev_stock_share"):
-        out["nev_stock_share"] = ratio(out["nev_stock"], out["vehicle_stock"])
-
-
-def _derive_energy(out: dict) -> None:
-    primary = out["primary_energy"]
-    energy = primary.sum(axis=PRIMARY_FUEL)
-    out["energy_consumption"] = energy
-    out["non_fossil_energy"] = primary[:, :, 3]
-    out["fossil_energy"] = primary[:, :, :3].sum(axis=PRIMARY_FUEL)
-    out["coal_consumption"] = primary[:, :, 0]
-    out["oil_consumption"] = primary[:, :, 1]
-    out["gas_consumption"] = primary[:, :, 2]
-    out["coal_share"] = ratio(primary[:, :, 0], energy)
-    out["non_fossil_share"] = ratio(primary[:, :, 3], energy)
-
-
-def _derive_co2(out: dict, co2_basis: str, net: bool) -> None:
-    src = out["co2_by_source"]
-    terr = src.sum(axis=SOURCE)
-    out["co2_territorial"] = terr
-    out["co2_assessment"] = terr + out["co2_electricity_trade"]
-    out["co2_consumption"] = src[:, :, 0] + src[:, :, 1] + src[:, :, 3] + out["co2_electricity"]
-    out["co2"] = out[f"co2_{co2_basis}"].copy()
-    out["co2_process"] = src[:, :, 3]
-    if net:
-        out["co2_net"] = out["co2"] - out["co2_sink"].sum(axis=SINK)
-
-
-def _derive_capacity(out: dict) -> None:
-    cap = out["capacity"]
-    ne = cap[:, :, T["wind"]] + cap[:, :, T["solar"]]
-    out["new_energy_capacity"] = ne
-    out["storage_to_new_energy_ratio"] = ratio(cap[:, :, T["battery"]], ne)
-    out["storage_duration"] = ratio(out["battery_energy"], cap[:, :, T["battery"]])
-    out["pumped_hydro_capacity"] = cap[:, :, T["pumped_hydro"]]
-    out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from carbonsim.engine.arith import ratio
+from carbonsim.engine.scalar import JIT, maximum
 
 
 def vehicle_fleet(stock0, nev_share0, growth, scrappage, nev_sales_share):
@@ -116,6 +118,17 @@ def production_capacity(output, capacity0, max_utilisation, retirement):
     keep = np.broadcast_to(1.0 - (rate[:, None] if rate.ndim == 1 else rate), (n_products, n_years))
     capacity = np.empty(output.shape)
     capacity[..., 0] = np.maximum(np.asarray(capacity0, dtype=float), need[..., 0])
-    for t in range(1, n_years):
-        capacity[..., t] = np.maximum(capacity[..., t - 1] * keep[:, t], need[..., t])
+    _capacity_years(need, np.ascontiguousarray(keep), capacity)
     return capacity
+
+
+@njit(**JIT)
+def _capacity_years(need, keep, capacity) -> None:
+    """``capacity[..., t] = max(capacity[..., t-1] * keep[:, t], need[..., t])`` for t >= 1."""
+    n, n_r, n_p, n_y = capacity.shape
+    for s in range(n):
+        for r in range(n_r):
+            for k in range(n_p):
+                for t in range(1, n_y):
+                    capacity[s, r, k, t] = maximum(capacity[s, r, k, t - 1] * keep[k, t],
+                                                   need[s, r, k, t])  # fmt: skip
