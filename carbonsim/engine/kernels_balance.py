@@ -21,7 +21,7 @@ from carbonsim.constants import (
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
 from carbonsim.engine.axes import F, S, T
-from carbonsim.engine.scalar import IN, JIT, OUT, allocate, compile_kernel
+from carbonsim.engine.scalar import IN, JIT, OUT, allocate, city_sum, compile_kernel
 from carbonsim.engine.scalar import ratio as ratio1
 
 __all__ = ["OPTIONAL", "fe_balances"]
@@ -189,12 +189,12 @@ def _kernel(fe, e_cons, e_final, gen, prim_out, net_import, sums, total, city, e
                     out, sums, total, work)  # fmt: skip
         for x in (primary, combustion, process, by_source, by_fuel):
             _city4(x, s)
-        _city3(trade, s)
+        city_sum(trade, s)
         if flags[0]:
             _city4(by_sector, s)
         for x, flag in ((nonferrous, flags[1]), (cement, flags[2]), (road_oil, flags[3])):
             if flag:
-                _city3(x, s)
+                city_sum(x, s)
         if flags[4]:
             for r in range(n_r):
                 for t in range(n_y):
@@ -202,18 +202,8 @@ def _kernel(fe, e_cons, e_final, gen, prim_out, net_import, sums, total, city, e
 
 
 @njit(**JIT)
-def _city3(x, s) -> None:
-    """Slot 0 of scenario *s* of an (S, 1 + R, Y) array := the sum over the counties."""
-    for t in range(x.shape[2]):
-        total = x[s, 1, t]
-        for r in range(2, x.shape[1]):
-            total += x[s, r, t]
-        x[s, 0, t] = total
-
-
-@njit(**JIT)
 def _city4(x, s) -> None:
-    """:func:`_city3` of an (S, 1 + R, k, Y) array, in county order."""
+    """:func:`~carbonsim.engine.scalar.city_sum` of an (S, 1 + R, k, Y) array, in county order."""
     for k in range(x.shape[2]):
         for t in range(x.shape[3]):
             total = x[s, 1, k, t]

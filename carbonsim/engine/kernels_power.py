@@ -14,7 +14,7 @@ from numba import njit, types
 
 from carbonsim.constants import TECHS, TWH_PER_GWH
 from carbonsim.engine.axes import GEN_TECHS, T
-from carbonsim.engine.scalar import IN, JIT, OUT, allocate, compile_kernel
+from carbonsim.engine.scalar import IN, JIT, OUT, allocate, city_sum, compile_kernel
 from carbonsim.engine.scalar import ratio as ratio1
 
 __all__ = ["FLOWS", "county_flows"]
@@ -41,16 +41,6 @@ def _share(weight, total, s, t, out) -> None:
         w_sum += weight[r]
     for r in range(n_r):
         out[s, r + 1, t] = ratio1(weight[r], w_sum, 0.0) * total
-
-
-@njit(**JIT)
-def _city3(x, s) -> None:
-    """Slot 0 of scenario *s* of an (S, 1 + R, Y) array := the sum over the counties."""
-    for t in range(x.shape[2]):
-        total = x[s, 1, t]
-        for r in range(2, x.shape[1]):
-            total += x[s, r, t]
-        x[s, 0, t] = total
 
 
 def _kernel(cap, hours, storage_hours, phs_hours, elec, flows, losses, loss, cap_out, gen,  # noqa: C901
@@ -97,11 +87,11 @@ def _kernel(cap, hours, storage_hours, phs_hours, elec, flows, losses, loss, cap
                 weight[r] = avail[T_WIND, r] + avail[T_SOLAR, r]
             _share(weight, flows[CURTAILMENT][s, t], s, t, curtailment)
         for k in range(N_T):
-            _city3(cap_out[:, :, k], s)
-            _city3(gen[:, :, k], s)
+            city_sum(cap_out[:, :, k], s)
+            city_sum(gen[:, :, k], s)
         for x in (battery, phs, consumption, grid_losses, storage_losses, imports, uhvdc, other,
                   net_import, curtailment):  # fmt: skip
-            _city3(x, s)
+            city_sum(x, s)
 
 
 _compiled = compile_kernel(

@@ -15,6 +15,7 @@ from numba import njit, types
 __all__ = [
     "JIT",
     "allocate",
+    "city_sum",
     "clip01",
     "compile_kernel",
     "maximum",
@@ -116,3 +117,13 @@ def compile_kernel(fn, *arg_types):
         return njit(types.void(*arg_types), **JIT)(fn)
 
     return compiled
+
+
+@njit(**JIT)
+def city_sum(x, s) -> None:
+    """Slot 0 of scenario *s* of an (S, 1 + R, Y) array := the sum over the counties."""
+    for t in range(x.shape[2]):
+        total = x[s, 1, t]
+        for r in range(2, x.shape[1]):
+            total += x[s, r, t]
+        x[s, 0, t] = total
