@@ -142,6 +142,12 @@ def read_regions(path) -> RegionSet:
         raise BaselineError(f"{path}, column 'region': {exc}") from None
 
 
+def _values(ds, name: str):
+    """A coordinate's values; from a Dataset's Variable, without building a DataArray."""
+    variables = getattr(ds, "variables", None)  # a Dataset (a DataArray has none)
+    return (variables[name] if variables is not None else ds[name]).values
+
+
 def regions_of(ds) -> RegionSet:
     """The :class:`RegionSet` of a baseline or trajectories Dataset (Wuzhong if it has none).
 
@@ -151,7 +157,7 @@ def regions_of(ds) -> RegionSet:
     """
     if ds is None or "region" not in getattr(ds, "coords", {}):
         return WUZHONG
-    ids = [str(r) for r in ds["region"].values]
+    ids = [str(r) for r in _values(ds, "region")]
     city = ds.attrs.get("city")
     if (city or WUZHONG.city) == WUZHONG.city and set(ids) <= set(WUZHONG.all):
         return WUZHONG
@@ -161,6 +167,6 @@ def regions_of(ds) -> RegionSet:
     def names(coord):
         if coord not in ds.coords:
             return {}
-        return {r: str(n) for r, n in zip(ids, ds[coord].values, strict=True) if str(n)}
+        return {r: str(n) for r, n in zip(ids, _values(ds, coord), strict=True) if str(n)}
 
     return RegionSet(city, counties, names("name_zh"), names("name_en"))

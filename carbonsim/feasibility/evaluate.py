@@ -102,7 +102,7 @@ def check(
     records = list(targets)
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
-    coords = xr.Coordinates({"scenario": trajectories.scenario.values}).merge(
+    coords = xr.Coordinates({"scenario": trajectories.variables["scenario"].values}).merge(
         _target_coordinates(tuple(records))
     )
     ds = xr.Dataset(

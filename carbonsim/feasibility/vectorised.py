@@ -112,7 +112,7 @@ class _Series:
     def _regions(self) -> dict[str, int]:
         """Region name -> index on the dataset's region axis (read once)."""
         if self._region_index is None:
-            values = self.ds["region"].values
+            values = self.ds.variables["region"].values  # no DataArray built
             self._region_index = {str(r): i for i, r in enumerate(values)}
         return self._region_index
 
@@ -388,7 +388,7 @@ def evaluate_targets(
     -------
     TargetArrays
     """
-    years = np.asarray(trajectories.year.values)
+    years = np.asarray(trajectories.variables["year"].values)
     year_index = {int(y): i for i, y in enumerate(years)}
     series = _Series(trajectories)
     records = list(records)
