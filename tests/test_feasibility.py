@@ -316,3 +316,18 @@ def test_results_of_one_catalogue_do_not_share_mutable_coordinates():
     second = carbonsim.check(ds).dataset
     assert "note" not in second["region"].attrs
     assert second["region"].values[0] == "wuzhong"
+
+
+def test_the_feasibility_table_is_a_valid_dataset_as_the_public_constructor_builds_it():
+    import xarray as xr
+    from xarray.testing import _assert_internal_invariants
+
+    import carbonsim
+
+    table = carbonsim.check(carbonsim.simulate(None, variables=["co2", "gdp"])).dataset
+    _assert_internal_invariants(table, check_default_indexes=True)
+    public = xr.Dataset(
+        {k: table.variables[k] for k in table.data_vars}, coords=table.coords, attrs=table.attrs
+    )
+    xr.testing.assert_identical(table, public)
+    assert table.sel(target="main_2025_new_energy_capacity").status.shape == (1,)

@@ -56,6 +56,7 @@ from carbonsim.feasibility.vectorised import evaluate_targets, status_names
 from carbonsim.feasibility.verdicts import count_verdicts, counts_text, probability_met
 from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
+from carbonsim.model.wrap import dataset_on
 from carbonsim.regions import regions_of
 
 __all__ = ["PEAK_QUANTITIES", "CheckResult", "check", "peak_table", "target_coords"]
@@ -102,23 +103,27 @@ def check(
     records = list(targets)
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
-    coords = xr.Coordinates({"scenario": trajectories.variables["scenario"].values}).merge(
-        _target_coordinates(tuple(records))
-    )
-    ds = xr.Dataset(
+    scenario = xr.Coordinates({"scenario": trajectories.variables["scenario"].values})
+    fixed = _target_coordinates(tuple(records))
+    coords = {
+        name: (var.copy(deep=False), (scenario if name == "scenario" else fixed).xindexes.get(name))
+        for name, var in (*scenario.variables.items(), *fixed.variables.items())
+    }
+    coords["reason"] = (xr.Variable("target", np.asarray(arrays.reason)), None)
+    ds = dataset_on(
         {
-            "value": (("scenario", "target"), arrays.value),
-            "margin": (("scenario", "target"), arrays.margin),
-            "holds": (("scenario", "target"), arrays.holds),
-            "met": (("scenario", "target"), arrays.met),
-            "first_year_met": (("scenario", "target"), arrays.first_year),
+            "value": xr.Variable(dims, arrays.value),
+            "margin": xr.Variable(dims, arrays.margin),
+            "holds": xr.Variable(dims, arrays.holds),
+            "met": xr.Variable(dims, arrays.met),
+            "first_year_met": xr.Variable(dims, arrays.first_year),
             # as a Variable already: xarray would round-trip an object array through pandas
             # strings (seconds at 10k scenarios) to the same object array of str
             "status": xr.Variable(dims, status_names(arrays.status), fastpath=True),
         },
-        coords=coords.coords,
+        coords,
+        {},
     )
-    ds.coords["reason"] = ("target", arrays.reason)
     ds["margin"].attrs["description"] = "signed, in the target's units; >= 0 means it holds"
     ds["met"].attrs["description"] = "holds, on an indicator the model computes (met or at_risk)"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
