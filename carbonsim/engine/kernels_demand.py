@@ -18,8 +18,6 @@ from numba import njit, types
 
 from carbonsim.constants import (
     FUELS,
-    GJ_PER_TCE,
-    HYDROGEN_LHV_GJ_PER_T,
     KG_PER_1E4T,
     PRODUCTS,
     SECTORS,
@@ -27,6 +25,12 @@ from carbonsim.constants import (
 )
 from carbonsim.engine.arith import ratio
 from carbonsim.engine.axes import CITY_INDEX, F, S
+from carbonsim.engine.demand import (
+    END_USE_EFFICIENCY,
+    RECYCLED_ALUMINIUM_ENERGY_FRACTION,
+    TCE_PER_T_HYDROGEN,
+)
+from carbonsim.engine.demand import _mix0 as _mix0_numpy
 from carbonsim.engine.kernels_balance import fuel_sums
 from carbonsim.engine.scalar import (
     IN,
@@ -43,8 +47,6 @@ from carbonsim.engine.scalar import ratio as ratio1
 
 __all__ = ["DEMAND_CLASS", "DEMAND_CLASSES", "LEVERS", "demand_side"]
 
-TCE_PER_T_HYDROGEN = HYDROGEN_LHV_GJ_PER_T / GJ_PER_TCE
-RECYCLED_ALUMINIUM_ENERGY_FRACTION = 0.05
 
 #: levers the demand side reads, in the order of the kernel's lever tuple
 LEVERS = (
@@ -386,8 +388,8 @@ _compiled = compile_kernel(
 
 
 def _mix0(fe0_sector: np.ndarray) -> np.ndarray:
-    """2020 fuel shares (region, fuel) of a sector (:func:`carbonsim.engine.demand._mix0`)."""
-    return ratio(fe0_sector, fe0_sector.sum(axis=-1, keepdims=True))
+    """2020 fuel shares (region, fuel) of a sector: :func:`carbonsim.engine.demand._mix0`."""
+    return _mix0_numpy(fe0_sector)[0, :, :, 0]
 
 
 def _before(mix0: np.ndarray, eff: np.ndarray) -> np.ndarray:
@@ -397,8 +399,6 @@ def _before(mix0: np.ndarray, eff: np.ndarray) -> np.ndarray:
 
 def _tables(p: dict) -> tuple[np.ndarray, ...]:
     """The parameter-only tables of the kernel: ``reg``, ``base``, ``eff``, ``q`` (see above)."""
-    from carbonsim.engine.demand import END_USE_EFFICIENCY as EFF
-
     fe0 = p["final_energy"]
     n_r = fe0.shape[0]
     reg = np.zeros((n_r, N_REG))
@@ -411,13 +411,13 @@ def _tables(p: dict) -> tuple[np.ndarray, ...]:
     reg[:, VA0 : VA0 + 4] = p["value_added"]
     reg[:, OI0], reg[:, CON0] = fe0[:, K_OI].sum(-1), fe0[:, K_CON].sum(-1)
     reg[:, FR0], reg[:, AG0] = fe0[:, K_FR].sum(-1), fe0[:, K_AG].sum(-1)
-    reg[:, BEFORE_OI] = _before(base[MIX_OI], EFF["industry"])
-    reg[:, BEFORE_FR] = _before(base[MIX_FR], EFF["freight"])
-    reg[:, BEFORE_AG] = _before(base[MIX_AG], EFF["agriculture"])
+    reg[:, BEFORE_OI] = _before(base[MIX_OI], END_USE_EFFICIENCY["industry"])
+    reg[:, BEFORE_FR] = _before(base[MIX_FR], END_USE_EFFICIENCY["freight"])
+    reg[:, BEFORE_AG] = _before(base[MIX_AG], END_USE_EFFICIENCY["agriculture"])
     for b, k in enumerate((K_RES, K_PUB)):
         reg[:, AREA0 + b] = p["floor_area"][:, b]
         reg[:, INT0 + b] = ratio(fe0[:, k].sum(-1), p["floor_area"][:, b])
-        reg[:, BEFORE_B + b] = _before(base[MIX_B + b], EFF["buildings"])
+        reg[:, BEFORE_B + b] = _before(base[MIX_B + b], END_USE_EFFICIENCY["buildings"])
     reg[:, VS0], reg[:, NEV0] = p["vehicle_stock"], p["nev_stock_share"]
     reg[:, GTS0], reg[:, FT0] = p["green_travel_share"], p["freight_turnover"]
     e_oil, e_el = p["vehicle_energy"][OIL], p["vehicle_energy"][EL]
@@ -425,7 +425,8 @@ def _tables(p: dict) -> tuple[np.ndarray, ...]:
     cars0[:, OIL] = p["vehicle_stock"] * (1 - p["nev_stock_share"]) * e_oil
     cars0[:, EL] = p["vehicle_stock"] * p["nev_stock_share"] * e_el
     base[OTHER_PASS] = np.maximum(fe0[:, K_PASS] - cars0, 0.0)
-    eff = np.stack([EFF[g] for g in ("buildings", "industry", "freight", "agriculture")])
+    groups = ("buildings", "industry", "freight", "agriculture")
+    eff = np.stack([END_USE_EFFICIENCY[g] for g in groups])
     q = np.zeros(10)
     q[REC_UNIT] = p["unit_energy"][0] * RECYCLED_ALUMINIUM_ENERGY_FRACTION
     q[TWH_PER_10KTCE], q[E_OIL], q[E_EL] = p["twh_per_10ktce"], e_oil, e_el
