@@ -70,9 +70,10 @@ def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Da
     For results whose every variable is built on exactly these coordinates (the engine's output,
     the feasibility table), so there is nothing to align: for a single scenario the merge was
     most of the time of labelling it (3 ms of ~4 ms) and of the feasibility table (3 of ~5 ms).
-    Sizes are checked: a variable whose dim disagrees with another's raises ValueError.  ``Dataset._construct_direct`` is
-    xarray's own constructor for that case, used throughout xarray; the public constructor is
-    the fallback, and ``tests/test_wrap.py`` checks both give identical Datasets.
+    Sizes are checked: a variable whose dim disagrees with another's raises ValueError.
+    ``Dataset._construct_direct`` is xarray's own constructor for that case, used throughout
+    xarray; the public constructor is the fallback, and ``tests/test_wrap.py`` checks both give
+    identical Datasets.
 
     *coords* maps each coordinate's name to its (Variable, index or None).
     """
