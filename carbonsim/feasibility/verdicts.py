@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["JUDGED", "MET", "STATUSES", "count_verdicts", "counts_text", "probability_met"]
+__all__ = [
+    "JUDGED",
+    "MET",
+    "STATUSES",
+    "count_verdicts",
+    "counts_text",
+    "probability_met",
+    "verdict_totals",
+]
 
 STATUSES = ("met", "at_risk", "missed", "set_by_scenario", "not_evaluated")
 
@@ -27,7 +35,12 @@ def count_verdicts(status) -> dict[str, int]:
     {'met': 2, 'at_risk': 1, 'missed': 1, 'set_by_scenario': 1, 'not_evaluated': 0}
     """
     status = np.asarray(status, dtype=object)
-    n = {s: int((status == s).sum()) for s in STATUSES}
+    return verdict_totals({s: int((status == s).sum()) for s in STATUSES})
+
+
+def verdict_totals(n):
+    """Counts per status (numbers or arrays, keyed by :data:`STATUSES`) -> the reported counts:
+    ``met`` includes ``at_risk``, the other statuses as they are."""
     return {
         "met": n["met"] + n["at_risk"],
         "at_risk": n["at_risk"],

@@ -12,7 +12,7 @@ import xarray as xr
 
 from carbonsim.engine.arith import ratio
 from carbonsim.feasibility.evaluate import PEAK_QUANTITIES, target_coords
-from carbonsim.feasibility.verdicts import STATUSES, probability_met
+from carbonsim.feasibility.verdicts import STATUSES, probability_met, verdict_totals
 
 __all__ = ["histogram_quantiles", "summarise"]
 
@@ -56,14 +56,7 @@ def _coords(spec, quantiles) -> dict:
 def _verdict_counts(status_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-target counts the way every report counts them (``count_verdicts``): ``met``
     includes ``at_risk``; set-by-scenario and not-evaluated scenarios are counted apart."""
-    col = {s: status_counts[:, k] for k, s in enumerate(STATUSES)}
-    return {
-        "met": col["met"] + col["at_risk"],
-        "at_risk": col["at_risk"],
-        "missed": col["missed"],
-        "set_by_scenario": col["set_by_scenario"],
-        "not_evaluated": col["not_evaluated"],
-    }
+    return verdict_totals({s: status_counts[:, k] for k, s in enumerate(STATUSES)})
 
 
 def _probabilities(spec, pilot, totals) -> dict:
