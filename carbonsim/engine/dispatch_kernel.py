@@ -39,10 +39,9 @@ from carbonsim.engine.dispatch_storage import (
     ST_D1,
     ST_D2,
     ST_SD,
+    _greedy_solve,
     _pass_on,
     _reserve_solve,
-    _start_soc,
-    _store_hour,
 )
 
 HOURS_PER_YEAR = 8760.0
@@ -304,14 +303,8 @@ def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep,
         need_p = False
         if res_b:
             soc = _reserve_solve(buf, B_OFF_B, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
-        else:
-            soc = _start_soc(buf, B_OFF_B, pb, eb, etab)
-            for h in range(H_PER_DAY):
-                soc, chb, dib = _store_hour(
-                    soc, buf[B_OFF_B + ST_C1 + h], buf[B_OFF_B + ST_SD + h], pb, eb, etab
-                )
-                buf[B_CHB + h] = chb
-                buf[B_DIB + h] = dib
+        else:  # its SOC goes to B_SOCP as scratch (pumped hydro's row, written below)
+            soc = _greedy_solve(buf, B_OFF_B, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
         if phs:
             for h in range(H_PER_DAY):
                 need_p = _pass_on(buf, h, buf[B_CHB + h], buf[B_DIB + h]) or need_p
@@ -321,14 +314,7 @@ def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep,
     if keep_reserve and need_p and phs:
         _reserve_solve(buf, off_p, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
     elif phs:
-        socp = _start_soc(buf, off_p, pp, ep, etap)
-        for h in range(H_PER_DAY):
-            socp, chp, dip = _store_hour(
-                socp, buf[off_p + ST_C1 + h], buf[off_p + ST_SD + h], pp, ep, etap
-            )
-            buf[B_CHP + h] = chp
-            buf[B_DIP + h] = dip
-            buf[B_SOCP + h] = socp
+        _greedy_solve(buf, off_p, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
     else:
         _zero(buf, B_CHP)
         _zero(buf, B_DIP)

@@ -241,6 +241,27 @@ def _reserve_hour(x, sig, mu, c1, c2, d1, d2, r, k, surplus, p, e, eta):  # noqa
     return x, sig, mu, ch, dis
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _reserve_step(buf, off, h, x, sig, mu, p, e, eta):
+    """:func:`_reserve_hour` of hour *h*, its offers, targets and surplus read from the day's
+    scratch (the storage's offer rows at *off*)."""
+    return _reserve_hour(
+        x,
+        sig,
+        mu,
+        buf[off + ST_C1 + h],
+        buf[off + ST_C2 + h],
+        buf[off + ST_D1 + h],
+        buf[off + ST_D2 + h],
+        buf[B_RT + h],
+        buf[B_KT + h],
+        buf[B_V2 + h] > 0.0,
+        p,
+        e,
+        eta,
+    )
+
+
 @njit(cache=True, error_model="numpy")
 def _reserve_start(buf, off, p, e, eta, row_ch, row_dis, row_soc):
     """Cyclic start SOC of a storage that keeps a reserve (the least fixed point of its day map).
@@ -261,21 +282,7 @@ def _reserve_start(buf, off, p, e, eta, row_ch, row_dis, row_soc):
         sig = True
         mu = np.inf
         for h in range(H):
-            x, sig, mu, ch, dis = _reserve_hour(
-                x,
-                sig,
-                mu,
-                buf[off + ST_C1 + h],
-                buf[off + ST_C2 + h],
-                buf[off + ST_D1 + h],
-                buf[off + ST_D2 + h],
-                buf[B_RT + h],
-                buf[B_KT + h],
-                buf[B_V2 + h] > 0.0,
-                p,
-                e,
-                eta,
-            )
+            x, sig, mu, ch, dis = _reserve_step(buf, off, h, x, sig, mu, p, e, eta)
             buf[row_ch + h] = ch
             buf[row_dis + h] = dis
             buf[row_soc + h] = x
@@ -299,21 +306,7 @@ def _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc):
     day's end."""
     H = H_PER_DAY
     for h in range(H):
-        x, _, _, ch, dis = _reserve_hour(
-            x,
-            False,
-            0.0,
-            buf[off + ST_C1 + h],
-            buf[off + ST_C2 + h],
-            buf[off + ST_D1 + h],
-            buf[off + ST_D2 + h],
-            buf[B_RT + h],
-            buf[B_KT + h],
-            buf[B_V2 + h] > 0.0,
-            p,
-            e,
-            eta,
-        )
+        x, _, _, ch, dis = _reserve_step(buf, off, h, x, False, 0.0, p, e, eta)
         merged = x == buf[row_soc + h]
         buf[row_ch + h] = ch
         buf[row_dis + h] = dis
@@ -383,6 +376,20 @@ def _reserve_solve(buf, off, p, e, eta, row_ch, row_dis, row_soc):
     _targets(buf, off, p, e, eta)
     x = _reserve_start(buf, off, p, e, eta, row_ch, row_dis, row_soc)
     return _reserve_trajectory(buf, off, x, p, e, eta, row_ch, row_dis, row_soc)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _greedy_solve(buf, off, p, e, eta, row_ch, row_dis, row_soc):
+    """A storage that keeps no reserve on the day held in *buf*: cyclic start, flows.
+
+    Fills rows row_ch, row_dis, row_soc; returns the SOC at the day's end [GWh]."""
+    soc = _start_soc(buf, off, p, e, eta)
+    for h in range(H_PER_DAY):
+        soc, ch, dis = _store_hour(soc, buf[off + ST_C1 + h], buf[off + ST_SD + h], p, e, eta)
+        buf[row_ch + h] = ch
+        buf[row_dis + h] = dis
+        buf[row_soc + h] = soc
+    return soc
 
 
 @njit(cache=True, inline="always", error_model="numpy")
