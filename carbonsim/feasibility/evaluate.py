@@ -56,7 +56,7 @@ from carbonsim.feasibility.vectorised import evaluate_targets, status_names
 from carbonsim.feasibility.verdicts import count_verdicts, counts_text, probability_met
 from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
-from carbonsim.model.wrap import dataset_on
+from carbonsim.model.wrap import coordinate_entries, dataset_on
 from carbonsim.regions import regions_of
 
 __all__ = ["PEAK_QUANTITIES", "CheckResult", "check", "peak_table", "target_coords"]
@@ -104,11 +104,8 @@ def check(
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
     scenario = xr.Coordinates({"scenario": trajectories.variables["scenario"].values})
-    fixed = _target_coordinates(tuple(records))
-    coords = {
-        name: (var.copy(deep=False), (scenario if name == "scenario" else fixed).xindexes.get(name))
-        for name, var in (*scenario.variables.items(), *fixed.variables.items())
-    }
+    coords = coordinate_entries(scenario)
+    coords |= coordinate_entries(_target_coordinates(tuple(records)))
     coords["reason"] = (xr.Variable("target", np.asarray(arrays.reason)), None)
     ds = dataset_on(
         {

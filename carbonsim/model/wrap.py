@@ -17,7 +17,7 @@ from carbonsim.definitions.variables import (
 )
 from carbonsim.regions import WUZHONG, RegionSet
 
-__all__ = ["dataset_on", "lever_variables", "wrap"]
+__all__ = ["coordinate_entries", "dataset_on", "lever_variables", "wrap"]
 
 
 def wrap(
@@ -46,13 +46,8 @@ def wrap(
     fixed = _fixed_coords(_regions_key(regions), tuple(int(y) for y in years))
     used = {d for v in data.values() for d in v.dims}
     unused = {k for k, v in fixed.variables.items() if set(v.dims) & set(EXTRA_DIMS) - used}
-    scenario = xr.Coordinates({"scenario": list(ids)})
-    coords = {
-        name: (var.copy(deep=False), fixed.xindexes.get(name))  # its own attrs
-        for name, var in fixed.variables.items()
-        if name not in unused
-    }
-    coords |= {"scenario": (scenario.variables["scenario"], scenario.xindexes["scenario"])}
+    coords = coordinate_entries(fixed, drop=unused)
+    coords |= coordinate_entries(xr.Coordinates({"scenario": list(ids)}))
     ds_attrs = {
         "title": "carbonsim trajectories",
         "model": "carbonsim",
@@ -62,6 +57,16 @@ def wrap(
         **(attrs or {}),
     }
     return dataset_on(data, coords, ds_attrs)
+
+
+def coordinate_entries(coords: xr.Coordinates, drop=frozenset()) -> dict:
+    """Each coordinate of *coords* (but *drop*) as the (Variable, index or None) that
+    :func:`dataset_on` takes; each Variable a shallow copy (its own attrs, the data shared)."""
+    return {
+        name: (var.copy(deep=False), coords.xindexes.get(name))
+        for name, var in coords.variables.items()
+        if name not in drop
+    }
 
 
 def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Dataset:
