@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -107,8 +108,9 @@ HISTORY_LEVERS = (
 )
 
 
+@functools.cache
 def default_history_path() -> Path:
-    """The bundled table, ``carbonsim/data/history/history.csv``."""
+    """The bundled table, ``carbonsim/data/history/history.csv`` (located once per process)."""
     return Path(str(resources.files("carbonsim") / "data" / "history" / "history.csv"))
 
 

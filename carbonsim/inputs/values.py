@@ -405,7 +405,9 @@ def _cache_key(name, value, n, years, regions, start, city) -> tuple | None:
         frozen = (_freeze(value), _freeze(start))
     except TypeError:
         return None
-    return (name, n, city, tuple(map(int, years)), tuple(map(str, regions)), *frozen)
+    years = years if type(years) is tuple else tuple(map(int, years))
+    regions = regions if type(regions) is tuple else tuple(map(str, regions))
+    return (name, n, city, years, regions, *frozen)
 
 
 def _freeze(value):
@@ -414,7 +416,7 @@ def _freeze(value):
     if kind is float or kind is int or kind is str or kind is bool or value is None:
         return (kind.__name__, value)  # the common leaves first: a scenario has thousands
     if kind is dict:
-        return ("map", tuple((_freeze(k), _freeze(v)) for k, v in value.items()))
+        return ("map", tuple([(_freeze(k), _freeze(v)) for k, v in value.items()]))
     if isinstance(value, str | bool | int | float):
         return (kind.__name__, value)
     if isinstance(value, np.generic):

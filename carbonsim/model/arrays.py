@@ -56,7 +56,8 @@ def lever_arrays(
     starts = lever_starts(ds)
     regions = regions_of(ds)
     where = {"regions": regions.counties, "city": regions.city}
-    defaults = _default_arrays(ds, tuple(int(y) for y in years))
+    years = tuple(int(y) for y in years)  # once, not in each lever's cache key
+    defaults = _default_arrays(ds, years)
     arrays = {}
     for name, spec in table.items():
         given = levers.get(name)

@@ -20,7 +20,6 @@ history is returned unchanged.  Rows for context regions (``ningxia``) never rea
 
 from __future__ import annotations
 
-import copy
 import itertools
 import os
 from collections.abc import Mapping, Sequence
@@ -76,10 +75,14 @@ def _file_paths(path: Path, regions: RegionSet) -> dict:
         stat = path.stat()
     except OSError:
         return history_paths(path, regions=regions)  # raises the loader's clear error
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, regions)
+    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, regions)
     if key not in _FILE_CACHE:
         _FILE_CACHE[key] = history_paths(path, regions=regions)
-    return copy.deepcopy(_FILE_CACHE[key])
+    # a copy of {lever: {region: {year: value}}} the caller may change (the values are floats)
+    return {
+        lever: {region: dict(by_year) for region, by_year in by_region.items()}
+        for lever, by_region in _FILE_CACHE[key].items()
+    }
 
 
 def _is_bundled(ds) -> bool:

@@ -62,8 +62,9 @@ def wrap(
 def coordinate_entries(coords: xr.Coordinates, drop=frozenset()) -> dict:
     """Each coordinate of *coords* (but *drop*) as the (Variable, index or None) that
     :func:`dataset_on` takes; each Variable a shallow copy (its own attrs, the data shared)."""
+    indexes = coords.xindexes  # built anew on each access: once, not once per coordinate
     return {
-        name: (var.copy(deep=False), coords.xindexes.get(name))
+        name: (var.copy(deep=False), indexes.get(name))
         for name, var in coords.variables.items()
         if name not in drop
     }
