@@ -19,6 +19,7 @@ import functools
 import hashlib
 import io
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -100,14 +101,15 @@ def by_content(load: Callable[[tuple[Path, ...]], T]) -> Callable[[tuple[Path, .
     """Memoise a loader of files by their paths and contents (SHA-256 of their bytes).
 
     An edited file is read again by the next call in the same process; unchanged files are
-    not.  At most eight entries are kept (the oldest goes first).  Reading a file for its
-    digest raises ``OSError`` as reading it would; the caller reports it.
+    not (nor hashed again while their size, inode and modification time stay, see
+    :func:`_identity`).  At most eight entries are kept (the oldest goes first).  Reading a
+    file for its digest raises ``OSError`` as reading it would; the caller reports it.
     """
     cache: dict[tuple[tuple[str, str], ...], T] = {}
 
     @functools.wraps(load)
     def wrapper(files: tuple[Path, ...]) -> T:
-        key = tuple((str(f.resolve()), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
+        key = tuple(_identity(f) for f in files)
         if key not in cache:
             if len(cache) >= _MAX_CACHED:
                 cache.pop(next(iter(cache)))
@@ -118,3 +120,28 @@ def by_content(load: Callable[[tuple[Path, ...]], T]) -> Callable[[tuple[Path, .
 
 
 _MAX_CACHED = 8
+#: (path, device, inode, size, mtime) -> (resolved path, SHA-256) of files not changed since
+_DIGESTS: dict[tuple, tuple[str, str]] = {}
+#: a file modified less than this long ago [ns] is hashed on every call: its modification time
+#: may not yet tell two writes apart (timestamps are only as fine as the kernel's clock tick)
+_SETTLED_NS = 2_000_000_000
+
+
+def _identity(path: Path) -> tuple[str, str]:
+    """(resolved path, SHA-256 of the bytes) of *path*, hashed again only when its status changes.
+
+    A single run reads its baseline and catalogue identities each call; hashing them was a
+    quarter of a millisecond each.  Files modified within the last two seconds are always hashed
+    (a "racy" timestamp cannot vouch for them).
+    """
+    st = os.stat(path)
+    stamp = (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    known = _DIGESTS.get(stamp)
+    if known is not None:
+        return known
+    identity = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
+    if time.time_ns() - st.st_mtime_ns > _SETTLED_NS:
+        if len(_DIGESTS) >= 256:
+            _DIGESTS.clear()
+        _DIGESTS[stamp] = identity
+    return identity

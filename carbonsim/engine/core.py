@@ -23,7 +23,7 @@ from carbonsim.constants import (
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
 from carbonsim.engine import power, stocks
-from carbonsim.engine.arith import ratio
+from carbonsim.engine.arith import broadcast, ratio
 from carbonsim.engine.axes import (
     CITY_INDEX,
     REGION,
@@ -115,14 +115,14 @@ def _power(lv, p, elec_twh, demand_by_class, accounting, hourly_index=None, dest
 
 def _sinks(lv, p, n, n_years):
     shape = (n, len(p["land_area"]), n_years)
-    stock = lv.get("forest_stock", np.broadcast_to(p["forest_stock"][None, :, None], shape))
+    stock = lv.get("forest_stock", broadcast(p["forest_stock"][None, :, None], shape))
     cover = lv.get(
         "grassland_vegetation_coverage",
-        np.broadcast_to(p["grassland_vegetation_coverage"][None, :, None], shape),
+        broadcast(p["grassland_vegetation_coverage"][None, :, None], shape),
     )
-    wet = lv.get("wetland_area", np.broadcast_to(p["wetland_area"][None, :, None], shape))
+    wet = lv.get("wetland_area", broadcast(p["wetland_area"][None, :, None], shape))
     stock, cover, wet = (
-        np.broadcast_to(x if x.ndim == 3 else x[:, None], shape) for x in (stock, cover, wet)
+        broadcast(x if x.ndim == 3 else x[:, None], shape) for x in (stock, cover, wet)
     )
     forest = stock * p["forest_stock_growth_rate"] * p["forest_sink_per_stock"]
     grass = (

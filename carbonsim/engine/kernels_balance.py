@@ -20,6 +20,7 @@ from carbonsim.constants import (
     SECTORS,
     TCE_1E4_PER_TWH_PER_GCE_KWH,
 )
+from carbonsim.engine.arith import broadcast
 from carbonsim.engine.axes import F, S, T
 from carbonsim.engine.scalar import IN, JIT, OUT, allocate, city_sum, compile_kernel
 from carbonsim.engine.scalar import ratio as ratio1
@@ -295,7 +296,7 @@ def fe_balances(fe, pre, county, lv, p, mix, method, need=None, dest=None) -> di
     q[HEAT_COAL], q[HEAT_GAS] = p["heat_fuel_mix"][COAL], p["heat_fuel_mix"][GAS]
     q[COAL_EQUIVALENT] = float(method == "coal_equivalent")
     city = tuple(
-        np.broadcast_to(x, (n, n_y))
+        broadcast(x, (n, n_y))
         for x in (lv["coal_supply_rate"], lv["grid_emission_factor"], mix["coal"], mix["gas"],
                   mix["non_fossil"])
     )  # fmt: skip

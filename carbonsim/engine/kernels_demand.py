@@ -23,7 +23,7 @@ from carbonsim.constants import (
     SECTORS,
     TWH_PER_KWH,
 )
-from carbonsim.engine.arith import ratio
+from carbonsim.engine.arith import broadcast, ratio
 from carbonsim.engine.axes import CITY_INDEX, F, S
 from carbonsim.engine.demand import (
     END_USE_EFFICIENCY,
@@ -488,7 +488,7 @@ def demand_side(
     shape = (n, n_r, n_y)
     new = lv.get("new_industry_electricity")
     levers = tuple(
-        np.broadcast_to(x if x.ndim == 3 else x[:, None, :], shape)
+        broadcast(x if x.ndim == 3 else x[:, None, :], shape)
         for x in (
             new if name == "new_industry_electricity" and new is not None
             else np.zeros((1, 1, 1)) if name == "new_industry_electricity"

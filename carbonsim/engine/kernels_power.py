@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit, types
 
 from carbonsim.constants import TECHS, TWH_PER_GWH
+from carbonsim.engine.arith import broadcast
 from carbonsim.engine.axes import GEN_TECHS, T
 from carbonsim.engine.scalar import IN, JIT, OUT, allocate, city_sum, compile_kernel
 from carbonsim.engine.scalar import ratio as ratio1
@@ -134,11 +135,11 @@ def county_flows(cap, lv, p, elec_twh, flows, losses, dest=None) -> dict:
     shapes = {k: (n, n_r + 1, n_t, n_y) if k in NAMES[:2] else (n, n_r + 1, n_y) for k in NAMES}
     out = allocate(shapes, dest or {})
     city = (n, n_y)
-    hours = tuple(np.broadcast_to(lv[f"{t}_hours"], city) for t in GEN_TECHS)
+    hours = tuple(broadcast(lv[f"{t}_hours"], city) for t in GEN_TECHS)
     _compiled()(
-        cap, hours, np.broadcast_to(lv["storage_hours"], city),
-        np.broadcast_to(lv["pumped_hydro_hours"], city), elec_twh,
-        tuple(np.broadcast_to(flows[k], city) for k in FLOWS), np.broadcast_to(losses, city),
+        cap, hours, broadcast(lv["storage_hours"], city),
+        broadcast(lv["pumped_hydro_hours"], city), elec_twh,
+        tuple(broadcast(flows[k], city) for k in FLOWS), broadcast(losses, city),
         float(p["grid_loss_rate"]), *out.values(),
     )  # fmt: skip
     return out

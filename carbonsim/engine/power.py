@@ -20,7 +20,7 @@ import numpy as np
 
 from carbonsim.constants import TECHS, TWH_PER_GWH
 from carbonsim.engine import dispatch as hourly
-from carbonsim.engine.arith import ratio
+from carbonsim.engine.arith import broadcast, ratio
 from carbonsim.engine.axes import GEN_TECHS, REGION, T
 
 __all__ = [
@@ -101,7 +101,7 @@ def dispatch_inputs(cap, lv, p):
         "uhvdc_renewable_share": lv["uhvdc_renewable_share"],
         "grid_limit_gw": lv["grid_exchange_ratio"] * gen_cap,
     }
-    return {k: np.broadcast_to(v, (n, n_y)) for k, v in args.items()}
+    return {k: broadcast(v, (n, n_y)) for k, v in args.items()}
 
 
 def balance(cap, lv, p, demand, hourly_index=None):
@@ -130,7 +130,7 @@ def balance(cap, lv, p, demand, hourly_index=None):
     out = hourly.dispatch(
         dict(profiles),
         profiles.weights,
-        {k: _flat(np.broadcast_to(v, (n, n_y))) for k, v in demand.items()},
+        {k: _flat(broadcast(v, (n, n_y))) for k, v in demand.items()},
         **{k: _flat(v) for k, v in args.items()},
         hourly_index=hourly_index,
     )

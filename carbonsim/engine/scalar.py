@@ -8,6 +8,7 @@ Every kernel is compiled without fastmath, with numpy's division semantics (``1/
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from numba import njit, types
@@ -96,7 +97,7 @@ def allocate(shapes: dict, dest: dict) -> dict:
     import numpy as np
 
     todo = {k: shape for k, shape in shapes.items() if k not in dest}
-    sizes = [int(np.prod(shape)) for shape in todo.values()]
+    sizes = [math.prod(shape) for shape in todo.values()]
     block = np.empty(sum(sizes))
     out, start = {}, 0
     for (name, shape), size in zip(todo.items(), sizes, strict=True):

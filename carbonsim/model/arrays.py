@@ -10,6 +10,7 @@ import xarray as xr
 from carbonsim import engine
 from carbonsim.baseline.cache import per_dataset
 from carbonsim.definitions.levers import LEVERS, lever_table
+from carbonsim.engine.arith import broadcast
 from carbonsim.errors import LeverError
 from carbonsim.inputs.values import check_bounds, expand_lever
 from carbonsim.model.history import HistoryOption, apply_history, observed_paths
@@ -64,7 +65,7 @@ def lever_arrays(
         if given is None:  # the default, expanded once per baseline and horizon
             if name in defaults:
                 full = spec.shape(n, len(years), len(regions.counties))
-                arrays[name] = np.broadcast_to(defaults[name], full)
+                arrays[name] = broadcast(defaults[name], full)
             continue
         start = _start(name, spec, starts)
         arrays[name] = expand_lever(name, given, n, years, start=start, **where)
