@@ -103,8 +103,8 @@ def check(
     records = list(targets)
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
-    scenario = xr.Coordinates({"scenario": trajectories.variables["scenario"].values})
-    coords = coordinate_entries(scenario)
+    # the trajectories' own scenario coordinate and index (building them anew was ~0.5 ms)
+    coords = coordinate_entries(trajectories.coords, drop=set(trajectories.coords) - {"scenario"})
     coords |= coordinate_entries(_target_coordinates(tuple(records)))
     coords["reason"] = (xr.Variable("target", np.asarray(arrays.reason)), None)
     ds = dataset_on(

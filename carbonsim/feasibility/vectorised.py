@@ -82,7 +82,7 @@ class _Series:
         self.city = str(ds.attrs.get("city", CITY))
         self.n = ds.sizes["scenario"]
         self._arrays: dict[str, tuple[np.ndarray | None, dict | None, str]] = {}
-        self._peaks: dict[tuple[str, str], np.ndarray] = {}
+        self._peaks: dict[tuple[str, str] | str, np.ndarray] = {}
         self._region_index: dict[str, int] | None = None
 
     def _array(self, indicator: str) -> tuple:
@@ -116,6 +116,18 @@ class _Series:
             self._region_index = {str(r): i for i, r in enumerate(values)}
         return self._region_index
 
+    def layout(self, indicators: Sequence[str]) -> tuple:
+        """What an evaluation plan rests on: the city, the region axis and each indicator's
+        dims (None where absent), read without touching any values."""
+        variables = self.ds.variables
+        dims = tuple(variables[k].dims if k in variables else None for k in indicators)
+        regions = tuple(self._regions()) if "region" in variables else ()
+        return self.city, regions, dims
+
+    def values(self, indicator: str) -> np.ndarray:
+        """The (scenario[, region], year) array of an indicator a plan has located."""
+        return self._array(indicator)[0]
+
     def locate(self, indicator: str, region: str):
         """(array, region index or None, reason): where (indicator, region) lives."""
         entry = self._array(indicator)
@@ -138,9 +150,17 @@ class _Series:
         return (array if index is None else array[:, index, :]), ""
 
     def peak(self, indicator: str, region: str, x: np.ndarray, years, tolerance) -> np.ndarray:
+        """Tolerant peak years of (indicator, region), *x* its series: for every region of the
+        indicator at once (the same operations along the year axis), once per check."""
         key = (indicator, region)
         if key not in self._peaks:
-            self._peaks[key] = peak_year(x, years, tolerance).astype(float)
+            array, index, _ = self.locate(indicator, region)
+            if index is None:
+                self._peaks[key] = peak_year(x, years, tolerance).astype(float)
+            else:
+                if indicator not in self._peaks:
+                    self._peaks[indicator] = peak_year(array, years, tolerance).astype(float)
+                self._peaks[key] = self._peaks[indicator][:, index]
         return self._peaks[key]
 
 
@@ -228,66 +248,176 @@ def _margins(x: np.ndarray, p: _Points) -> np.ndarray:
     return np.where(np.abs(out) <= p.snap.reshape(-1, *trail), 0.0, out)
 
 
-def _gather(series: _Series, records, year_of) -> np.ndarray:
-    """(scenario, record) values of each record's indicator and region in ``year_of(t)``."""
-    out = np.empty((series.n, len(records)))
-    by_array: dict[int, tuple[np.ndarray, list]] = {}
-    for k, (_, t, yi) in enumerate((j, t, year_of(t)) for j, t in records):
-        array, index, _ = series.locate(t.indicator, t.region)
-        by_array.setdefault(id(array), (array, []))[1].append((k, index, yi))
-    for array, items in by_array.values():
-        cols = [k for k, _, _ in items]
-        years = [yi for _, _, yi in items]
-        if array.ndim == 2:
-            out[:, cols] = array[:, years]
-        else:
-            out[:, cols] = array[:, [i for _, i, _ in items], years]
-    return out
+@dataclass(frozen=True)
+class _Take:
+    """Where the values of some records sit: per variable, their columns and indexes.
+
+    *groups*: (indicator, columns, region indexes or None for a city-only variable, year
+    indexes); *size*: the number of records (columns of the result).
+    """
+
+    groups: tuple[tuple[str, np.ndarray, np.ndarray | None, np.ndarray], ...]
+    size: int
+
+    def __call__(self, series: _Series) -> np.ndarray:
+        """(scenario, record) values of the records in the year each was located at."""
+        out = np.empty((series.n, self.size))
+        for indicator, cols, regions, years in self.groups:
+            array = series.values(indicator)
+            out[:, cols] = array[:, years] if regions is None else array[:, regions, years]
+        return out
+
+
+def _locations(series: _Series, records) -> dict[str, list[tuple[int, int | None]]]:
+    """indicator -> [(position in *records*, region index or None)] of located records."""
+    by_indicator: dict[str, list] = {}
+    for k, (_, t) in enumerate(records):
+        _, index, _ = series.locate(t.indicator, t.region)
+        by_indicator.setdefault(t.indicator, []).append((k, index))
+    return by_indicator
+
+
+def _take(series: _Series, records, year_of) -> _Take:
+    """The :class:`_Take` of *records* (all located) in the years ``year_of(record)``."""
+    groups = []
+    for indicator, items in _locations(series, records).items():
+        cols = np.array([k for k, _ in items], dtype=np.int64)
+        regions = None if items[0][1] is None else np.array([i for _, i in items], dtype=np.int64)
+        years = np.array([year_of(records[k][1]) for k in cols], dtype=np.int64)
+        groups.append((indicator, cols, regions, years))
+    return _Take(tuple(groups), len(records))
 
 
 def _relative(x: np.ndarray, base: np.ndarray) -> np.ndarray:
     return x / np.where(base != 0, base, np.nan) - 1.0
 
 
-def _points(series, records, years, table: _Points, year_index) -> dict[int, tuple]:
-    """Value, margin, first year met of the point records -> {catalogue index: arrays}."""
-    if not records:
-        return {}
+@dataclass(frozen=True)
+class _Block:
+    """The (scenario, record, year) block of the first years met: the years up to *span*.
+
+    *groups*: (indicator, columns, region indexes or None); *relative*: the columns read as a
+    change from their base year, whose values *base* takes; *upto*: each record's year index.
+    """
+
+    groups: tuple[tuple[str, np.ndarray, np.ndarray | None], ...]
+    size: int
+    span: int
+    upto: np.ndarray
+    relative: np.ndarray
+    base: _Take
+    p: _Points
+
+    def first_years(self, series: _Series, years: np.ndarray) -> np.ndarray:
+        """First year from which each record's condition holds through its year (NaN: never).
+
+        The years after a record's own count as held, so the run of held years back from its
+        year is found for every record at once.
+        """
+        span = self.span
+        x = np.empty((series.n, self.size, span))
+        for indicator, cols, regions in self.groups:
+            array = series.values(indicator)
+            x[:, cols] = array[:, None, :span] if regions is None else array[:, regions, :span]
+        if self.relative.size:
+            base = self.base(series)[:, :, None]
+            x[:, self.relative] = _relative(x[:, self.relative], base)
+        held = _margins(x, self.p) >= 0
+        held |= (np.arange(span)[None, :] > self.upto[:, None])[None]
+        run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
+        through = run[:, np.arange(self.size), self.upto]  # held from a year through the record's
+        return np.where(through, years[:span][np.argmax(run, axis=-1)], np.nan)
+
+
+def _block(series: _Series, records, table: _Points, year_index) -> _Block:
+    """The :class:`_Block` of the (located) point records the model computes."""
+    upto = np.array([year_index[t.year] for _, t in records], dtype=np.int64)
+    groups = []
+    for indicator, items in _locations(series, records).items():
+        cols = np.array([k for k, _ in items], dtype=np.int64)
+        regions = None if items[0][1] is None else np.array([i for _, i in items], dtype=np.int64)
+        groups.append((indicator, cols, regions))
+    relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
+    base = _take(series, [records[k] for k in relative], lambda t: year_index[t.base_year])
     p = table.rows([j for j, _ in records])
-    x = _gather(series, records, lambda t: year_index[t.year])
+    span = int(upto.max()) + 1  # the years up to the latest record's
+    return _Block(tuple(groups), len(records), span, upto, np.array(relative, np.int64), base, p)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a catalogue is evaluated on trajectories of one layout, worked out once.
+
+    Which records cannot be evaluated and why (*reasons*), the point records (catalogue
+    positions *points*, their parameters *p*, where their values and base values sit, the
+    first-years block of those the model computes) and the window and order records
+    (*others*, evaluated one by one; a window record with its parameters, an order record with
+    None).
+    """
+
+    table: _Points
+    reasons: dict[int, str]
+    points: np.ndarray
+    p: _Points
+    x: _Take
+    base: _Take
+    block: _Block | None
+    others: tuple[tuple[int, Target, _Points | None], ...]
+
+
+def _plan(series: _Series, records: tuple[Target, ...], approx: str, years: tuple) -> _Plan:
+    """The :class:`_Plan` of *records* on *series*' layout (cached by catalogue, reading of 左右,
+    years and layout: a single run's check reads the same catalogue on the same layout)."""
+    key = (records, approx, years, series.layout(_indicators(records)))
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= 16:
+            _PLANS.pop(next(iter(_PLANS)))
+        plan = _PLANS[key] = _make_plan(series, records, approx, years)
+    return plan
+
+
+#: evaluation plans by (catalogue, approx, years, layout), oldest first
+_PLANS: dict[tuple, _Plan] = {}
+
+
+@functools.lru_cache(maxsize=8)
+def _indicators(records: tuple[Target, ...]) -> tuple[str, ...]:
+    """Every indicator the records read (their own and the one they are compared with)."""
+    names = (n for t in records for n in (t.indicator, t.other_indicator) if n)
+    return tuple(dict.fromkeys(names))
+
+
+def _make_plan(series: _Series, records: tuple[Target, ...], approx: str, years: tuple) -> _Plan:
+    year_index = {y: i for i, y in enumerate(years)}
+    table = _record_table(records, approx)
+    reasons, points, others = _sort(records, series, year_index)
+    p = table.rows([j for j, _ in points])
+    relative = [(j, t) for j, t in points if t.basis == "relative_change"]
+    chosen = [points[k] for k in np.flatnonzero(p.computed)]
+    return _Plan(
+        table=table,
+        reasons=reasons,
+        points=np.array([j for j, _ in points], dtype=np.int64),
+        p=p,
+        x=_take(series, points, lambda t: year_index[t.year]),
+        base=_take(series, relative, lambda t: year_index[t.base_year]),
+        block=_block(series, chosen, table, year_index) if chosen else None,
+        others=tuple((j, t, None if t.op in ORDER_OPS else table.rows([j])) for j, t in others),
+    )
+
+
+def _points(series: _Series, plan: _Plan, years: np.ndarray) -> tuple:
+    """(value, margin, first year met) of the point records, (scenario, point record) each."""
+    p = plan.p
+    x = plan.x(series)
     if p.relative.any():
-        rel = [(j, t) for j, t in records if t.basis == "relative_change"]
-        base = _gather(series, rel, lambda t: year_index[t.base_year])
-        x[:, p.relative] = _relative(x[:, p.relative], base)
+        x[:, p.relative] = _relative(x[:, p.relative], plan.base(series))
     margin = _margins(x, p)
     first = np.full(x.shape, np.nan)
-    if p.computed.any():
-        chosen = [records[k] for k in np.flatnonzero(p.computed)]
-        first[:, p.computed] = _first_years(series, chosen, years, table, year_index)
-    first = np.where(margin >= 0, first, np.nan)
-    return {j: (x[:, k], margin[:, k], first[:, k]) for k, j in enumerate(p.index)}
-
-
-def _first_years(series, records, years, table: _Points, year_index) -> np.ndarray:
-    """First year from which each record's condition holds through its year (NaN: never).
-
-    All records in one (scenario, record, year) block: the years after a record's own count as
-    held, so the run of held years back from its year is found for every record at once.
-    """
-    upto = np.array([year_index[t.year] for _, t in records])
-    span = int(upto.max()) + 1  # the years up to the latest record's
-    x = np.empty((series.n, len(records), span))
-    for k, (_, t) in enumerate(records):
-        s = series.get(t.indicator, t.region)[0]
-        if t.basis == "relative_change":
-            base_at = year_index[t.base_year]
-            s = _relative(s[:, :span], s[:, base_at : base_at + 1])
-        x[:, k] = s[:, :span]
-    held = _margins(x, table.rows([j for j, _ in records])) >= 0
-    held |= (np.arange(span)[None, :] > upto[:, None])[None]
-    run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
-    through = run[:, np.arange(len(records)), upto]  # held from some year through the record's
-    return np.where(through, years[:span][np.argmax(run, axis=-1)], np.nan)
+    if plan.block is not None:
+        first[:, p.computed] = plan.block.first_years(series, years)
+    return x, margin, np.where(margin >= 0, first, np.nan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,22 +519,23 @@ def evaluate_targets(
     TargetArrays
     """
     years = np.asarray(trajectories.variables["year"].values)
-    year_index = {int(y): i for i, y in enumerate(years)}
     series = _Series(trajectories)
-    records = list(records)
+    records = tuple(records)
+    plan = _plan(series, records, approx, tuple(int(y) for y in years))
+    table = plan.table
     n, m = series.n, len(records)
     value, margin, first = (np.full((n, m), np.nan) for _ in range(3))
-    table = _record_table(tuple(records), approx)
     scale = table.scale.copy()
-    reasons, points, others = _sort(records, series, year_index)
-    for j, (v, g, f) in _points(series, points, years, table, year_index).items():
-        value[:, j], margin[:, j], first[:, j] = v, g, f
-    for j, t in others:
-        if t.op in ORDER_OPS:
+    reasons = dict(plan.reasons)
+    if plan.points.size:
+        cols = plan.points
+        value[:, cols], margin[:, cols], first[:, cols] = _points(series, plan, years)
+    for j, t, row in plan.others:
+        if row is None:
             done, reason = _order(t, series, years, plateau_tolerance)
         else:
             x, reason = series.get(t.indicator, t.region)
-            done = None if x is None else (*_window(t, x, years, table.rows([j])), scale[j])
+            done = None if x is None else (*_window(t, x, years, row), scale[j])
         if done is None:
             reasons[j] = reason
             continue
