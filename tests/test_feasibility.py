@@ -331,3 +331,29 @@ def test_the_feasibility_table_is_a_valid_dataset_as_the_public_constructor_buil
     )
     xr.testing.assert_identical(table, public)
     assert table.sel(target="main_2025_new_energy_capacity").status.shape == (1,)
+
+
+def test_the_evaluation_plan_follows_the_layout_of_the_trajectories():
+    """A plan is reused only on the same layout: a variable subset, another region order and
+    another horizon each get their own, with the results of a fresh evaluation."""
+    import carbonsim
+    from carbonsim.feasibility import vectorised
+
+    full = carbonsim.simulate(None, years=range(2020, 2041))
+    layouts = {
+        "full": full,
+        "subset": full[["co2", "gdp", "energy_consumption"]],
+        "reordered": full.isel(region=[0, 3, 1, 2, 5, 4]),
+        "shorter": full.sel(year=slice(2020, 2032)),
+    }
+    reused = {k: carbonsim.check(ds).dataset for k, ds in layouts.items()}
+    assert len(vectorised._PLANS) >= len(layouts)
+    for name, ds in layouts.items():
+        vectorised._PLANS.clear()
+        fresh = carbonsim.check(ds).dataset
+        xr.testing.assert_identical(reused[name], fresh)
+    sub = reused["subset"]
+    assert (sub.status.sel(target="main_2025_new_energy_capacity") == "not_evaluated").all()
+    peak = "j1_litong_co2_peak_before_city"
+    reordered = reused["reordered"].value.sel(target=peak).values
+    np.testing.assert_array_equal(reordered, reused["full"].value.sel(target=peak).values)
