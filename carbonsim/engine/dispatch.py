@@ -90,16 +90,85 @@ OUTPUTS = (
 
 
 # ---------------------------------------------------------------------------
-def _as_batch(name, x, n):
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim == 0:
-        a = np.full(n, float(a))
-    elif a.shape != (n,):
-        raise ValueError(f"{name}: expected shape ({n},) or scalar, got {a.shape}")
-    a = np.ascontiguousarray(a)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name}: non-finite values")
-    return a
+def _rows(names, values, n, what=""):
+    """The arguments *values* (each (n,) or a scalar) as rows of one (len(names), n) array."""
+    out = np.empty((len(names), n))
+    for j, (name, x) in enumerate(zip(names, values, strict=True)):
+        a = np.asarray(x, dtype=np.float64)
+        if a.ndim and a.shape != (n,):
+            raise ValueError(f"{what}{name}: expected shape ({n},) or scalar, got {a.shape}")
+        out[j] = a
+    return out
+
+
+def _require(ok, names, message):
+    """ValueError *message* (``{}``: the name) for the first of *names* whose *ok* is False."""
+    if not ok.all():
+        raise ValueError(message.format(names[int(np.argmin(ok))]))
+
+
+def _checked_shapes(shapes, keys, wts, tol):
+    """The (len(keys), D, 24) shapes of *keys*, checked: present, finite, >= 0, weighted mean 1."""
+    D = wts.size
+    out = np.empty((len(keys), D, H_PER_DAY))
+    for j, key in enumerate(keys):
+        if key not in shapes:
+            raise KeyError(f"shapes has no {key!r}")
+        a = np.asarray(shapes[key], dtype=np.float64)
+        if a.shape != (D, H_PER_DAY):
+            raise ValueError(f"shapes[{key!r}]: expected ({D}, {H_PER_DAY}), got {a.shape}")
+        out[j] = a
+    names = [f"shapes[{k!r}]" for k in keys]
+    flat = out.reshape(len(keys), -1)
+    _require(np.isfinite(flat).all(axis=1) & (flat >= 0).all(axis=1), names,
+             "{} must be finite and non-negative")  # fmt: skip
+    mean = out.sum(axis=2) @ wts / (DAYS_PER_YEAR * H_PER_DAY)
+    bad = np.abs(mean - 1.0) > tol
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise ValueError(f"{names[j]} weighted mean is {float(mean[j])!r}, expected 1")
+    return out
+
+
+def _checked_weights(weights, tol):
+    """The day weights (D,), checked: 1-D, non-empty, finite, >= 0, summing to 365."""
+    wts = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
+    if wts.ndim != 1 or wts.size == 0:
+        raise ValueError("weights must be a non-empty 1-D array")
+    if np.any(wts < 0) or not np.all(np.isfinite(wts)):
+        raise ValueError("weights must be finite and non-negative")
+    if abs(wts.sum() - DAYS_PER_YEAR) > tol * DAYS_PER_YEAR:
+        raise ValueError(f"weights must sum to 365, got {wts.sum()!r}")
+    return wts
+
+
+def _checked_demand(demand, classes, n):
+    """The demand of each class as an (n, class) array [TWh/yr], checked: finite, >= 0."""
+    names = [f"demand[{k!r}]" for k in classes]
+    rows = _rows(names, [demand[k] for k in classes], n)
+    _require(np.isfinite(rows).all(axis=1), names, "{}: non-finite values")
+    _require((rows >= 0).all(axis=1), names, "{} must be non-negative")
+    return np.ascontiguousarray(rows.T)
+
+
+def _checked_params(locs, n):
+    """The per-element parameters (``PARAMS`` order) as rows of one (P, n) array, checked."""
+    prm = _rows(PARAMS, [locs[k] for k in PARAMS], n)
+    _require(np.isfinite(prm).all(axis=1), PARAMS, "{}: non-finite values")
+    _require((prm >= 0).all(axis=1), PARAMS, "{} must be non-negative")
+    row = {k: j for j, k in enumerate(PARAMS)}
+    hours = [f"{t}_hours" for t in ("wind", "solar", "hydro", "biomass", "coal", "gas")]
+    _require((prm[[row[k] for k in hours]] <= HOURS_PER_YEAR).all(axis=1), hours,
+             "{} must be <= 8760")  # fmt: skip
+    unit = ["coal_min_stable", "gas_min_stable", "uhvdc_renewable_share"]
+    _require((prm[[row[k] for k in unit]] <= 1).all(axis=1), unit, "{} must be in [0, 1]")
+    for k, cap in (("battery_eff", "battery_gw"), ("phs_eff", "phs_gw")):
+        e = prm[row[k]]
+        if np.any(e > 1) or np.any((e <= 0) & (prm[row[cap]] > 0)):
+            raise ValueError(f"{k} must be in (0, 1] where storage exists")
+        # efficiency of absent storage is irrelevant; avoid sqrt(0) divisions
+        np.copyto(e, 1.0, where=e <= 0)
+    return prm
 
 
 #: dispatch distinct systems once only when at least this share of the batch repeats another
@@ -164,7 +233,7 @@ def _distinct(prm, dem):
     return first, inverse
 
 
-def dispatch(  # noqa: C901 - one validation step per argument group, then one kernel call
+def dispatch(
     shapes,
     weights,
     demand,
@@ -219,35 +288,16 @@ def dispatch(  # noqa: C901 - one validation step per argument group, then one k
     "hourly_<flow>" (D, 24) [GW] for element k (see ``HOURLY``).
     """
     # ---- representative days ------------------------------------------------
-    wts = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
-    if wts.ndim != 1 or wts.size == 0:
-        raise ValueError("weights must be a non-empty 1-D array")
-    if np.any(wts < 0) or not np.all(np.isfinite(wts)):
-        raise ValueError("weights must be finite and non-negative")
-    if abs(wts.sum() - DAYS_PER_YEAR) > shape_tol * DAYS_PER_YEAR:
-        raise ValueError(f"weights must sum to 365, got {wts.sum()!r}")
+    wts = _checked_weights(weights, shape_tol)
     D = wts.size
     if not isinstance(shapes, dict) or not isinstance(demand, dict):
         raise TypeError("shapes and demand must be dicts")
 
-    def _shape(key):
-        if key not in shapes:
-            raise KeyError(f"shapes has no {key!r}")
-        a = np.asarray(shapes[key], dtype=np.float64)
-        if a.shape != (D, H_PER_DAY):
-            raise ValueError(f"shapes[{key!r}]: expected ({D}, {H_PER_DAY}), got {a.shape}")
-        if np.any(a < 0) or not np.all(np.isfinite(a)):
-            raise ValueError(f"shapes[{key!r}] must be finite and non-negative")
-        mean = float(wts @ a.sum(axis=1)) / (DAYS_PER_YEAR * H_PER_DAY)
-        if abs(mean - 1.0) > shape_tol:
-            raise ValueError(f"shapes[{key!r}] weighted mean is {mean!r}, expected 1")
-        return a
-
-    wsh = np.ascontiguousarray(_shape("wind"))
-    ssh = np.ascontiguousarray(_shape("solar"))
     classes = list(demand)
     if not classes:
         raise ValueError("demand must have at least one class")
+    both = _checked_shapes(shapes, ("wind", "solar"), wts, shape_tol)
+    wsh, ssh = both[0], both[1]
 
     # ---- batch size -----------------------------------------------------------
     sizes = {np.asarray(v).size for v in demand.values() if np.ndim(v) > 0}
@@ -280,43 +330,10 @@ def dispatch(  # noqa: C901 - one validation step per argument group, then one k
     if len(sizes) > 1:
         raise ValueError(f"inconsistent batch sizes {sorted(sizes)}")
     n = sizes.pop() if sizes else 1
+    prm = tuple(_checked_params(locs, n))  # rows of one C-contiguous block
 
-    prm = tuple(_as_batch(k, locs[k], n) for k in PARAMS)
-    for k, a in zip(PARAMS, prm, strict=True):
-        if np.any(a < 0):
-            raise ValueError(f"{k} must be non-negative")
-    for k in (
-        "wind_hours",
-        "solar_hours",
-        "hydro_hours",
-        "biomass_hours",
-        "coal_hours",
-        "gas_hours",
-    ):
-        if np.any(prm[PARAMS.index(k)] > HOURS_PER_YEAR):
-            raise ValueError(f"{k} must be <= 8760")
-    for k in ("coal_min_stable", "gas_min_stable", "uhvdc_renewable_share"):
-        if np.any(prm[PARAMS.index(k)] > 1):
-            raise ValueError(f"{k} must be in [0, 1]")
-    for k, cap in (("battery_eff", "battery_gw"), ("phs_eff", "phs_gw")):
-        e = prm[PARAMS.index(k)]
-        if np.any(e > 1) or np.any((e <= 0) & (prm[PARAMS.index(cap)] > 0)):
-            raise ValueError(f"{k} must be in (0, 1] where storage exists")
-    # efficiency of absent storage is irrelevant; avoid sqrt(0) divisions
-    prm = list(prm)
-    for k in ("battery_eff", "phs_eff"):
-        j = PARAMS.index(k)
-        if np.any(prm[j] <= 0):
-            prm[j] = np.where(prm[j] > 0, prm[j], 1.0)
-    prm = tuple(prm)
-
-    dem = np.empty((n, len(classes)))
-    lsh = np.empty((len(classes), D, H_PER_DAY))
-    for c, k in enumerate(classes):
-        dem[:, c] = _as_batch(f"demand[{k!r}]", demand[k], n)
-        if np.any(dem[:, c] < 0):
-            raise ValueError(f"demand[{k!r}] must be non-negative")
-        lsh[c] = _shape(k)
+    dem = _checked_demand(demand, classes, n)
+    lsh = _checked_shapes(shapes, classes, wts, shape_tol)
 
     # ---- run ----------------------------------------------------------------
     flags = (1 if storage_before_band else 0) | (0 if charge_before_export else 2)
