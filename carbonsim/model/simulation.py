@@ -106,14 +106,15 @@ def simulate(
     _check_options(method, co2_basis, accounting)
     years = check_years(years)  # the horizon rule of the files and the command line
     ds = resolve_baseline(baseline)
-    batch = as_batch(levers_or_scenario, regions_of(ds))
+    regions = regions_of(ds)
+    batch = as_batch(levers_or_scenario, regions)
     arrays = batch_arrays(batch, years, ds, history)
     params = engine_parameters(ds)
     options = (method, co2_basis, accounting)
     out = _run_chunked(arrays, params, options, batch.n, chunk_size, variables)
     attrs = {**batch.attrs, "co2_basis": co2_basis, "renewable_accounting": accounting}
     attrs["history"] = _history_attr(history)
-    return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions_of(ds))
+    return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions)
 
 
 def simulate_arrays(
