@@ -56,7 +56,7 @@ from carbonsim.feasibility.vectorised import evaluate_targets, status_names
 from carbonsim.feasibility.verdicts import count_verdicts, counts_text, probability_met
 from carbonsim.inputs.coerce import expect_trajectories
 from carbonsim.io.atomic import write_text
-from carbonsim.model.wrap import coordinate_entries, dataset_on
+from carbonsim.model.wrap import SharedCoordinates, coordinate_entries, dataset_on
 from carbonsim.regions import regions_of
 
 __all__ = ["PEAK_QUANTITIES", "CheckResult", "check", "peak_table", "target_coords"]
@@ -105,7 +105,7 @@ def check(
     dims = ("scenario", "target")
     # the trajectories' own scenario coordinate and index (building them anew was ~0.5 ms)
     coords = coordinate_entries(trajectories.coords, drop=set(trajectories.coords) - {"scenario"})
-    coords |= coordinate_entries(_target_coordinates(tuple(records)))
+    coords |= _target_coordinates(tuple(records)).entries()
     coords["reason"] = (xr.Variable("target", np.asarray(arrays.reason)), None)
     ds = dataset_on(
         {
@@ -132,15 +132,13 @@ def check(
 
 
 @functools.lru_cache(maxsize=8)
-def _target_coordinates(records: tuple) -> xr.Coordinates:
+def _target_coordinates(records: tuple) -> SharedCoordinates:
     """The target axis and its fields as coordinates, built once per catalogue.
 
     Their arrays are read-only, since every result of the same catalogue holds them.
     """
     coords = xr.Coordinates({"target": [t.id for t in records], **target_coords(records)})
-    for name in coords:
-        coords[name].variable.data.flags.writeable = False
-    return coords
+    return SharedCoordinates.of(coords)
 
 
 def target_coords(records) -> dict:

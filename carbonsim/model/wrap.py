@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -17,7 +19,7 @@ from carbonsim.definitions.variables import (
 )
 from carbonsim.regions import WUZHONG, RegionSet
 
-__all__ = ["coordinate_entries", "dataset_on", "lever_variables", "wrap"]
+__all__ = ["SharedCoordinates", "coordinate_entries", "dataset_on", "lever_variables", "wrap"]
 
 
 def wrap(
@@ -46,8 +48,8 @@ def wrap(
     fixed = _fixed_coords(_regions_key(regions), tuple(int(y) for y in years))
     used = {d for v in data.values() for d in v.dims}
     unused = {k for k, v in fixed.variables.items() if set(v.dims) & set(EXTRA_DIMS) - used}
-    coords = coordinate_entries(fixed, drop=unused)
-    coords |= coordinate_entries(xr.Coordinates({"scenario": list(ids)}))
+    coords = fixed.entries(drop=unused)
+    coords |= _scenario_coords(tuple(ids)).entries()
     ds_attrs = {
         "title": "carbonsim trajectories",
         "model": "carbonsim",
@@ -57,6 +59,36 @@ def wrap(
         **(attrs or {}),
     }
     return dataset_on(data, coords, ds_attrs)
+
+
+@dataclass(frozen=True)
+class SharedCoordinates:
+    """Coordinates that many results are built on: read-only variables and their indexes.
+
+    Built once (:meth:`of`); :meth:`entries` gives what :func:`dataset_on` takes, with fresh
+    shallow copies of the variables (each result its own attrs) and the indexes shared (they are
+    immutable).  Reading ``xindexes`` and building pandas indexes was most of the time of
+    labelling a single scenario's result.
+    """
+
+    variables: Mapping[str, xr.Variable]
+    indexes: Mapping[str, object]
+
+    @classmethod
+    def of(cls, coords: xr.Coordinates) -> SharedCoordinates:
+        """The shared form of *coords*; their arrays are made read-only."""
+        for name in coords:
+            coords[name].variable.data.flags.writeable = False
+        indexes = coords.xindexes
+        return cls(dict(coords.variables), {k: indexes.get(k) for k in coords.variables})
+
+    def entries(self, drop=frozenset()) -> dict:
+        """Each coordinate but *drop* as (a shallow copy of its Variable, its index or None)."""
+        return {
+            name: (var.copy(deep=False), self.indexes[name])
+            for name, var in self.variables.items()
+            if name not in drop
+        }
 
 
 def coordinate_entries(coords: xr.Coordinates, drop=frozenset()) -> dict:
@@ -124,7 +156,7 @@ def _regions_key(regions: RegionSet) -> tuple:
 
 
 @functools.lru_cache(maxsize=16)
-def _fixed_coords(regions_key: tuple, years: tuple[int, ...]) -> xr.Coordinates:
+def _fixed_coords(regions_key: tuple, years: tuple[int, ...]) -> SharedCoordinates:
     """The coordinates every result shares but the scenarios (built once: building the
     pandas indexes is most of the time of labelling a single scenario's result).
 
@@ -139,9 +171,24 @@ def _fixed_coords(regions_key: tuple, years: tuple[int, ...]) -> xr.Coordinates:
             **{dim: list(values) for dim, values in EXTRA_DIMS.items()},
         }
     )
-    for name in coords:
-        coords[name].variable.data.flags.writeable = False
-    return coords
+    return SharedCoordinates.of(coords)
+
+
+def _scenario_coords(ids: tuple[str, ...]) -> SharedCoordinates:
+    """The scenario axis of *ids*; the last few small ones are kept (a notebook or a slider
+    relabels the same one or few scenarios again and again)."""
+    if len(ids) > _SMALL_AXIS:
+        return SharedCoordinates.of(xr.Coordinates({"scenario": list(ids)}))
+    return _small_scenario_coords(ids)
+
+
+#: scenario axes up to this length are cached by their ids
+_SMALL_AXIS = 64
+
+
+@functools.lru_cache(maxsize=16)
+def _small_scenario_coords(ids: tuple[str, ...]) -> SharedCoordinates:
+    return SharedCoordinates.of(xr.Coordinates({"scenario": list(ids)}))
 
 
 def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
