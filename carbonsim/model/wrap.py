@@ -75,11 +75,13 @@ class SharedCoordinates:
     indexes: Mapping[str, object]
 
     @classmethod
-    def of(cls, coords: xr.Coordinates) -> SharedCoordinates:
-        """The shared form of *coords*; their arrays are made read-only."""
-        for name in coords:
-            coords[name].variable.data.flags.writeable = False
-        indexes = coords.xindexes
+    def of(cls, coords: xr.Coordinates, read_only: bool = True) -> SharedCoordinates:
+        """The shared form of *coords*; their arrays are made read-only (unless told not to,
+        for coordinates the caller owns)."""
+        if read_only:
+            for name in coords:
+                coords[name].variable.data.flags.writeable = False
+        indexes = coords.xindexes  # built anew on each access: once, not once per coordinate
         return cls(dict(coords.variables), {k: indexes.get(k) for k in coords.variables})
 
     def entries(self, drop=frozenset()) -> dict:
@@ -94,12 +96,7 @@ class SharedCoordinates:
 def coordinate_entries(coords: xr.Coordinates, drop=frozenset()) -> dict:
     """Each coordinate of *coords* (but *drop*) as the (Variable, index or None) that
     :func:`dataset_on` takes; each Variable a shallow copy (its own attrs, the data shared)."""
-    indexes = coords.xindexes  # built anew on each access: once, not once per coordinate
-    return {
-        name: (var.copy(deep=False), indexes.get(name))
-        for name, var in coords.variables.items()
-        if name not in drop
-    }
+    return SharedCoordinates.of(coords, read_only=False).entries(drop)
 
 
 def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Dataset:
