@@ -12,6 +12,12 @@ last axis, and ``scenario`` is always the first so that chunks of scenarios are 
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
+#: the package's bundled data folder (``carbonsim/data``), located once
+DATA_DIR = Path(str(resources.files("carbonsim") / "data"))
+
 CITY = "wuzhong"
 CITY_NAME_ZH = "吴忠市"
 CITY_NAME_EN = "Wuzhong"

@@ -26,15 +26,14 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from carbonsim.constants import DATA_DIR
 from carbonsim.definitions.levers import lever_table
 from carbonsim.errors import BaselineError, UnitError, did_you_mean
 from carbonsim.regions import WUZHONG, RegionSet
@@ -108,10 +107,9 @@ HISTORY_LEVERS = (
 )
 
 
-@functools.cache
 def default_history_path() -> Path:
-    """The bundled table, ``carbonsim/data/history/history.csv`` (located once per process)."""
-    return Path(str(resources.files("carbonsim") / "data" / "history" / "history.csv"))
+    """The bundled table, ``carbonsim/data/history/history.csv``."""
+    return DATA_DIR / "history" / "history.csv"
 
 
 def load_history(

@@ -10,12 +10,12 @@ makes them: ``tools/profiles/make_profiles.py``.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from carbonsim.constants import DATA_DIR
 from carbonsim.errors import BaselineError
 
 __all__ = ["DEMAND_CLASSES", "SHAPES", "Profiles", "load_profiles"]
@@ -39,7 +39,7 @@ class Profiles(dict):
 
 
 def _bundled(name: str) -> Path:
-    return Path(str(resources.files("carbonsim").joinpath("data", "profiles", name)))
+    return DATA_DIR / "profiles" / name
 
 
 @cache

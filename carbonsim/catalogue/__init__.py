@@ -25,7 +25,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from carbonsim.catalogue.checks import (
     read_catalogue_file,
     read_readings,
 )
-from carbonsim.constants import ALL_REGIONS, REGION_NAMES_ZH
+from carbonsim.constants import ALL_REGIONS, DATA_DIR, REGION_NAMES_ZH
 from carbonsim.definitions.tracked import tracked_indicators
 from carbonsim.errors import CatalogueError, choices_text, did_you_mean
 from carbonsim.textfile import by_content
@@ -130,7 +129,7 @@ class Target:
 
 
 def _bundled(*parts: str) -> Path:
-    return Path(str(resources.files("carbonsim").joinpath("data", *parts)))
+    return DATA_DIR.joinpath(*parts)
 
 
 def load_targets(path: str | Path | None = None) -> Catalogue:

@@ -17,9 +17,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from carbonsim.constants import REGIONS
+from carbonsim.constants import DATA_DIR, REGIONS
 from carbonsim.definitions.tracked import tracked_indicators
 from carbonsim.errors import LeverError, did_you_mean
 
@@ -63,7 +62,7 @@ def _parse_default(text: str) -> float | str:
 
 @cache
 def _core_levers() -> dict[str, LeverSpec]:
-    path = resources.files("carbonsim") / "data" / "levers.csv"
+    path = DATA_DIR / "levers.csv"
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     specs = {}

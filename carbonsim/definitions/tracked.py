@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from carbonsim.constants import DATA_DIR
 from carbonsim.errors import CatalogueError, did_you_mean
 from carbonsim.textfile import read_text
 from carbonsim.units import UnitError, dimension
@@ -82,6 +82,4 @@ def tracked_indicators(path: str | Path | None = None) -> dict[str, dict[str, An
 @functools.lru_cache(maxsize=1)
 def _tracked_definitions() -> dict[str, dict[str, Any]]:
     """The bundled definitions, read once (callers must not mutate them)."""
-    return read_tracked(
-        Path(str(resources.files("carbonsim").joinpath("data", "tracked_indicators.toml")))
-    )
+    return read_tracked(DATA_DIR / "tracked_indicators.toml")

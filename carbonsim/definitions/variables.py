@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 
-from carbonsim.constants import FUELS, PRODUCTS, SECTORS, TECHS
+from carbonsim.constants import DATA_DIR, FUELS, PRODUCTS, SECTORS, TECHS
 from carbonsim.definitions.levers import LEVERS
 from carbonsim.engine.axes import CO2_SOURCES, PRIMARY_FUELS, SINK_TYPES
 
@@ -21,7 +20,7 @@ __all__ = ["EXTRA_DIMS", "tracked_metadata", "variable_attrs", "variable_metadat
 @cache
 def variable_metadata() -> dict[str, dict[str, str]]:
     """Units and bilingual names of every trajectory variable (``data/variables.csv``)."""
-    path = resources.files("carbonsim") / "data" / "variables.csv"
+    path = DATA_DIR / "variables.csv"
     with path.open(encoding="utf-8") as fh:
         return {row["name"]: row for row in csv.DictReader(fh)}
 

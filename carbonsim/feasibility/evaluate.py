@@ -125,10 +125,19 @@ def check(
     ds["met"].attrs["description"] = "holds, on an indicator the model computes (met or at_risk)"
     ds.attrs["plateau_tolerance"] = plateau_tolerance
     ds.attrs["approx"] = approx
-    ds.attrs["city"] = regions_of(trajectories).city
+    ds.attrs["city"] = _city_of(trajectories)
     result = CheckResult(ds, trajectories, plateau_tolerance)
     result.catalogue = targets
     return result
+
+
+def _city_of(trajectories: xr.Dataset) -> str:
+    """:func:`regions_of`'s city, read from the ``city`` attribute when it decides (the region
+    set is built otherwise: reading the region axis was a tenth of a single run's check)."""
+    city = trajectories.attrs.get("city")
+    if city is not None and "region" in trajectories.coords:
+        return str(city)
+    return regions_of(trajectories).city
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
+from carbonsim.constants import DATA_DIR
 from carbonsim.definitions.levers import lever_table
 from carbonsim.errors import ScenarioError, did_you_mean
 from carbonsim.inputs.scenario_levers import _check_id, _merge, _parse_levers, _Where
@@ -105,7 +105,7 @@ def _load_chain(path: Path, root: Path, options: tuple, chain: tuple[Path, ...])
 # bundled scenarios by name
 # ---------------------------------------------------------------------------------------------
 #: The folder of the bundled scenarios (package data, installed with carbonsim).
-BUNDLED_DIR = Path(str(resources.files("carbonsim").joinpath("data", "scenarios")))
+BUNDLED_DIR = DATA_DIR / "scenarios"
 
 
 def bundled_scenarios() -> dict[str, Path]:

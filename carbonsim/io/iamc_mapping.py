@@ -15,11 +15,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
-from carbonsim.constants import CITY
+from carbonsim.constants import CITY, DATA_DIR
 from carbonsim.errors import CarbonsimError
 
 __all__ = [
@@ -129,7 +128,7 @@ def _parse_selection(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 @cache
 def iamc_variables() -> dict[str, IamcVariable]:
     """The mapping table (``data/iamc_variables.csv``), IAMC name -> :class:`IamcVariable`."""
-    path = resources.files("carbonsim") / "data" / "iamc_variables.csv"
+    path = DATA_DIR / "iamc_variables.csv"
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     grouped: dict[str, list[dict]] = {}
@@ -157,7 +156,7 @@ def iamc_variables() -> dict[str, IamcVariable]:
 
 def mapping_table() -> pd.DataFrame:
     """The mapping table as a DataFrame (one row per term), for display and docs."""
-    path = resources.files("carbonsim") / "data" / "iamc_variables.csv"
+    path = DATA_DIR / "iamc_variables.csv"
     with path.open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
