@@ -86,6 +86,8 @@ def as_batch(obj, regions: RegionSet = WUZHONG) -> Batch:
     if isinstance(obj, str | os.PathLike):
         obj = load_scenario(obj, regions=regions)
     if isinstance(obj, Scenario):
+        if not obj.is_stochastic:  # its own values: a batch is only read (no copy needed)
+            return Batch(obj.levers, 1, [obj.id], {"scenario_name": obj.id})
         lv = obj.to_levers()
         return Batch(lv, lv.n, lv.scenario_ids or [obj.id] * lv.n, {"scenario_name": obj.id})
     if isinstance(obj, LeverSet):

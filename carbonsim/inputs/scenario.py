@@ -157,6 +157,13 @@ class Scenario:
         where = _Where(str(self.path) if self.path else f"<Scenario {self.id!r}>", self.regions)
         _check_id(self.id, where)
         object.__setattr__(self, "levers", _parse_levers(self.levers, where))
+        # found once: every run of the scenario asks (the values are immutable, like the rest)
+        dists = tuple(
+            (tuple(p for p in (name, county, year) if p is not None), value)
+            for name, county, year, value in self.entries()
+            if isinstance(value, Distribution)
+        )
+        object.__setattr__(self, "_distributions", dists)
 
     # -- structure ------------------------------------------------------------------------
     def entries(self) -> Iterator[tuple[str, str | None, int | None, float | Distribution]]:
@@ -177,16 +184,12 @@ class Scenario:
         The key path is ``(lever[, county][, year])``; column *j* of a unit sample feeds the
         *j*-th distribution (:func:`carbonsim.inputs.sampling.dimension_names` names them).
         """
-        return [
-            (tuple(p for p in (name, county, year) if p is not None), value)
-            for name, county, year, value in self.entries()
-            if isinstance(value, Distribution)
-        ]
+        return list(self._distributions)
 
     @property
     def is_stochastic(self) -> bool:
         """Whether any value is a distribution."""
-        return any(isinstance(v, Distribution) for *_, v in self.entries())
+        return bool(self._distributions)
 
     # -- to arrays ------------------------------------------------------------------------
     def to_levers(
