@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -39,9 +41,15 @@ def test_results_do_not_share_mutable_attributes(plan):
     other = carbonsim.simulate(None, variables=["co2"])
     other["year"].attrs["note"] = "edited"
     other["co2"].attrs["units"] = "edited"
+    other["scenario"].attrs["note"] = "edited"
     again = carbonsim.simulate(None, variables=["co2"])
     assert "note" not in again["year"].attrs and "note" not in plan["year"].attrs
+    assert "note" not in again["scenario"].attrs
     assert again["co2"].attrs["units"] != "edited"
+    # the scenario axis is shared by results of the same ids: an edit must not reach the next
+    with contextlib.suppress(ValueError):  # read-only, or a copy the index hands out
+        other["scenario"].values[0] = "x"
+    assert carbonsim.simulate(None, variables=["co2"])["scenario"].values.tolist() == ["default"]
 
 
 def test_selection_and_arithmetic_work_on_the_result(plan):
