@@ -8,8 +8,14 @@ what each target needs with integer indexing and evaluates the records in groups
   the 1e-9 snap and the at-risk scale computed for all of them at once;
 * **first year met** (only for records the model computes; a record set by the scenario has none):
   the condition over the years up to each record's year, one (scenario, record, year) block;
-* **window records** (checked in every year of a window) and **order records** (peak years,
-  稳中有降) one by one on plain arrays, peak years computed once per series.
+* **window records** (checked in every year of a window): one (scenario, record, year) block,
+  the worst year of each window;
+* **order records** (peak years, 稳中有降) one by one on plain arrays, peak years computed once
+  per indicator.
+
+What the records need of the trajectories' layout (which records cannot be evaluated and why,
+where each record's values sit) is worked out once per catalogue, reading of 左右, years and
+layout (:func:`_plan`), so a single scenario's check is mostly array work.
 
 The result is a :class:`TargetArrays` of plain arrays (status as small integer codes into
 :data:`~carbonsim.feasibility.verdicts.STATUSES`); :func:`~carbonsim.feasibility.evaluate.check`
@@ -277,6 +283,25 @@ def _locations(series: _Series, records) -> dict[str, list[tuple[int, int | None
     return by_indicator
 
 
+def _groups(series: _Series, records) -> tuple:
+    """(indicator, columns, region indexes or None) of the (located) *records*, per variable."""
+    groups = []
+    for indicator, items in _locations(series, records).items():
+        cols = np.array([k for k, _ in items], dtype=np.int64)
+        regions = None if items[0][1] is None else np.array([i for _, i in items], dtype=np.int64)
+        groups.append((indicator, cols, regions))
+    return tuple(groups)
+
+
+def _series_block(series: _Series, groups, size: int, span: int) -> np.ndarray:
+    """(scenario, record, year) block of the records' series over the first *span* years."""
+    x = np.empty((series.n, size, span))
+    for indicator, cols, regions in groups:
+        array = series.values(indicator)
+        x[:, cols] = array[:, None, :span] if regions is None else array[:, regions, :span]
+    return x
+
+
 def _take(series: _Series, records, year_of) -> _Take:
     """The :class:`_Take` of *records* (all located) in the years ``year_of(record)``."""
     groups = []
@@ -315,10 +340,7 @@ class _Block:
         year is found for every record at once.
         """
         span = self.span
-        x = np.empty((series.n, self.size, span))
-        for indicator, cols, regions in self.groups:
-            array = series.values(indicator)
-            x[:, cols] = array[:, None, :span] if regions is None else array[:, regions, :span]
+        x = _series_block(series, self.groups, self.size, span)
         if self.relative.size:
             base = self.base(series)[:, :, None]
             x[:, self.relative] = _relative(x[:, self.relative], base)
@@ -332,16 +354,62 @@ class _Block:
 def _block(series: _Series, records, table: _Points, year_index) -> _Block:
     """The :class:`_Block` of the (located) point records the model computes."""
     upto = np.array([year_index[t.year] for _, t in records], dtype=np.int64)
-    groups = []
-    for indicator, items in _locations(series, records).items():
-        cols = np.array([k for k, _ in items], dtype=np.int64)
-        regions = None if items[0][1] is None else np.array([i for _, i in items], dtype=np.int64)
-        groups.append((indicator, cols, regions))
+    groups = _groups(series, records)
     relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
     base = _take(series, [records[k] for k in relative], lambda t: year_index[t.base_year])
     p = table.rows([j for j, _ in records])
     span = int(upto.max()) + 1  # the years up to the latest record's
-    return _Block(tuple(groups), len(records), span, upto, np.array(relative, np.int64), base, p)
+    return _Block(groups, len(records), span, upto, np.array(relative, np.int64), base, p)
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """The records checked in every year of a window, all at once: the worst year of each.
+
+    *columns*: their catalogue positions; *groups*, *size*: where their series sit (as in
+    :class:`_Block`); *relative*, *base_at*: the records read as a change from a base year and
+    that year's index; *inside*: (record, year) the window; *first*: each window's first year.
+    """
+
+    columns: np.ndarray
+    groups: tuple[tuple[str, np.ndarray, np.ndarray | None], ...]
+    size: int
+    relative: np.ndarray
+    base_at: np.ndarray
+    inside: np.ndarray
+    first: np.ndarray
+    p: _Points
+
+    def evaluate(self, series: _Series) -> tuple:
+        """(value, margin, first year met), (scenario, record) each, in the worst year of each
+        record's window (a year without a margin is the worst)."""
+        x = _series_block(series, self.groups, self.size, self.inside.shape[1])
+        if self.relative.size:
+            base = x[:, self.relative, self.base_at][:, :, None]
+            x[:, self.relative] = _relative(x[:, self.relative], base)
+        margin_all = _margins(x, self.p)
+        part = np.where(np.isnan(margin_all), -np.inf, margin_all)
+        worst = np.nanargmin(np.where(self.inside[None], part, np.nan), axis=-1)[..., None]
+        margin = np.take_along_axis(margin_all, worst, -1)[..., 0]
+        value = np.take_along_axis(x, worst, -1)[..., 0]
+        return value, margin, np.where(margin >= 0, self.first[None, :], np.nan)
+
+
+def _windows(series: _Series, records, table: _Points, years: tuple) -> _Windows:
+    """The :class:`_Windows` of the (located) window records."""
+    year_index = {y: i for i, y in enumerate(years)}
+    y = np.asarray(years)
+    relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
+    return _Windows(
+        columns=np.array([j for j, _ in records], dtype=np.int64),
+        groups=_groups(series, records),
+        size=len(records),
+        relative=np.array(relative, dtype=np.int64),
+        base_at=np.array([year_index[records[k][1].base_year] for k in relative], np.int64),
+        inside=np.array([(y >= t.first_year) & (y <= (t.last_year or y[-1])) for _, t in records]),
+        first=np.array([float(t.first_year) for _, t in records]),
+        p=table.rows([j for j, _ in records]),
+    )
 
 
 @dataclass(frozen=True)
@@ -350,9 +418,8 @@ class _Plan:
 
     Which records cannot be evaluated and why (*reasons*), the point records (catalogue
     positions *points*, their parameters *p*, where their values and base values sit, the
-    first-years block of those the model computes) and the window and order records
-    (*others*, evaluated one by one; a window record with its parameters, an order record with
-    None).
+    first-years block of those the model computes), the window records (*windows*, together)
+    and the order records (*orders*, one by one).
     """
 
     table: _Points
@@ -362,7 +429,8 @@ class _Plan:
     x: _Take
     base: _Take
     block: _Block | None
-    others: tuple[tuple[int, Target, _Points | None], ...]
+    windows: _Windows | None
+    orders: tuple[tuple[int, Target], ...]
 
 
 def _plan(series: _Series, records: tuple[Target, ...], approx: str, years: tuple) -> _Plan:
@@ -392,6 +460,14 @@ def _make_plan(series: _Series, records: tuple[Target, ...], approx: str, years:
     year_index = {y: i for i, y in enumerate(years)}
     table = _record_table(records, approx)
     reasons, points, others = _sort(records, series, year_index)
+    orders = tuple((j, t) for j, t in others if t.op in ORDER_OPS)
+    windows = []
+    for j, t in others:
+        if t.op not in ORDER_OPS:
+            if (reason := series.locate(t.indicator, t.region)[2]) != "":
+                reasons[j] = reason
+            else:
+                windows.append((j, t))
     p = table.rows([j for j, _ in points])
     relative = [(j, t) for j, t in points if t.basis == "relative_change"]
     chosen = [points[k] for k in np.flatnonzero(p.computed)]
@@ -403,7 +479,8 @@ def _make_plan(series: _Series, records: tuple[Target, ...], approx: str, years:
         x=_take(series, points, lambda t: year_index[t.year]),
         base=_take(series, relative, lambda t: year_index[t.base_year]),
         block=_block(series, chosen, table, year_index) if chosen else None,
-        others=tuple((j, t, None if t.op in ORDER_OPS else table.rows([j])) for j, t in others),
+        windows=_windows(series, windows, table, years) if windows else None,
+        orders=orders,
     )
 
 
@@ -421,22 +498,8 @@ def _points(series: _Series, plan: _Plan, years: np.ndarray) -> tuple:
 
 
 # ---------------------------------------------------------------------------------------------
-# window and order records, one at a time on plain arrays
+# order records, one at a time on plain arrays
 # ---------------------------------------------------------------------------------------------
-def _window(t: Target, x: np.ndarray, years: np.ndarray, p: _Points) -> tuple:
-    """(value, margin, first) of a record checked in every year of a window (*p*: its row)."""
-    if t.basis == "relative_change":
-        x = _relative(x, x[:, years == t.base_year])
-    margin_all = _margins(x[:, None, :], p)[:, 0, :]
-    window = (years >= t.first_year) & (years <= (t.last_year or years[-1]))
-    part = np.where(np.isnan(margin_all[:, window]), -np.inf, margin_all[:, window])
-    worst = np.argmin(part, axis=-1)
-    margin = np.take_along_axis(margin_all[:, window], worst[:, None], -1)[:, 0]
-    value = np.take_along_axis(x[:, window], worst[:, None], -1)[:, 0]
-    first = np.where(margin >= 0, float(t.first_year), np.nan)
-    return value, margin, first
-
-
 def _order(t: Target, series: _Series, years: np.ndarray, tolerance: float):
     """(value, margin, first, scale, reason) of a peak or 稳中有降 record."""
     x, reason = series.get(t.indicator, t.region)
@@ -530,12 +593,11 @@ def evaluate_targets(
     if plan.points.size:
         cols = plan.points
         value[:, cols], margin[:, cols], first[:, cols] = _points(series, plan, years)
-    for j, t, row in plan.others:
-        if row is None:
-            done, reason = _order(t, series, years, plateau_tolerance)
-        else:
-            x, reason = series.get(t.indicator, t.region)
-            done = None if x is None else (*_window(t, x, years, row), scale[j])
+    if plan.windows is not None:
+        cols = plan.windows.columns
+        value[:, cols], margin[:, cols], first[:, cols] = plan.windows.evaluate(series)
+    for j, t in plan.orders:
+        done, reason = _order(t, series, years, plateau_tolerance)
         if done is None:
             reasons[j] = reason
             continue
