@@ -92,12 +92,6 @@ _VECTORS = (
     "V_X",  # SOC during a pass
     "V_SIG",  # 1.0 while the day map so far has slope 1
     "V_MU",  # its linear (or constant) stretch [GWh]
-    "V_AR",  # backward day map of the reserve target / the greedy SOC: shift, low, up
-    "V_LOR",
-    "V_UPR",
-    "V_AK",  # backward day map of the keep level
-    "V_LOK",
-    "V_UPK",
 )
 _VSIZE = {"V_BAT": 3, "V_PHS": 3}
 _off = B_OFF_P + NST
@@ -105,8 +99,7 @@ _v = {}
 for _name in _VECTORS:
     _v[_name] = _off
     _off += _VSIZE.get(_name, 1) * LANES
-V_BAT, V_PHS, V_ON, V_DONE, V_S, V_X, V_SIG, V_MU = (_v[k] for k in _VECTORS[:8])
-V_AR, V_LOR, V_UPR, V_AK, V_LOK, V_UPK = (_v[k] for k in _VECTORS[8:])
+V_BAT, V_PHS, V_ON, V_DONE, V_S, V_X, V_SIG, V_MU = (_v[k] for k in _VECTORS)
 #: offset of the first row after the storage's scratch (the kernel's own rows follow)
 B_END = _off
 #: passes over the day allowed to find the cyclic start SOC of a storage with a reserve; each
@@ -136,18 +129,40 @@ def _fixed_point(a, lo, up):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _compose(buf, va, vlo, vup, ln, delta, e):
-    """(a, lo, up) of g o clip(. + delta, 0, e) where g(x) = clip(x + a, lo, up), in place.
+def _lanes(step, buf, args, h, s):
+    """*step* of hour h in every lane: ``step(buf, args, h, lane, s[lane])`` -> its new state.
 
-    The map of lane ln lives in the vectors va, vlo, vup.  Builds a backward day map (applied last
-    hour first) while looping forward over the hours: clip(clip(x + delta, 0, e) + a, lo, up)
-    = clip(x + delta + a, clip(a, lo, up), clip(e + a, lo, up))."""
-    a = buf[va + ln]
-    lo = buf[vlo + ln]
-    up = buf[vup + ln]
-    buf[va + ln] = a + delta
-    buf[vlo + ln] = _clip(a, lo, up)
-    buf[vup + ln] = _clip(e + a, lo, up)
+    The lanes' states (a tuple of tuples) stay in registers across the hours, so the dependent
+    chains of the LANES elements overlap (and the compiler may pack the lanes into vectors).
+    This is the one place where the number of lanes is spelt out."""
+    return (
+        step(buf, args, h, 0, s[0]),
+        step(buf, args, h, 1, s[1]),
+        step(buf, args, h, 2, s[2]),
+        step(buf, args, h, 3, s[3]),
+    )
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _all(s, k):
+    """True if item k of every lane's state is True."""
+    return s[0][k] & s[1][k] & s[2][k] & s[3][k]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _zeros():
+    """A placeholder state for each lane (for steps that only read, or only start a state)."""
+    return (0.0, 0.0, 0.0, 0.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _compose(a, lo, up, delta, e):
+    """(a, lo, up) of g o clip(. + delta, 0, e) where g(x) = clip(x + a, lo, up).
+
+    Builds a backward day map (applied last hour first) while looping forward over the hours:
+    clip(clip(x + delta, 0, e) + a, lo, up) = clip(x + delta + a, clip(a, lo, up),
+    clip(e + a, lo, up))."""
+    return a + delta, _clip(a, lo, up), _clip(e + a, lo, up)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -166,6 +181,43 @@ def _target_deltas(buf, off, j, p, eta):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def _targets_start(buf, sp, h, ln, st):
+    """Both backward day maps of lane ln before any hour: the identity clip(x, 0, E)."""
+    e = buf[sp + S_E + ln]
+    return (0.0, 0.0, e, 0.0, 0.0, e)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _targets_map(buf, args, h, ln, st):
+    """Both backward day maps of lane ln (target, keep level) composed with hour h."""
+    off, sp = args
+    dr, dk = _target_deltas(buf, off, h * LANES + ln, buf[sp + S_P + ln], buf[sp + S_ETA + ln])
+    e = buf[sp + S_E + ln]
+    ar, lor, upr = _compose(st[0], st[1], st[2], dr, e)
+    ak, lok, upk = _compose(st[3], st[4], st[5], dk, e)
+    return (ar, lor, upr, ak, lok, upk)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _targets_cyclic(buf, args, h, ln, st):
+    """The cyclic (target, keep level) of lane ln at the day's end: the day maps' fixed points."""
+    return (_fixed_point(st[0], st[1], st[2]), _fixed_point(st[3], st[4], st[5]))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _targets_back(buf, args, h, ln, st):
+    """Write (target, keep level) of lane ln at the end of hour h; return them at its start."""
+    off, sp = args
+    j = h * LANES + ln
+    r, k = st
+    buf[B_RT + j] = r
+    buf[B_KT + j] = k
+    e = buf[sp + S_E + ln]
+    dr, dk = _target_deltas(buf, off, j, buf[sp + S_P + ln], buf[sp + S_ETA + ln])
+    return (_clip(r + dr, 0.0, e), _clip(k + dk, 0.0, e))  # r - x is r + (-x), bit for bit
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def _targets(buf, off, sp):
     """Fill the reserve target and keep level rows of one storage (rows B_RT, B_KT), all lanes.
 
@@ -175,35 +227,13 @@ def _targets(buf, off, sp):
     recharges it, so K >= R.  Going back one hour is a clip of the SOC, so the backward day map
     is a clip too (built in a forward loop by ``_compose``) and its cyclic value is exact.
     """
-    for ln in range(LANES):
-        e = buf[sp + S_E + ln]
-        buf[V_AR + ln] = 0.0
-        buf[V_LOR + ln] = 0.0
-        buf[V_UPR + ln] = e
-        buf[V_AK + ln] = 0.0
-        buf[V_LOK + ln] = 0.0
-        buf[V_UPK + ln] = e
+    args = (off, sp)
+    s = _lanes(_targets_start, buf, sp, 0, _zeros())
     for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            p = buf[sp + S_P + ln]
-            e = buf[sp + S_E + ln]
-            dr, dk = _target_deltas(buf, off, h * LANES + ln, p, buf[sp + S_ETA + ln])
-            _compose(buf, V_AR, V_LOR, V_UPR, ln, dr, e)
-            _compose(buf, V_AK, V_LOK, V_UPK, ln, dk, e)
-    for ln in range(LANES):
-        buf[V_AR + ln] = _fixed_point(buf[V_AR + ln], buf[V_LOR + ln], buf[V_UPR + ln])
-        buf[V_AK + ln] = _fixed_point(buf[V_AK + ln], buf[V_LOK + ln], buf[V_UPK + ln])
+        s = _lanes(_targets_map, buf, args, h, s)
+    s = _lanes(_targets_cyclic, buf, args, 0, s)
     for h in range(H_PER_DAY - 1, -1, -1):
-        for ln in range(LANES):
-            j = h * LANES + ln
-            r = buf[V_AR + ln]
-            k = buf[V_AK + ln]
-            buf[B_RT + j] = r
-            buf[B_KT + j] = k
-            e = buf[sp + S_E + ln]
-            dr, dk = _target_deltas(buf, off, j, buf[sp + S_P + ln], buf[sp + S_ETA + ln])
-            buf[V_AR + ln] = _clip(r + dr, 0.0, e)  # r - x is r + (-x), bit for bit
-            buf[V_AK + ln] = _clip(k + dk, 0.0, e)
+        s = _lanes(_targets_back, buf, args, h, s)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -347,29 +377,45 @@ def _keep(buf, at, value, live):
     buf[at] = value if live else buf[at]
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _pass_start(buf, args, h, ln, st):
+    """State (SOC, slope 1, margin) of lane ln at the start of a solver pass from V_S."""
+    return (buf[V_S + ln], True, np.inf)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _pass_hour(buf, args, h, ln, st):
+    """Hour h of a solver pass in lane ln: its flows and SOC into the rows (if not done)."""
+    off, sp, row_ch, row_dis, row_soc = args
+    x, sig, mu, ch, dis = _reserve_step(buf, off, sp, h, ln, st[0], st[1], st[2])
+    live = buf[V_DONE + ln] == 0.0
+    j = h * LANES + ln
+    _keep(buf, row_ch + j, ch, live)
+    _keep(buf, row_dis + j, dis, live)
+    _keep(buf, row_soc + j, x, live)
+    return (x, sig, mu)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _pass_end(buf, args, h, ln, st):
+    """Lane ln's state at the end of a pass into V_X, V_SIG, V_MU."""
+    buf[V_X + ln] = st[0]
+    buf[V_SIG + ln] = 1.0 if st[1] else 0.0
+    buf[V_MU + ln] = st[2]
+    return 0.0
+
+
 @njit(cache=True, error_model="numpy")
 def _start_pass(buf, off, sp, row_ch, row_dis, row_soc):
     """One pass of the solver over the day from the start SOC V_S, lanes not done (V_DONE 0).
 
     Leaves the day's end SOC, slope and margin in V_X, V_SIG, V_MU, and the pass's flows and SOC
     in rows row_ch, row_dis, row_soc (of the lanes not done)."""
-    for ln in range(LANES):
-        buf[V_X + ln] = buf[V_S + ln]
-        buf[V_SIG + ln] = 1.0
-        buf[V_MU + ln] = np.inf
+    args = (off, sp, row_ch, row_dis, row_soc)
+    s = _lanes(_pass_start, buf, args, 0, _zeros())
     for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            x, sig, mu, ch, dis = _reserve_step(
-                buf, off, sp, h, ln, buf[V_X + ln], buf[V_SIG + ln] != 0.0, buf[V_MU + ln]
-            )
-            buf[V_X + ln] = x
-            buf[V_SIG + ln] = 1.0 if sig else 0.0
-            buf[V_MU + ln] = mu
-            live = buf[V_DONE + ln] == 0.0
-            j = h * LANES + ln
-            _keep(buf, row_ch + j, ch, live)
-            _keep(buf, row_dis + j, dis, live)
-            _keep(buf, row_soc + j, x, live)
+        s = _lanes(_pass_hour, buf, args, h, s)
+    _lanes(_pass_end, buf, args, 0, s)
 
 
 @njit(cache=True, error_model="numpy")
@@ -411,6 +457,27 @@ def _reserve_start(buf, off, sp, row_ch, row_dis, row_soc):
             return
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _replay_start(buf, args, h, ln, st):
+    """State (SOC, done) of lane ln at the start of the replay: from V_S; done if not solved."""
+    return (buf[V_S + ln], buf[V_ON + ln] == 0.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _replay_hour(buf, args, h, ln, st):
+    """Hour h of the replay in lane ln: its flows and SOC into the rows until it has met the
+    solver's pass (done from the hour after)."""
+    off, sp, row_ch, row_dis, row_soc = args
+    x, _, _, ch, dis = _reserve_step(buf, off, sp, h, ln, st[0], False, 0.0)
+    j = h * LANES + ln
+    live = not st[1]
+    merged = x == buf[row_soc + j]  # merged with the solver's pass
+    _keep(buf, row_ch + j, ch, live)
+    _keep(buf, row_dis + j, dis, live)
+    _keep(buf, row_soc + j, x, live)
+    return (x, merged | st[1])
+
+
 @njit(cache=True, error_model="numpy")
 def _reserve_trajectory(buf, off, sp, row_ch, row_dis, row_soc):
     """Flows (rows row_ch, row_dis) and SOC (row_soc) of a storage with a reserve from V_S.
@@ -419,25 +486,12 @@ def _reserve_trajectory(buf, off, sp, row_ch, row_dis, row_soc):
     day until its SOC equals (bit for bit) that of the pass at the same hour: from there on both
     evaluate the same operations on the same numbers, so the rest of the pass is kept.  The
     replay stops when every lane has met its pass."""
-    for ln in range(LANES):
-        buf[V_X + ln] = buf[V_S + ln]
-        buf[V_DONE + ln] = 0.0 if buf[V_ON + ln] != 0.0 else 1.0
+    args = (off, sp, row_ch, row_dis, row_soc)
+    s = _lanes(_replay_start, buf, args, 0, _zeros())
     for h in range(H_PER_DAY):
-        done = True
-        for ln in range(LANES):
-            x, _, _, ch, dis = _reserve_step(buf, off, sp, h, ln, buf[V_X + ln], False, 0.0)
-            j = h * LANES + ln
-            live = buf[V_DONE + ln] == 0.0
-            merged = x == buf[row_soc + j]  # merged with the solver's pass
-            _keep(buf, row_ch + j, ch, live)
-            _keep(buf, row_dis + j, dis, live)
-            _keep(buf, row_soc + j, x, live)
-            buf[V_X + ln] = x
-            stop = merged | (not live)
-            buf[V_DONE + ln] = 1.0 if stop else 0.0
-            done &= stop
-        if done:
+        if _all(s, 1):
             return
+        s = _lanes(_replay_hour, buf, args, h, s)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -474,28 +528,49 @@ def _store_delta(c1, sd, p, eta):
     return up if c1 > 0.0 else down
 
 
-@njit(cache=True, error_model="numpy")
-def _start_soc(buf, off, sp):
-    """Cyclic start SOC (into V_S) of a storage that keeps no reserve, all lanes.
+@njit(cache=True, inline="always", error_model="numpy")
+def _greedy_map(buf, args, h, ln, st):
+    """The day map (a, lo, up) of lane ln without a reserve composed with hour h."""
+    off, sp = args
+    j = h * LANES + ln
+    e = buf[sp + S_E + ln]
+    p = buf[sp + S_P + ln]
+    dl = _store_delta(buf[off + ST_C1 + j], buf[off + ST_SD + j], p, buf[sp + S_ETA + ln])
+    return (st[0] + dl, _clip(st[1] + dl, 0.0, e), _clip(st[2] + dl, 0.0, e))
 
-    (Offers in rows off + ST_*.)  The day map is a clip, its fixed point exact
-    (``_fixed_point``)."""
-    for ln in range(LANES):
-        buf[V_AR + ln] = 0.0
-        buf[V_LOR + ln] = 0.0
-        buf[V_UPR + ln] = buf[sp + S_E + ln]
-    for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            j = h * LANES + ln
-            e = buf[sp + S_E + ln]
-            dl = _store_delta(
-                buf[off + ST_C1 + j], buf[off + ST_SD + j], buf[sp + S_P + ln], buf[sp + S_ETA + ln]
-            )
-            buf[V_AR + ln] += dl
-            buf[V_LOR + ln] = _clip(buf[V_LOR + ln] + dl, 0.0, e)
-            buf[V_UPR + ln] = _clip(buf[V_UPR + ln] + dl, 0.0, e)
-    for ln in range(LANES):
-        buf[V_S + ln] = _fixed_point(buf[V_AR + ln], buf[V_LOR + ln], buf[V_UPR + ln])
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _greedy_cyclic(buf, args, h, ln, st):
+    """Lane ln's cyclic start SOC without a reserve: the fixed point of its day map (a, lo, up)
+    (the identity before the first hour)."""
+    return _fixed_point(st[0], st[1], st[2])
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _greedy_hour(buf, args, h, ln, x):
+    """Hour h of lane ln without a reserve from SOC x: its flows and SOC into the rows (where
+    V_ON is set); returns the SOC after."""
+    off, sp, row_ch, row_dis, row_soc = args
+    j = h * LANES + ln
+    x, ch, dis = _store_hour(
+        x,
+        buf[off + ST_C1 + j],
+        buf[off + ST_SD + j],
+        buf[sp + S_P + ln],
+        buf[sp + S_E + ln],
+        buf[sp + S_ETA + ln],
+    )
+    live = buf[V_ON + ln] != 0.0
+    _keep(buf, row_ch + j, ch, live)
+    _keep(buf, row_dis + j, dis, live)
+    _keep(buf, row_soc + j, x, live)
+    return x
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _identity(buf, sp, h, ln, st):
+    """The identity day map clip(x + 0, 0, E) of lane ln."""
+    return (0.0, 0.0, buf[sp + S_E + ln])
 
 
 @njit(cache=True, error_model="numpy")
@@ -512,24 +587,16 @@ def _reserve_solve(buf, off, sp, row_ch, row_dis, row_soc):
 def _greedy_solve(buf, off, sp, row_ch, row_dis, row_soc):
     """A storage that keeps no reserve on the day held in *buf*: cyclic start, flows.
 
-    Lanes with V_ON set; fills their rows row_ch, row_dis, row_soc."""
-    _start_soc(buf, off, sp)
+    Lanes with V_ON set; fills their rows row_ch, row_dis, row_soc.  The day map is a clip, its
+    fixed point (the cyclic start) exact (``_fixed_point``)."""
+    args = (off, sp)
+    s = _lanes(_identity, buf, sp, 0, _zeros())
     for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            j = h * LANES + ln
-            x, ch, dis = _store_hour(
-                buf[V_S + ln],
-                buf[off + ST_C1 + j],
-                buf[off + ST_SD + j],
-                buf[sp + S_P + ln],
-                buf[sp + S_E + ln],
-                buf[sp + S_ETA + ln],
-            )
-            buf[V_S + ln] = x
-            live = buf[V_ON + ln] != 0.0
-            _keep(buf, row_ch + j, ch, live)
-            _keep(buf, row_dis + j, dis, live)
-            _keep(buf, row_soc + j, x, live)
+        s = _lanes(_greedy_map, buf, args, h, s)
+    x = _lanes(_greedy_cyclic, buf, args, 0, s)
+    args_rows = (off, sp, row_ch, row_dis, row_soc)
+    for h in range(H_PER_DAY):
+        x = _lanes(_greedy_hour, buf, args_rows, h, x)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
