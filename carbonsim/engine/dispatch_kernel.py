@@ -34,20 +34,11 @@ from carbonsim.engine.dispatch_storage import (
     B_VL,
     B_W,
     H_PER_DAY,
-    LANES,
-    NST,
-    ROW,
-    S_E,
-    S_ETA,
-    S_P,
     ST_C1,
     ST_C2,
     ST_D1,
     ST_D2,
     ST_SD,
-    V_BAT,
-    V_ON,
-    V_PHS,
     _greedy_solve,
     _pass_on,
     _reserve_solve,
@@ -192,7 +183,7 @@ HOURLY = (
 NREC = len(HOURLY)
 
 
-# the kernel's own rows of the day scratch (after the storage's): the flows of pass C
+# the kernel's own rows of the day scratch (after the storage offers): the flows of pass C
 (
     F_WIND,  # wind generation (available - curtailed) [GW]
     F_SOLAR,  # solar generation
@@ -216,586 +207,437 @@ NREC = len(HOURLY)
     F_BIL,  # biomass to local load
     F_BD,  # thermal band backed down
     F_RAMP,  # thermal ramp-up
-) = range(B_END, B_END + 22 * ROW, ROW)
-#: the rows summed over the day (weight x hour), in the order of the sums t[0..26]
-SUMS = (
-    F_WIND,
-    F_SOLAR,
-    F_COAL,
-    F_GAS,
-    F_VAV,
-    F_CURT,
-    F_CW,
-    F_VLOC,
-    F_STL,
-    F_STLINE,
-    F_STEXP,
-    B_CHB,
-    B_DIB,
-    B_CHP,
-    B_DIP,
-    F_IMP,
-    F_EV,
-    F_EM,
-    F_EF,
-    F_URT,
-    F_UNS,
-    F_TCURT,
-    B_L,
-    F_HYL,
-    F_BIL,
-    F_BD,
-    F_RAMP,
-)
-NSUM = len(SUMS)
-# the kernel's vectors (one number per lane): constants of the element, then day flags and sums
-_KVECTORS = (
-    "K_KW",  # wind GW per unit of its shape
-    "K_WG",  # wind capacity [GW]
-    "K_KS",
-    "K_SG",
-    "K_HYD",  # hydro (flat) [GW]
-    "K_BIO",  # biomass (flat)
-    "K_MR",  # must-run for local use and export
-    "K_FB",  # scheduled thermal band
-    "K_XR",  # UHVDC renewable part
-    "K_GLIM",  # grid limit
-    "K_CCAP",  # coal capacity
-    "K_CB",  # coal base
-    "K_GCAP",
-    "K_GB",
-    "K_GHEAD",  # gas part of the band
-    "K_KC",  # a demand class: GW per unit of its shape
-    "K_HASB",  # 1.0: the element has a battery
-    "K_HASP",  # 1.0: the element has pumped hydro
-    "K_SURP",  # 1.0: the day has a surplus hour
-    "K_NEED",  # 1.0: the day has a high-value need
-    "K_BAT",  # 1.0: the battery runs today
-    "K_PHS",
-    "K_RESB",  # 1.0: the battery keeps a reserve today
-    "K_SOCB",  # battery SOC at the end of the day [GWh]
-    "K_PEAK",  # peak residual load [GW]
-)
-(
-    K_KW,
-    K_WG,
-    K_KS,
-    K_SG,
-    K_HYD,
-    K_BIO,
-    K_MR,
-    K_FB,
-    K_XR,
-    K_GLIM,
-    K_CCAP,
-    K_CB,
-    K_GCAP,
-    K_GB,
-    K_GHEAD,
-    K_KC,
-    K_HASB,
-    K_HASP,
-    K_SURP,
-    K_NEED,
-    K_BAT,
-    K_PHS,
-    K_RESB,
-    K_SOCB,
-    K_PEAK,
-) = range(B_END + 22 * ROW, B_END + 22 * ROW + len(_KVECTORS) * LANES, LANES)
-#: the day sums: sum k of lane ln at K_T + k * LANES + ln [GWh]
-K_T = B_END + 22 * ROW + len(_KVECTORS) * LANES
-#: length of the flat day scratch
-NBUF = K_T + NSUM * LANES
+) = range(B_END, B_END + 22 * H_PER_DAY, H_PER_DAY)
+#: length of the flat day scratch (rows x 24)
+NBUF = B_END + 22 * H_PER_DAY
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _lane_element(i0, nl, ln):
-    """Element of lane ln in the block starting at i0 with nl live lanes (the last one repeated)."""
-    return i0 + min(ln, nl - 1)
-
-
-@njit(cache=True, error_model="numpy")
-def _setup(buf, prm, i0, nl):
-    """The element constants of each lane into the K_* and storage vectors; sums and peak to 0.
-
-    Returns the UHVDC fossil part met by thermal f and its shortfall, per lane, as
-    ((LANES,), (LANES,)) arrays [GW]."""
-    inv_h = 1.0 / 8760.0
-    fs = np.empty(LANES)
-    short = np.empty(LANES)
-    for ln in range(LANES):
-        i = _lane_element(i0, nl, ln)
-        wg = prm[P_WIND_GW][i]
-        sg = prm[P_SOLAR_GW][i]
-        buf[K_WG + ln] = wg
-        buf[K_SG + ln] = sg
-        buf[K_KW + ln] = wg * prm[P_WIND_H][i] * inv_h
-        buf[K_KS + ln] = sg * prm[P_SOLAR_H][i] * inv_h
-        hyd = prm[P_HYDRO_GW][i] * prm[P_HYDRO_H][i] * inv_h
-        bio = prm[P_BIO_GW][i] * prm[P_BIO_H][i] * inv_h
-        buf[K_HYD + ln] = hyd
-        buf[K_BIO + ln] = bio
-        hb = hyd + bio
-
-        ccap = prm[P_COAL_GW][i]
-        gcap = prm[P_GAS_GW][i]
-        csch = min(ccap * prm[P_COAL_H][i] * inv_h, ccap)
-        gsch = min(gcap * prm[P_GAS_H][i] * inv_h, gcap)
-        cfl = min(ccap * prm[P_COAL_MS][i], csch)
-        gfl = min(gcap * prm[P_GAS_MS][i], gsch)
-
-        x = prm[P_UHVDC_TWH][i] * 1000.0 * inv_h
-        xr = x * prm[P_UHVDC_R][i]
-        xf = x - xr
-
-        # thermal commitment for the UHVDC fossil part (constant in time)
-        f = min(xf, ccap + gcap)
-        cb = csch
-        gb = gsch
-        if cb + gb < f:  # schedule too low for the line: ramp coal, then gas
-            need = f - cb - gb
-            rc = min(need, ccap - cb)
-            cb += rc
-            gb += min(need - rc, gcap - gb)
-        tb = cb + gb
-        tfl = max(cfl + gfl, f)  # thermal floor incl. line obligation
-        if tfl > tb:
-            tfl = tb
-        g_head = gb - gfl  # gas part of the band (for the split)
-        if g_head < 0.0:
-            g_head = 0.0
-        buf[K_MR + ln] = hb + (tfl - f)  # must-run available to local load/export
-        buf[K_FB + ln] = tb - tfl  # scheduled band that may be backed down
-        buf[K_XR + ln] = xr
-        buf[K_GLIM + ln] = prm[P_GRID][i]
-        buf[K_CCAP + ln] = ccap
-        buf[K_CB + ln] = cb
-        buf[K_GCAP + ln] = gcap
-        buf[K_GB + ln] = gb
-        buf[K_GHEAD + ln] = g_head
-        fs[ln] = f
-        short[ln] = xf - f
-
-        pb = prm[P_BAT_GW][i]
-        eb = prm[P_BAT_GWH][i]
-        pp = prm[P_PHS_GW][i]
-        ep = prm[P_PHS_GWH][i]
-        buf[V_BAT + S_P + ln] = pb
-        buf[V_BAT + S_E + ln] = eb
-        buf[V_BAT + S_ETA + ln] = math.sqrt(prm[P_BAT_EFF][i])
-        buf[V_PHS + S_P + ln] = pp
-        buf[V_PHS + S_E + ln] = ep
-        buf[V_PHS + S_ETA + ln] = math.sqrt(prm[P_PHS_EFF][i])
-        buf[K_HASB + ln] = 1.0 if pb > 0.0 and eb > 0.0 else 0.0
-        buf[K_HASP + ln] = 1.0 if pp > 0.0 and ep > 0.0 else 0.0
-        buf[K_PEAK + ln] = -np.inf
-        for k in range(NSUM):
-            buf[K_T + k * LANES + ln] = 0.0
-    return fs, short
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _day_load(buf, lsh, dem, i0, nl, d, inv_h):
+def _day_load(buf, lsh, dem, i, d, inv_h):
     """Local load of day d (row B_L) [GW]: sum over classes of demand x shape, class by class.
 
     The same additions in the same order as one sum per hour (0 + class 0 + class 1 + ...), with
-    the class loop outside so that the loop over hours and lanes is a plain vector update."""
-    for j in range(ROW):
-        buf[B_L + j] = 0.0
+    the class loop outside so that the hour loop is a plain vector update."""
+    for h in range(H_PER_DAY):
+        buf[B_L + h] = 0.0
     for c in range(lsh.shape[0]):
-        for ln in range(LANES):  # demand class -> GW per unit of its shape
-            buf[K_KC + ln] = dem[_lane_element(i0, nl, ln), c] * 1000.0 * inv_h
+        kc = dem[i, c] * 1000.0 * inv_h  # demand class -> GW per unit of its shape
         for h in range(H_PER_DAY):
-            sh = lsh[c, d, h]
-            for ln in range(LANES):
-                buf[B_L + h * LANES + ln] += buf[K_KC + ln] * sh
+            buf[B_L + h] += kc * lsh[c, d, h]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _day_offers(buf, wsh, ssh, d, before_band, export_first):
+def _day_offers(buf, wsh, ssh, d, kw, wg, ks, sg, glim, mr, fb, xr, before_band, export_first):
     """Pass A of day d: VRE, the local and line shares, and what the battery is offered.
 
-    Every hour and lane on its own (no branches: selects), rows B_* and B_OFF_B + ST_*; the
-    vectors K_SURP, K_NEED get whether the day has a surplus hour and a high-value need, and
-    K_PEAK the peak residual load so far."""
-    for ln in range(LANES):
-        buf[K_SURP + ln] = 0.0
-        buf[K_NEED + ln] = 0.0
+    Every hour on its own (no branches: selects), rows B_* and B_OFF_B + ST_*.  Returns (any
+    surplus hour, any high-value need) of the day."""
+    any_surplus = False
+    any_need = False
     for h in range(H_PER_DAY):
-        wsh_h = wsh[d, h]
-        ssh_h = ssh[d, h]
-        for ln in range(LANES):
-            j = h * LANES + ln
-            wg = buf[K_WG + ln]
-            sg = buf[K_SG + ln]
-            glim = buf[K_GLIM + ln]
-            mr = buf[K_MR + ln]
-            xr = buf[K_XR + ln]
-            w = buf[K_KW + ln] * wsh_h
-            w = wg if w > wg else w
-            s = buf[K_KS + ln] * ssh_h
-            s = sg if s > sg else s
-            v = w + s
-            load = buf[B_L + j]
-            vl = min(v, load)
-            capv = load + glim - mr  # must-run that cannot be exported
-            capv = 0.0 if capv < 0.0 else capv  # takes local load back from VRE
-            vl = capv if vl > capv else vl
-            l1 = load - vl
-            rem = v - vl
-            ur = min(rem, xr)
-            v2 = rem - ur
-            mrl = min(mr, l1)
-            l2 = l1 - mrl
-            # storage deficit: after must-run, or after the scheduled band too
-            sd_band = l2 - min(buf[K_FB + ln], l2)
-            sd = l2 if before_band else sd_band
-            room0 = glim - min(mr - mrl, glim)  # grid room after must-run export
-            surplus = v2 > 0.0
-            # VRE surplus storage must take (all of it, or what cannot be exported)
-            v2x = v2 - room0
-            v2x = 0.0 if v2x < 0.0 else v2x
-            v2c = v2x if export_first & surplus else v2
-            # storage discharge demand: local deficit, then the UHVDC renewable shortfall, then
-            # export room left after must-run (and VRE) exports; a surplus hour has no
-            # high-value need
-            sds = room0 - v2
-            sds = 0.0 if sds < 0.0 else sds
-            sds = 0.0 if v2c > 0.0 else sds
-            d1 = sd + (xr - ur)
-            d1 = 0.0 if surplus else d1
-            sdd = sd + ((xr - ur) + room0)
-            buf[B_W + j] = w
-            buf[B_S + j] = s
-            buf[B_VL + j] = vl
-            buf[B_UR + j] = ur
-            buf[B_MRL + j] = mrl
-            buf[B_MRS + j] = mr - mrl
-            buf[B_L2 + j] = l2
-            buf[B_SDL + j] = sd
-            buf[B_V2 + j] = v2
-            buf[B_OFF_B + ST_C1 + j] = v2c
-            buf[B_OFF_B + ST_C2 + j] = v2 - v2c
-            buf[B_OFF_B + ST_D1 + j] = d1
-            buf[B_OFF_B + ST_D2 + j] = sds if surplus else room0
-            buf[B_OFF_B + ST_SD + j] = sds if surplus else sdd
-            buf[K_SURP + ln] = 1.0 if surplus else buf[K_SURP + ln]
-            buf[K_NEED + ln] = 1.0 if d1 > 0.0 else buf[K_NEED + ln]
-            r = load - v
-            buf[K_PEAK + ln] = r if r > buf[K_PEAK + ln] else buf[K_PEAK + ln]
+        w = kw * wsh[d, h]
+        w = wg if w > wg else w
+        s = ks * ssh[d, h]
+        s = sg if s > sg else s
+        v = w + s
+        load = buf[B_L + h]
+        vl = min(v, load)
+        capv = load + glim - mr  # must-run that cannot be exported
+        capv = 0.0 if capv < 0.0 else capv  # takes local load back from VRE
+        vl = capv if vl > capv else vl
+        l1 = load - vl
+        rem = v - vl
+        ur = min(rem, xr)
+        v2 = rem - ur
+        mrl = min(mr, l1)
+        l2 = l1 - mrl
+        # storage deficit: after must-run, or after the scheduled band too
+        sd = l2 if before_band else l2 - min(fb, l2)
+        room0 = glim - min(mr - mrl, glim)  # grid room after must-run export
+        surplus = v2 > 0.0
+        # VRE surplus storage must take (all of it, or what cannot be exported)
+        v2x = v2 - room0
+        v2x = 0.0 if v2x < 0.0 else v2x
+        v2c = v2x if export_first and surplus else v2
+        # storage discharge demand: local deficit, then the UHVDC renewable shortfall, then
+        # export room left after must-run (and VRE) exports; a surplus hour has no high-value need
+        sds = room0 - v2
+        sds = 0.0 if sds < 0.0 else sds
+        sds = 0.0 if v2c > 0.0 else sds
+        d1 = 0.0 if surplus else sd + (xr - ur)
+        buf[B_W + h] = w
+        buf[B_S + h] = s
+        buf[B_VL + h] = vl
+        buf[B_UR + h] = ur
+        buf[B_MRL + h] = mrl
+        buf[B_MRS + h] = mr - mrl
+        buf[B_L2 + h] = l2
+        buf[B_SDL + h] = sd
+        buf[B_V2 + h] = v2
+        buf[B_OFF_B + ST_C1 + h] = v2c
+        buf[B_OFF_B + ST_C2 + h] = v2 - v2c
+        buf[B_OFF_B + ST_D1 + h] = d1
+        buf[B_OFF_B + ST_D2 + h] = sds if surplus else room0
+        buf[B_OFF_B + ST_SD + h] = sds if surplus else sd + ((xr - ur) + room0)
+        any_surplus |= surplus
+        any_need |= d1 > 0.0
+    return any_surplus, any_need
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _zero_where_off(buf, row, on):
-    """Row *row* = 0 in the lanes where the vector *on* is 0."""
+def _zero(buf, row):
     for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            j = row + h * LANES + ln
-            buf[j] = buf[j] if buf[on + ln] != 0.0 else 0.0
+        buf[row + h] = 0.0
 
 
 @njit(cache=True, error_model="numpy")
-def _storage(buf, off, sp, run, res, row_ch, row_dis, row_soc):
-    """One storage (parameters at *sp*, offers at *off*) in the lanes where the vector *run* is
-    set: with a reserve where the vector *res* is set too, greedy in the others; zero flows in
-    the lanes where it does not run (rows row_ch, row_dis)."""
-    any_res = False
-    any_greedy = False
-    for ln in range(LANES):
-        on = buf[run + ln] != 0.0
-        r = buf[res + ln] != 0.0
-        any_res |= on & r
-        any_greedy |= on & (not r)
-    if any_res:
-        for ln in range(LANES):
-            buf[V_ON + ln] = buf[run + ln] if buf[res + ln] != 0.0 else 0.0
-        _reserve_solve(buf, off, sp, row_ch, row_dis, row_soc)
-    if any_greedy:
-        for ln in range(LANES):
-            buf[V_ON + ln] = 0.0 if buf[res + ln] != 0.0 else buf[run + ln]
-        _greedy_solve(buf, off, sp, row_ch, row_dis, row_soc)
-    _zero_where_off(buf, row_ch, run)
-    _zero_where_off(buf, row_dis, run)
+def _day_storage(buf, bat, phs, res_b, need, keep_reserve, pb, eb, etab, pp, ep, etap):
+    """Battery, then pumped hydro on what the battery leaves, on the day in *buf*.
 
-
-@njit(cache=True, error_model="numpy")
-def _day_storage(buf, keep_reserve):
-    """Battery, then pumped hydro on what the battery leaves, on the day in *buf*, all lanes.
-
-    Fills rows B_CHB, B_DIB (battery), B_CHP, B_DIP, B_SOCP (pumped hydro) and K_SOCB, the
-    battery's SOC at the end of the day (= its cyclic start) [GWh].  A day with no surplus:
-    SOC 0, no flows (exact)."""
-    any_p = False
-    for ln in range(LANES):
-        surplus = buf[K_SURP + ln] != 0.0
-        bat = surplus & (buf[K_HASB + ln] != 0.0)
-        phs = surplus & (buf[K_HASP + ln] != 0.0)
-        buf[K_BAT + ln] = 1.0 if bat else 0.0
-        buf[K_PHS + ln] = 1.0 if phs else 0.0
-        res = keep_reserve & bat & (buf[K_NEED + ln] != 0.0)
-        buf[K_RESB + ln] = 1.0 if res else 0.0
-        any_p |= phs
-    # the battery; its SOC goes to B_SOCP as scratch (pumped hydro's row, written below)
-    _storage(buf, B_OFF_B, V_BAT, K_BAT, K_RESB, B_CHB, B_DIB, B_SOCP)
-    for ln in range(LANES):
-        end = buf[B_SOCP + (H_PER_DAY - 1) * LANES + ln]
-        buf[K_SOCB + ln] = end if buf[K_BAT + ln] != 0.0 else 0.0
-    if any_p:
-        # what pumped hydro is offered: what the battery leaves (or all, without a battery)
-        for ln in range(LANES):
-            bat = buf[K_BAT + ln] != 0.0
-            need = False if bat else buf[K_NEED + ln] != 0.0
+    Fills rows B_CHB, B_DIB (battery), B_CHP, B_DIP, B_SOCP (pumped hydro) and returns the
+    battery's SOC at the end of the day (= its cyclic start) [GWh]."""
+    off_p = B_OFF_P if bat else B_OFF_B  # rows of what pumped hydro is offered
+    soc = 0.0
+    need_p = need
+    if bat:
+        need_p = False
+        if res_b:
+            soc = _reserve_solve(buf, B_OFF_B, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
+        else:  # its SOC goes to B_SOCP as scratch (pumped hydro's row, written below)
+            soc = _greedy_solve(buf, B_OFF_B, pb, eb, etab, B_CHB, B_DIB, B_SOCP)
+        if phs:
             for h in range(H_PER_DAY):
-                j = h * LANES + ln
-                if bat:
-                    need = _pass_on(buf, j) or need
-                else:
-                    for r in range(0, NST, ROW):
-                        buf[B_OFF_P + r + j] = buf[B_OFF_B + r + j]
-            buf[K_RESB + ln] = 1.0 if keep_reserve & need else 0.0
-        _storage(buf, B_OFF_P, V_PHS, K_PHS, K_RESB, B_CHP, B_DIP, B_SOCP)
+                need_p = _pass_on(buf, h, buf[B_CHB + h], buf[B_DIB + h]) or need_p
     else:
-        _zero_where_off(buf, B_CHP, K_PHS)
-        _zero_where_off(buf, B_DIP, K_PHS)
-    _zero_where_off(buf, B_SOCP, K_PHS)
+        _zero(buf, B_CHB)
+        _zero(buf, B_DIB)
+    if keep_reserve and need_p and phs:
+        _reserve_solve(buf, off_p, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
+    elif phs:
+        _greedy_solve(buf, off_p, pp, ep, etap, B_CHP, B_DIP, B_SOCP)
+    else:
+        _zero(buf, B_CHP)
+        _zero(buf, B_DIP)
+        _zero(buf, B_SOCP)
+    return soc
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _day_flows(buf):
-    """Pass C of the day: storage discharge shares, thermal, imports, exports (rows F_*).
+def _day_flows(buf, hyd, bio, xr, glim, fb, ccap, cb, gcap, gb, g_head):
+    """Pass C of day d: storage discharge shares, thermal, imports, exports (rows F_*).
 
-    Every hour and lane on its own (no branches: selects) from the rows of passes A and B."""
+    Every hour on its own (no branches: selects) from the rows of passes A and B."""
     for h in range(H_PER_DAY):
-        for ln in range(LANES):
-            j = h * LANES + ln
-            xr = buf[K_XR + ln]
-            glim = buf[K_GLIM + ln]
-            fb = buf[K_FB + ln]
-            cb = buf[K_CB + ln]
-            gb = buf[K_GB + ln]
-            w = buf[B_W + j]
-            s = buf[B_S + j]
-            ur = buf[B_UR + j]
-            mrl = buf[B_MRL + j]
-            mrs = buf[B_MRS + j]
-            chp = buf[B_CHP + j]
-            v = w + s
-            v3 = buf[B_V2 + j] - buf[B_CHB + j] - chp  # VRE surplus left for export/curtailment
-            v3 = 0.0 if v3 < 0.0 else v3
-            # allocate discharge: local deficit, UHVDC renewable part, export
-            dis = buf[B_DIB + j] + buf[B_DIP + j]
-            st_loc = min(dis, buf[B_SDL + j])
-            st_line = min(dis - st_loc, xr - ur)
-            st_exp = dis - st_loc - st_line
-            st_exp = 0.0 if st_exp < 0.0 else st_exp
-            # scheduled thermal band serves what is left of the local load
-            need = buf[B_L2 + j] - st_loc
-            need = 0.0 if need < 0.0 else need
-            fbl = min(fb, need)
-            need = need - fbl
-            short = need > 0.0  # ramp coal, gas, then import
-            rc = min(need, buf[K_CCAP + ln] - cb)
-            need1 = need - rc
-            rg = min(need1, buf[K_GCAP + ln] - gb)
-            need2 = need1 - rg
-            imp = min(need2, glim)
-            uns = need2 - imp
-            rc = rc if short else 0.0
-            rg = rg if short else 0.0
-            imp = imp if short else 0.0
-            uns = uns if short else 0.0
-            # exports: must-run first, then VRE, then the scheduled band
-            em = min(mrs, glim)
-            room = glim - em - st_exp
-            room = 0.0 if room < 0.0 else room
-            ev = min(v3, room)
-            curt = v3 - ev
-            room -= ev
-            ef = min(fb - fbl, room)
-            bd = fb - fbl - ef
-            # technology split
-            cw = curt * (w / v)
-            cw = cw if v > 0.0 else 0.0
-            bdg = min(bd, buf[K_GHEAD + ln])
-            hyl = min(buf[K_HYD + ln], mrl)
-            buf[F_WIND + j] = w - cw
-            buf[F_SOLAR + j] = s - (curt - cw)
-            buf[F_COAL + j] = cb - (bd - bdg) + rc
-            buf[F_GAS + j] = gb - bdg + rg
-            buf[F_VAV + j] = v
-            buf[F_CURT + j] = curt
-            buf[F_CW + j] = cw
-            buf[F_VLOC + j] = buf[B_VL + j] + st_loc
-            buf[F_STL + j] = st_loc
-            buf[F_STLINE + j] = st_line
-            buf[F_STEXP + j] = st_exp
-            buf[F_IMP + j] = imp
-            buf[F_EV + j] = ev
-            buf[F_EM + j] = em
-            buf[F_EF + j] = ef
-            buf[F_URT + j] = ur + st_line
-            buf[F_UNS + j] = uns
-            buf[F_TCURT + j] = mrs - em
-            buf[F_HYL + j] = hyl
-            buf[F_BIL + j] = min(buf[K_BIO + ln], mrl - hyl)
-            buf[F_BD + j] = bd
-            buf[F_RAMP + j] = rc + rg
+        w = buf[B_W + h]
+        s = buf[B_S + h]
+        ur = buf[B_UR + h]
+        mrl = buf[B_MRL + h]
+        mrs = buf[B_MRS + h]
+        chp = buf[B_CHP + h]
+        v = w + s
+        v3 = buf[B_V2 + h] - buf[B_CHB + h] - chp  # VRE surplus left for export/curtailment
+        v3 = 0.0 if v3 < 0.0 else v3
+        # allocate discharge: local deficit, UHVDC renewable part, export
+        dis = buf[B_DIB + h] + buf[B_DIP + h]
+        st_loc = min(dis, buf[B_SDL + h])
+        st_line = min(dis - st_loc, xr - ur)
+        st_exp = dis - st_loc - st_line
+        st_exp = 0.0 if st_exp < 0.0 else st_exp
+        # scheduled thermal band serves what is left of the local load
+        need = buf[B_L2 + h] - st_loc
+        need = 0.0 if need < 0.0 else need
+        fbl = min(fb, need)
+        need = need - fbl
+        short = need > 0.0  # ramp coal, gas, then import
+        rc = min(need, ccap - cb)
+        need1 = need - rc
+        rg = min(need1, gcap - gb)
+        need2 = need1 - rg
+        imp = min(need2, glim)
+        uns = need2 - imp
+        rc = rc if short else 0.0
+        rg = rg if short else 0.0
+        imp = imp if short else 0.0
+        uns = uns if short else 0.0
+        # exports: must-run first, then VRE, then the scheduled band
+        em = min(mrs, glim)
+        room = glim - em - st_exp
+        room = 0.0 if room < 0.0 else room
+        ev = min(v3, room)
+        curt = v3 - ev
+        room -= ev
+        ef = min(fb - fbl, room)
+        bd = fb - fbl - ef
+        # technology split
+        cw = curt * (w / v)
+        cw = cw if v > 0.0 else 0.0
+        bdg = min(bd, g_head)
+        hyl = min(hyd, mrl)
+        buf[F_WIND + h] = w - cw
+        buf[F_SOLAR + h] = s - (curt - cw)
+        buf[F_COAL + h] = cb - (bd - bdg) + rc
+        buf[F_GAS + h] = gb - bdg + rg
+        buf[F_VAV + h] = v
+        buf[F_CURT + h] = curt
+        buf[F_CW + h] = cw
+        buf[F_VLOC + h] = buf[B_VL + h] + st_loc
+        buf[F_STL + h] = st_loc
+        buf[F_STLINE + h] = st_line
+        buf[F_STEXP + h] = st_exp
+        buf[F_IMP + h] = imp
+        buf[F_EV + h] = ev
+        buf[F_EM + h] = em
+        buf[F_EF + h] = ef
+        buf[F_URT + h] = ur + st_line
+        buf[F_UNS + h] = uns
+        buf[F_TCURT + h] = mrs - em
+        buf[F_HYL + h] = hyl
+        buf[F_BIL + h] = min(bio, mrl - hyl)
+        buf[F_BD + h] = bd
+        buf[F_RAMP + h] = rc + rg
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _day_sums(buf, wt):
-    """Add day weight x each hourly flow to the day sums, hour after hour [GWh].
-
-    Each sum of each lane gets its additions in the order of the hours (bit for bit the sums of
-    one element); the loop over lanes, innermost, is a vector update."""
+def _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b):
+    """The hourly series of day d (rows of *rec*, see ``HOURLY``) [GW, GWh]."""
     for h in range(H_PER_DAY):
-        for k in range(NSUM):
-            row = SUMS[k] + h * LANES
-            for ln in range(LANES):
-                buf[K_T + k * LANES + ln] += wt * buf[row + ln]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _day_record(buf, rec, d, f):
-    """The hourly series of day d of lane 0 (rows of *rec*, see ``HOURLY``) [GW, GWh]."""
-    for h in range(H_PER_DAY):
-        j = h * LANES
-        rec[0, d, h] = buf[B_L + j]
-        rec[1, d, h] = buf[B_W + j]
-        rec[2, d, h] = buf[B_S + j]
-        rec[3, d, h] = buf[F_WIND + j]
-        rec[4, d, h] = buf[F_SOLAR + j]
-        rec[5, d, h] = buf[K_HYD]
-        rec[6, d, h] = buf[K_BIO]
-        rec[7, d, h] = buf[F_COAL + j]
-        rec[8, d, h] = buf[F_GAS + j]
-        rec[9, d, h] = buf[B_CHB + j]
-        rec[10, d, h] = buf[B_DIB + j]
-        rec[11, d, h] = buf[B_CHP + j]
-        rec[12, d, h] = buf[B_DIP + j]
-        rec[14, d, h] = buf[B_SOCP + j]
-        rec[15, d, h] = buf[F_IMP + j]
-        rec[16, d, h] = buf[F_EM + j] + buf[F_EV + j] + buf[F_EF + j] + buf[F_STEXP + j]
-        rec[17, d, h] = buf[F_URT + j] + f
-        rec[18, d, h] = buf[F_URT + j]
-        rec[19, d, h] = buf[F_CURT + j]
-        rec[20, d, h] = buf[F_TCURT + j]
-        rec[21, d, h] = buf[F_UNS + j]
-        rec[22, d, h] = buf[F_VLOC + j]
+        rec[0, d, h] = buf[B_L + h]
+        rec[1, d, h] = buf[B_W + h]
+        rec[2, d, h] = buf[B_S + h]
+        rec[3, d, h] = buf[F_WIND + h]
+        rec[4, d, h] = buf[F_SOLAR + h]
+        rec[5, d, h] = hyd
+        rec[6, d, h] = bio
+        rec[7, d, h] = buf[F_COAL + h]
+        rec[8, d, h] = buf[F_GAS + h]
+        rec[9, d, h] = buf[B_CHB + h]
+        rec[10, d, h] = buf[B_DIB + h]
+        rec[11, d, h] = buf[B_CHP + h]
+        rec[12, d, h] = buf[B_DIP + h]
+        rec[14, d, h] = buf[B_SOCP + h]
+        rec[15, d, h] = buf[F_IMP + h]
+        rec[16, d, h] = buf[F_EM + h] + buf[F_EV + h] + buf[F_EF + h] + buf[F_STEXP + h]
+        rec[17, d, h] = buf[F_URT + h] + f
+        rec[18, d, h] = buf[F_URT + h]
+        rec[19, d, h] = buf[F_CURT + h]
+        rec[20, d, h] = buf[F_TCURT + h]
+        rec[21, d, h] = buf[F_UNS + h]
+        rec[22, d, h] = buf[F_VLOC + h]
     # battery SOC at end of each hour: replay from the cyclic start
-    etab = buf[V_BAT + S_ETA]
-    has_b = buf[K_HASB] != 0.0
-    sb = buf[K_SOCB]
+    sb = soc_b
     for h in range(H_PER_DAY - 1, -1, -1):
-        j = h * LANES
         rec[13, d, h] = sb
-        sb = sb - etab * buf[B_CHB + j] + buf[B_DIB + j] / etab if has_b else 0.0
+        sb = sb - etab * buf[B_CHB + h] + buf[B_DIB + h] / etab if has_b else 0.0
 
 
 @njit(cache=True, error_model="numpy")
-def _block(i0, nl, wsh, ssh, lsh, wts, dem, prm, out, col0, rec, do_rec, buf, flags):
-    """Dispatch the elements i0 .. i0 + nl - 1 (nl <= LANES) on all representative days.
+def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, flags):
+    """Dispatch element i on all representative days; its accumulators into *acc*.
 
-    The block always has LANES lanes (the last element repeated in the others, whose results are
-    dropped); every lane sees the operations of one element, so its results do not depend on the
-    block.  Their accumulators go to out[:, col0 + ln] [TWh, GW].  *buf* (NBUF) is per-thread
-    scratch; *rec* (NREC, D, 24) gets the hourly series of lane 0 when *do_rec*.  Each day:
-    load, pass A (offers), storage, pass C (flows), sums."""
+    *buf* (NBUF) is per-thread scratch; *rec* (NREC, D, 24) gets the hourly series
+    when *do_rec*.  Each day: load, pass A (offers), storage, pass C (flows), sums."""
     before_band = (flags & 1) != 0  # storage discharges before the thermal band
     export_first = (flags & 2) != 0  # storage charges only from non-exportable VRE
     # storage keeps a reserve for the day's high-value need (and tops it up from exportable VRE)
     keep_reserve = export_first and (flags & 4) != 0
     D = wsh.shape[0]
+    H = wsh.shape[1]
     inv_h = 1.0 / 8760.0
-    fs, short = _setup(buf, prm, i0, nl)
+
+    wg = prm[P_WIND_GW][i]
+    sg = prm[P_SOLAR_GW][i]
+    kw = wg * prm[P_WIND_H][i] * inv_h
+    ks = sg * prm[P_SOLAR_H][i] * inv_h
+    hyd = prm[P_HYDRO_GW][i] * prm[P_HYDRO_H][i] * inv_h
+    bio = prm[P_BIO_GW][i] * prm[P_BIO_H][i] * inv_h
+    hb = hyd + bio
+
+    ccap = prm[P_COAL_GW][i]
+    gcap = prm[P_GAS_GW][i]
+    csch = min(ccap * prm[P_COAL_H][i] * inv_h, ccap)
+    gsch = min(gcap * prm[P_GAS_H][i] * inv_h, gcap)
+    cfl = min(ccap * prm[P_COAL_MS][i], csch)
+    gfl = min(gcap * prm[P_GAS_MS][i], gsch)
+
+    x = prm[P_UHVDC_TWH][i] * 1000.0 * inv_h
+    xr = x * prm[P_UHVDC_R][i]
+    xf = x - xr
+    glim = prm[P_GRID][i]
+
+    # thermal commitment for the UHVDC fossil part (constant in time)
+    f = min(xf, ccap + gcap)
+    cb = csch
+    gb = gsch
+    if cb + gb < f:  # schedule too low for the line: ramp coal, then gas
+        need = f - cb - gb
+        rc = min(need, ccap - cb)
+        cb += rc
+        gb += min(need - rc, gcap - gb)
+    tb = cb + gb
+    tfl = max(cfl + gfl, f)  # thermal floor incl. line obligation
+    if tfl > tb:
+        tfl = tb
+    mr = hb + (tfl - f)  # must-run available to local load/export
+    fb = tb - tfl  # scheduled band that may be backed down
+    g_head = gb - gfl  # gas part of the band (for the split)
+    if g_head < 0.0:
+        g_head = 0.0
+    short_f = xf - f
+
+    pb = prm[P_BAT_GW][i]
+    eb = prm[P_BAT_GWH][i]
+    etab = math.sqrt(prm[P_BAT_EFF][i])
+    pp = prm[P_PHS_GW][i]
+    ep = prm[P_PHS_GWH][i]
+    etap = math.sqrt(prm[P_PHS_EFF][i])
+    has_b = pb > 0.0 and eb > 0.0
+    has_p = pp > 0.0 and ep > 0.0
+
+    t0 = 0.0
+    t1 = 0.0
+    t2 = 0.0
+    t3 = 0.0
+    t4 = 0.0
+    t5 = 0.0
+    t6 = 0.0
+    t7 = 0.0
+    t8 = 0.0
+    t9 = 0.0
+    t10 = 0.0
+    t11 = 0.0
+    t12 = 0.0
+    t13 = 0.0
+    t14 = 0.0
+    t15 = 0.0
+    t16 = 0.0
+    t17 = 0.0
+    t18 = 0.0
+    t19 = 0.0
+    t20 = 0.0
+    t21 = 0.0
+    t22 = 0.0
+    t23 = 0.0
+    t24 = 0.0
+    t25 = 0.0
+    t26 = 0.0
     sumw = 0.0
+    peak = -np.inf
     for d in range(D):
         wt = wts[d]
         sumw += wt
-        _day_load(buf, lsh, dem, i0, nl, d, inv_h)
-        _day_offers(buf, wsh, ssh, d, before_band, export_first)
-        _day_storage(buf, keep_reserve)
-        _day_flows(buf)
-        _day_sums(buf, wt)
+        _day_load(buf, lsh, dem, i, d, inv_h)
+        day_surplus, day_need = _day_offers(
+            buf, wsh, ssh, d, kw, wg, ks, sg, glim, mr, fb, xr, before_band, export_first
+        )
+        for h in range(H):
+            r = buf[B_L + h] - (buf[B_W + h] + buf[B_S + h])
+            if r > peak:
+                peak = r
+        # a day with no surplus: storage SOC 0, no flows (exact)
+        bat = has_b and day_surplus
+        phs = has_p and day_surplus
+        res_b = keep_reserve and day_need and bat
+        soc_b = _day_storage(
+            buf, bat, phs, res_b, day_need, keep_reserve, pb, eb, etab, pp, ep, etap
+        )
+        _day_flows(buf, hyd, bio, xr, glim, fb, ccap, cb, gcap, gb, g_head)
+        for h in range(H_PER_DAY):  # day weight x each hourly flow, hour by hour [GWh]
+            t0 += wt * buf[F_WIND + h]
+            t1 += wt * buf[F_SOLAR + h]
+            t2 += wt * buf[F_COAL + h]
+            t3 += wt * buf[F_GAS + h]
+            t4 += wt * buf[F_VAV + h]
+            t5 += wt * buf[F_CURT + h]
+            t6 += wt * buf[F_CW + h]
+            t7 += wt * buf[F_VLOC + h]
+            t8 += wt * buf[F_STL + h]
+            t9 += wt * buf[F_STLINE + h]
+            t10 += wt * buf[F_STEXP + h]
+            t11 += wt * buf[B_CHB + h]
+            t12 += wt * buf[B_DIB + h]
+            t13 += wt * buf[B_CHP + h]
+            t14 += wt * buf[B_DIP + h]
+            t15 += wt * buf[F_IMP + h]
+            t16 += wt * buf[F_EV + h]
+            t17 += wt * buf[F_EM + h]
+            t18 += wt * buf[F_EF + h]
+            t19 += wt * buf[F_URT + h]
+            t20 += wt * buf[F_UNS + h]
+            t21 += wt * buf[F_TCURT + h]
+            t22 += wt * buf[B_L + h]
+            t23 += wt * buf[F_HYL + h]
+            t24 += wt * buf[F_BIL + h]
+            t25 += wt * buf[F_BD + h]
+            t26 += wt * buf[F_RAMP + h]
         if do_rec:
-            _day_record(buf, rec, d, fs[0])
-    sh = sumw * H_PER_DAY  # hours represented (8760)
-    for ln in range(nl):
-        _lane_out(buf, ln, out, col0 + ln, sh, fs[ln], short[ln])
-
-
-@njit(cache=True, error_model="numpy")
-def _lane_out(buf, ln, out, i, sh, f, short_f):
-    """The accumulators of lane ln (its day sums) into out[:, i]: [GWh] -> [TWh]; the peak [GW]."""
-    t = [buf[K_T + k * LANES + ln] for k in range(NSUM)]
-    acc = np.empty(NACC)
-    acc[A_WIND] = t[0]
-    acc[A_SOLAR] = t[1]
-    acc[A_HYDRO] = buf[K_HYD + ln] * sh
-    acc[A_BIO] = buf[K_BIO + ln] * sh
-    acc[A_COAL] = t[2]
-    acc[A_GAS] = t[3]
-    acc[A_VRE_AV] = t[4]
-    acc[A_CURT] = t[5]
-    acc[A_CURT_W] = t[6]
-    acc[A_CURT_S] = t[5] - t[6]
-    acc[A_VRE_LOC] = t[7]
-    acc[A_CH_B] = t[11]
-    acc[A_DIS_B] = t[12]
-    acc[A_CH_P] = t[13]
-    acc[A_DIS_P] = t[14]
-    acc[A_IMP] = t[15]
-    acc[A_EXP] = t[17] + t[16] + t[18] + t[10]
-    acc[A_EXP_VRE] = t[16]
-    acc[A_EXP_MR] = t[17]
-    acc[A_EXP_BAND] = t[18]
-    acc[A_UHVDC] = t[19] + f * sh
-    acc[A_UHVDC_RE] = t[19]
-    acc[A_UHVDC_SHORT] = (buf[K_XR + ln] + short_f) * sh - t[19]
-    acc[A_UNS] = t[20]
-    acc[A_TH_CURT] = t[21]
-    acc[A_LOAD] = t[22]
-    acc[A_HYDRO_LOC] = t[23]
-    acc[A_BIO_LOC] = t[24]
-    acc[A_BACKDOWN] = t[25]
-    acc[A_RAMPUP] = t[26]
-    acc[A_ST_LOC] = t[8]
-    acc[A_ST_LINE] = t[9]
-    acc[A_ST_EXP] = t[10]
+            _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b)
+    sh = sumw * H  # hours represented (8760)
+    acc[A_WIND] = t0
+    acc[A_SOLAR] = t1
+    acc[A_HYDRO] = hyd * sh
+    acc[A_BIO] = bio * sh
+    acc[A_COAL] = t2
+    acc[A_GAS] = t3
+    acc[A_VRE_AV] = t4
+    acc[A_CURT] = t5
+    acc[A_CURT_W] = t6
+    acc[A_CURT_S] = t5 - t6
+    acc[A_VRE_LOC] = t7
+    acc[A_CH_B] = t11
+    acc[A_DIS_B] = t12
+    acc[A_CH_P] = t13
+    acc[A_DIS_P] = t14
+    acc[A_IMP] = t15
+    acc[A_EXP] = t17 + t16 + t18 + t10
+    acc[A_EXP_VRE] = t16
+    acc[A_EXP_MR] = t17
+    acc[A_EXP_BAND] = t18
+    acc[A_UHVDC] = t19 + f * sh
+    acc[A_UHVDC_RE] = t19
+    acc[A_UHVDC_SHORT] = (xr + short_f) * sh - t19
+    acc[A_UNS] = t20
+    acc[A_TH_CURT] = t21
+    acc[A_LOAD] = t22
+    acc[A_HYDRO_LOC] = t23
+    acc[A_BIO_LOC] = t24
+    acc[A_BACKDOWN] = t25
+    acc[A_RAMPUP] = t26
+    acc[A_ST_LOC] = t8
+    acc[A_ST_LINE] = t9
+    acc[A_ST_EXP] = t10
     for k in range(NACC - 1):
-        out[k, i] = acc[k] * 1e-3  # GWh -> TWh
-    out[A_PEAK, i] = buf[K_PEAK + ln]
+        acc[k] *= 1e-3  # GWh -> TWh
+    acc[A_PEAK] = peak
 
 
 @njit(cache=True, error_model="numpy")
 def _batch_serial(wsh, ssh, lsh, wts, dem, prm, out, flags):
     n = dem.shape[0]
     buf = np.empty(NBUF)
+    acc = np.empty(NACC)
     rec = np.empty((1, 1, 1))
-    for i0 in range(0, n, LANES):
-        nl = min(LANES, n - i0)
-        _block(i0, nl, wsh, ssh, lsh, wts, dem, prm, out, i0, rec, False, buf, flags)
+    for i in range(n):
+        _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, flags)
+        for k in range(NACC):
+            out[k, i] = acc[k]
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def _batch_parallel(wsh, ssh, lsh, wts, dem, prm, out, nchunk, flags):
     n = dem.shape[0]
     size = (n + nchunk - 1) // nchunk
-    size = (size + LANES - 1) // LANES * LANES  # whole blocks per chunk
     for c in prange(nchunk):
         buf = np.empty(NBUF)
+        acc = np.empty(NACC)
         rec = np.empty((1, 1, 1))
         i1 = min(n, (c + 1) * size)
-        for i0 in range(c * size, i1, LANES):
-            nl = min(LANES, i1 - i0)
-            _block(i0, nl, wsh, ssh, lsh, wts, dem, prm, out, i0, rec, False, buf, flags)
+        for i in range(c * size, i1):
+            _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, False, buf, flags)
+            for k in range(NACC):
+                out[k, i] = acc[k]
 
 
 @njit(cache=True, error_model="numpy")
 def _single_recorded(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, flags):
-    """Element i alone (a block with one live lane): its accumulators into *acc* (NACC,), its
-    hourly series into *rec* (NREC, D, 24)."""
     buf = np.empty(NBUF)
-    out = acc.reshape((NACC, 1))
-    _block(i, 1, wsh, ssh, lsh, wts, dem, prm, out, 0, rec, True, buf, flags)
+    _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, True, buf, flags)
