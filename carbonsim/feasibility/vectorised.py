@@ -505,17 +505,17 @@ def _order(t: Target, series: _Series, years: np.ndarray, tolerance: float):
     x, reason = series.get(t.indicator, t.region)
     if x is None:
         return None, reason
-    p = series.peak(t.indicator, t.region, x, years, tolerance)
-    nan = np.full(len(p), np.nan)
-    if t.op == "peak_by":
-        return (p, peak_by_margin(x, years, t.year, tolerance), nan, tolerance), ""
-    if t.op == "peak_in":
-        return (p, np.minimum(p - t.first_year, t.last_year - p), nan, 1.0), ""
-    if t.op == "nonincreasing":
+    nan = np.full(series.n, np.nan)
+    if t.op == "nonincreasing":  # needs no peak year
         tol = t.tolerance if t.tolerance is not None else tolerance
         first = t.first_year or t.year
         margin = nonincreasing_margin(x, years, first, t.last_year or t.year, tol)
         return (x[:, years == (t.last_year or t.year)][:, 0], margin, nan, tol), ""
+    p = series.peak(t.indicator, t.region, x, years, tolerance)
+    if t.op == "peak_by":
+        return (p, peak_by_margin(x, years, t.year, tolerance), nan, tolerance), ""
+    if t.op == "peak_in":
+        return (p, np.minimum(p - t.first_year, t.last_year - p), nan, 1.0), ""
     other_indicator = t.other_indicator or t.indicator
     other, reason = series.get(other_indicator, t.other_region)
     if other is None:
