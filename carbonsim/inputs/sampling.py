@@ -36,6 +36,7 @@ array(0.5)
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Mapping
@@ -203,10 +204,10 @@ class Distribution:
             cumulative = cumulative / cumulative[-1]
             index = np.searchsorted(cumulative, u, side="right")
             return np.asarray(p["values"], dtype=float)[np.minimum(index, len(cumulative) - 1)]
-        return np.asarray(self._frozen().ppf(u), dtype=float)
+        return np.asarray(_scipy_of(self).ppf(u), dtype=float)
 
     def _frozen(self):
-        """The scipy.stats frozen distribution (truncation applied)."""
+        """The scipy.stats frozen distribution (truncation applied); :func:`_scipy_of` keeps it."""
         from scipy import stats  # imported when sampling: scipy.stats alone takes ~1 s to import
 
         p = self.parameters
@@ -482,3 +483,10 @@ def dimension_names(scenario) -> list[str]:
     ``["other_industry_intensity_change.2030", "solar_capacity.yanchi.2030", "wind_hours.2025"]``
     """
     return [".".join(str(part) for part in path) for path, _ in scenario.distributions]
+
+
+@functools.lru_cache(maxsize=1024)
+def _scipy_of(dist: Distribution):
+    """``dist._frozen()``, built once per distribution: building a scipy.stats frozen
+    distribution (it writes its docstring) cost more than simulating one scenario."""
+    return dist._frozen()
