@@ -111,3 +111,20 @@ def test_compiled_switch_mix_equals_numpy(base, shares, fallback):
     out = np.empty((7, 1))
     switch_mix_1(base, tuple(shares), np.array(list(shares.values())), fallback, out, 0)
     np.testing.assert_array_equal(out[:, 0], want)
+
+
+def test_broadcast_views_of_small_arrays_are_kept_and_never_stale():
+    from carbonsim.engine import arith
+
+    x = np.arange(6.0).reshape(2, 3)
+    first = arith.broadcast(x, (2, 4, 3), axis=1)
+    assert arith.broadcast(x, (2, 4, 3), axis=1) is first  # kept
+    assert not first.flags.writeable and np.shares_memory(first, x)
+    x[1, 2] = 99.0  # a kept view shows the array's current values
+    np.testing.assert_array_equal(first[1, :, 2], 99.0)
+    np.testing.assert_array_equal(arith.broadcast(x, (5, 2, 3)), np.broadcast_to(x, (5, 2, 3)))
+    assert arith.broadcast(x, (2, 3)) is x  # already the shape
+    big = np.zeros((1, arith._SMALL + 1))
+    assert arith.broadcast(big, (2, arith._SMALL + 1)) is not arith.broadcast(
+        big, (2, arith._SMALL + 1)
+    )  # large arrays are not kept (a sweep's would pile up)

@@ -451,6 +451,11 @@ SHAPES = {
 }
 
 
+#: the new-industry electricity lever when a scenario sets none (read-only, one object)
+_NO_NEW_INDUSTRY = np.zeros((1, 1, 1))
+_NO_NEW_INDUSTRY.flags.writeable = False
+
+
 def demand_side(
     lv: dict, p: dict, dest: dict | None = None, by_sector: bool = True
 ) -> tuple[dict, dict, dict]:
@@ -488,10 +493,10 @@ def demand_side(
     shape = (n, n_r, n_y)
     new = lv.get("new_industry_electricity")
     levers = tuple(
-        broadcast(x if x.ndim == 3 else x[:, None, :], shape)
+        broadcast(x, shape, axis=1)
         for x in (
             new if name == "new_industry_electricity" and new is not None
-            else np.zeros((1, 1, 1)) if name == "new_industry_electricity"
+            else _NO_NEW_INDUSTRY if name == "new_industry_electricity"
             else lv[name]
             for name in LEVERS
         )
