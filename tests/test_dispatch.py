@@ -523,6 +523,22 @@ def test_validation(synth):
         dispatch(shapes, w, {"industry": np.ones(3)}, **sysp, hourly_index=3)
 
 
+def test_shape_checks_are_kept_only_for_shapes_that_cannot_change(synth):
+    """Read-only shapes owning their data (the bundled profiles) are checked once; a writeable
+    shape edited in place between two calls is checked again."""
+    from carbonsim.baseline.profiles import load_profiles
+
+    bundled = load_profiles()
+    assert not any(a.flags.writeable for a in (*bundled.values(), bundled.weights))
+    shapes, w = synth
+    sysp, dem = system_2030()
+    editable = {k: np.array(v) for k, v in shapes.items()}
+    kernel_one(editable, w, dem, sysp)
+    editable["wind"] *= 1.1  # same object, new values
+    with pytest.raises(ValueError, match="weighted mean"):
+        kernel_one(editable, w, dem, sysp)
+
+
 # ---------------------------------------------------------------------------
 # PyPSA cross-check
 

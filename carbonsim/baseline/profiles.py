@@ -69,6 +69,8 @@ def _read(path: str, day_column: str, weighted: bool) -> Profiles:
     if abs(weights.sum() - 365.0) > 1e-6:
         raise BaselineError(f"{path}: day weights sum to {weights.sum():g}, not 365")
     months = table.groupby(day_column)["month"].first().to_numpy(dtype=int)
+    for array in (*shapes.values(), weights, months):  # shared by every caller (cached)
+        array.flags.writeable = False
     return Profiles(shapes, weights, months, Path(path).name)
 
 

@@ -108,7 +108,32 @@ def _require(ok, names, message):
 
 
 def _checked_shapes(shapes, keys, wts, tol):
-    """The (len(keys), D, 24) shapes of *keys*, checked: present, finite, >= 0, weighted mean 1."""
+    """The (len(keys), D, 24) shapes of *keys*, checked: present, finite, >= 0, weighted mean 1.
+
+    Shapes that cannot change (read-only arrays owning their data, as the bundled profiles are)
+    are checked once per set of arrays, weights and tolerance; the result is kept (never written).
+    """
+    given = tuple(shapes.get(k) for k in keys)
+    if all(_unchangeable(a) for a in given):
+        key = (tuple(keys), tuple(map(id, given)), wts.tobytes(), tol)
+        hit = _CHECKED_SHAPES.get(key)
+        if hit is None:
+            if len(_CHECKED_SHAPES) >= 16:
+                _CHECKED_SHAPES.clear()
+            hit = _CHECKED_SHAPES[key] = (given, _check_shapes(shapes, keys, wts, tol))
+        return hit[1]
+    return _check_shapes(shapes, keys, wts, tol)
+
+
+#: (keys, array ids, weights, tolerance) -> (the arrays, kept alive; their checked stack)
+_CHECKED_SHAPES: dict[tuple, tuple] = {}
+
+
+def _unchangeable(a) -> bool:
+    return isinstance(a, np.ndarray) and not a.flags.writeable and a.base is None
+
+
+def _check_shapes(shapes, keys, wts, tol):
     D = wts.size
     out = np.empty((len(keys), D, H_PER_DAY))
     for j, key in enumerate(keys):
@@ -132,7 +157,7 @@ def _checked_shapes(shapes, keys, wts, tol):
 
 def _checked_weights(weights, tol):
     """The day weights (D,), checked: 1-D, non-empty, finite, >= 0, summing to 365."""
-    wts = np.ascontiguousarray(np.asarray(weights, dtype=np.float64))
+    wts = np.array(weights, dtype=np.float64)  # a copy: the kernel's own (writeable) array
     if wts.ndim != 1 or wts.size == 0:
         raise ValueError("weights must be a non-empty 1-D array")
     if np.any(wts < 0) or not np.all(np.isfinite(wts)):
