@@ -397,7 +397,37 @@ def _before(mix0: np.ndarray, eff: np.ndarray) -> np.ndarray:
     return (mix0[None, :, :, None] * eff[None, None, :, None]).sum(axis=-2)[0, :, 0]
 
 
+#: the parameters :func:`_make_tables` reads
+_TABLE_PARAMETERS = (
+    "final_energy", "floor_area", "freight_turnover", "gdp", "green_travel_share",
+    "grid_loss_rate", "heat_supply_efficiency", "hydrogen_electricity",
+    "hydrogen_electricity_twh_per_1e4t", "nev_stock_share", "twh_per_10ktce", "unit_energy",
+    "value_added", "vehicle_energy", "vehicle_stock",
+)  # fmt: skip
+#: id of the first parameter -> (the parameters, their tables); for read-only parameters only
+_TABLES: dict[int, tuple[tuple, tuple]] = {}
+
+
 def _tables(p: dict) -> tuple[np.ndarray, ...]:
+    """:func:`_make_tables` of *p*, kept while its parameters are the same read-only arrays (a
+    baseline's, :func:`~carbonsim.model.parameters.engine_parameters`); ``q`` is the caller's
+    copy (it writes two flags into it)."""
+    used = tuple(p[k] for k in _TABLE_PARAMETERS)
+    if not all(not isinstance(a, np.ndarray) or not a.flags.writeable for a in used):
+        return _make_tables(p)
+    hit = _TABLES.get(id(used[0]))
+    if hit is None or any(a is not b for a, b in zip(hit[0], used, strict=True)):
+        if len(_TABLES) >= 8:
+            _TABLES.clear()
+        tables = _make_tables(p)
+        for table in tables:
+            table.flags.writeable = False  # shared by every later run on these parameters
+        hit = _TABLES[id(used[0])] = (used, tables)
+    reg, base, eff, q = hit[1]
+    return reg, base, eff, q.copy()
+
+
+def _make_tables(p: dict) -> tuple[np.ndarray, ...]:
     """The parameter-only tables of the kernel: ``reg``, ``base``, ``eff``, ``q`` (see above)."""
     fe0 = p["final_energy"]
     n_r = fe0.shape[0]
