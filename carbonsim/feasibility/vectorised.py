@@ -304,25 +304,39 @@ def _series_block(series: _Series, groups, size: int, span: int) -> np.ndarray:
 
 def _take(series: _Series, records, year_of) -> _Take:
     """The :class:`_Take` of *records* (all located) in the years ``year_of(record)``."""
-    groups = []
-    for indicator, items in _locations(series, records).items():
-        cols = np.array([k for k, _ in items], dtype=np.int64)
-        regions = None if items[0][1] is None else np.array([i for _, i in items], dtype=np.int64)
-        years = np.array([year_of(records[k][1]) for k in cols], dtype=np.int64)
-        groups.append((indicator, cols, regions, years))
-    return _Take(tuple(groups), len(records))
+    groups = tuple(
+        (indicator, cols, regions, np.array([year_of(records[k][1]) for k in cols], np.int64))
+        for indicator, cols, regions in _groups(series, records)
+    )
+    return _Take(groups, len(records))
 
 
 def _relative(x: np.ndarray, base: np.ndarray) -> np.ndarray:
     return x / np.where(base != 0, base, np.nan) - 1.0
 
 
+def _relative_in_block(x: np.ndarray, relative: np.ndarray, base_at: np.ndarray) -> None:
+    """Columns *relative* of a (scenario, record, year) block, in place, as the change from
+    their value in year index *base_at* (one per column)."""
+    if relative.size:
+        base = x[:, relative, base_at][:, :, None]
+        x[:, relative] = _relative(x[:, relative], base)
+
+
+def _base_years(records, year_index) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, base-year indexes) of the records read as a change from a base year."""
+    relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
+    base_at = [year_index[records[k][1].base_year] for k in relative]
+    return np.array(relative, dtype=np.int64), np.array(base_at, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class _Block:
     """The (scenario, record, year) block of the first years met: the years up to *span*.
 
-    *groups*: (indicator, columns, region indexes or None); *relative*: the columns read as a
-    change from their base year, whose values *base* takes; *upto*: each record's year index.
+    *groups*: (indicator, columns, region indexes or None); *relative*, *base_at*: the columns
+    read as a change from their base year and that year's index (before the record's own, so
+    inside the block); *upto*: each record's year index.
     """
 
     groups: tuple[tuple[str, np.ndarray, np.ndarray | None], ...]
@@ -330,7 +344,7 @@ class _Block:
     span: int
     upto: np.ndarray
     relative: np.ndarray
-    base: _Take
+    base_at: np.ndarray
     p: _Points
 
     def first_years(self, series: _Series, years: np.ndarray) -> np.ndarray:
@@ -341,9 +355,7 @@ class _Block:
         """
         span = self.span
         x = _series_block(series, self.groups, self.size, span)
-        if self.relative.size:
-            base = self.base(series)[:, :, None]
-            x[:, self.relative] = _relative(x[:, self.relative], base)
+        _relative_in_block(x, self.relative, self.base_at)
         held = _margins(x, self.p) >= 0
         held |= (np.arange(span)[None, :] > self.upto[:, None])[None]
         run = np.flip(np.logical_and.accumulate(np.flip(held, -1), axis=-1), -1)
@@ -355,11 +367,10 @@ def _block(series: _Series, records, table: _Points, year_index) -> _Block:
     """The :class:`_Block` of the (located) point records the model computes."""
     upto = np.array([year_index[t.year] for _, t in records], dtype=np.int64)
     groups = _groups(series, records)
-    relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
-    base = _take(series, [records[k] for k in relative], lambda t: year_index[t.base_year])
+    relative, base_at = _base_years(records, year_index)
     p = table.rows([j for j, _ in records])
     span = int(upto.max()) + 1  # the years up to the latest record's
-    return _Block(groups, len(records), span, upto, np.array(relative, np.int64), base, p)
+    return _Block(groups, len(records), span, upto, relative, base_at, p)
 
 
 @dataclass(frozen=True)
@@ -384,9 +395,7 @@ class _Windows:
         """(value, margin, first year met), (scenario, record) each, in the worst year of each
         record's window (a year without a margin is the worst)."""
         x = _series_block(series, self.groups, self.size, self.inside.shape[1])
-        if self.relative.size:
-            base = x[:, self.relative, self.base_at][:, :, None]
-            x[:, self.relative] = _relative(x[:, self.relative], base)
+        _relative_in_block(x, self.relative, self.base_at)
         margin_all = _margins(x, self.p)
         part = np.where(np.isnan(margin_all), -np.inf, margin_all)
         worst = np.nanargmin(np.where(self.inside[None], part, np.nan), axis=-1)[..., None]
@@ -397,15 +406,14 @@ class _Windows:
 
 def _windows(series: _Series, records, table: _Points, years: tuple) -> _Windows:
     """The :class:`_Windows` of the (located) window records."""
-    year_index = {y: i for i, y in enumerate(years)}
     y = np.asarray(years)
-    relative = [k for k, (_, t) in enumerate(records) if t.basis == "relative_change"]
+    relative, base_at = _base_years(records, {year: i for i, year in enumerate(years)})
     return _Windows(
         columns=np.array([j for j, _ in records], dtype=np.int64),
         groups=_groups(series, records),
         size=len(records),
-        relative=np.array(relative, dtype=np.int64),
-        base_at=np.array([year_index[records[k][1].base_year] for k in relative], np.int64),
+        relative=relative,
+        base_at=base_at,
         inside=np.array([(y >= t.first_year) & (y <= (t.last_year or y[-1])) for _, t in records]),
         first=np.array([float(t.first_year) for _, t in records]),
         p=table.rows([j for j, _ in records]),
