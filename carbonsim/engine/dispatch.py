@@ -90,14 +90,17 @@ OUTPUTS = (
 
 
 # ---------------------------------------------------------------------------
-def _rows(names, values, n, what=""):
-    """The arguments *values* (each (n,) or a scalar) as rows of one (len(names), n) array."""
+def _rows(names, values, n):
+    """The arguments *values* (each (n,) or a scalar) as rows of one (len(names), n) array,
+    checked: finite and non-negative (the message names the first that is not)."""
     out = np.empty((len(names), n))
     for j, (name, x) in enumerate(zip(names, values, strict=True)):
         a = np.asarray(x, dtype=np.float64)
         if a.ndim and a.shape != (n,):
-            raise ValueError(f"{what}{name}: expected shape ({n},) or scalar, got {a.shape}")
+            raise ValueError(f"{name}: expected shape ({n},) or scalar, got {a.shape}")
         out[j] = a
+    _require(np.isfinite(out).all(axis=1), names, "{}: non-finite values")
+    _require((out >= 0).all(axis=1), names, "{} must be non-negative")
     return out
 
 
@@ -170,17 +173,12 @@ def _checked_weights(weights, tol):
 def _checked_demand(demand, classes, n):
     """The demand of each class as an (n, class) array [TWh/yr], checked: finite, >= 0."""
     names = [f"demand[{k!r}]" for k in classes]
-    rows = _rows(names, [demand[k] for k in classes], n)
-    _require(np.isfinite(rows).all(axis=1), names, "{}: non-finite values")
-    _require((rows >= 0).all(axis=1), names, "{} must be non-negative")
-    return np.ascontiguousarray(rows.T)
+    return np.ascontiguousarray(_rows(names, [demand[k] for k in classes], n).T)
 
 
 def _checked_params(locs, n):
     """The per-element parameters (``PARAMS`` order) as rows of one (P, n) array, checked."""
     prm = _rows(PARAMS, [locs[k] for k in PARAMS], n)
-    _require(np.isfinite(prm).all(axis=1), PARAMS, "{}: non-finite values")
-    _require((prm >= 0).all(axis=1), PARAMS, "{} must be non-negative")
     row = {k: j for j, k in enumerate(PARAMS)}
     hours = [f"{t}_hours" for t in ("wind", "solar", "hydro", "biomass", "coal", "gas")]
     _require((prm[[row[k] for k in hours]] <= HOURS_PER_YEAR).all(axis=1), hours,
