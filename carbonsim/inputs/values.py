@@ -415,15 +415,13 @@ def _freeze(value):
     kind = type(value)
     if kind is float or kind is int or kind is str or kind is bool or value is None:
         return (kind.__name__, value)  # the common leaves first: a scenario has thousands
-    if kind is dict:  # a str key stands for itself (it cannot equal a frozen tuple)
-        items = value.items()
+    if kind is dict or isinstance(value, Mapping):
+        items = value.items()  # a str key stands for itself (no frozen tuple equals a str)
         return ("map", tuple([(k if type(k) is str else _freeze(k), _freeze(v)) for k, v in items]))
     if isinstance(value, str | bool | int | float):
         return (kind.__name__, value)
     if isinstance(value, np.generic):
         return ("float", float(value))
-    if isinstance(value, Mapping):
-        return ("map", tuple((_freeze(k), _freeze(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return ("seq", tuple(_freeze(v) for v in value))
     if isinstance(value, np.ndarray) and value.size <= _KEY_ELEMENTS and value.dtype.kind in "biuf":
