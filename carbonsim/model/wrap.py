@@ -128,7 +128,7 @@ def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Da
 @functools.cache
 def _engine_layout(name: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """(dims, attrs) of an engine variable, from ``data/variables.csv`` (read once)."""
-    info = _metadata().get(name)
+    info = variable_metadata().get(name)
     if info is None:
         raise KeyError(f"engine variable {name!r} has no entry in data/variables.csv")
     extra = [d for d in info["dims"].split(",") if d]
@@ -138,12 +138,7 @@ def _engine_layout(name: str) -> tuple[tuple[str, ...], dict[str, str]]:
 @functools.cache
 def _lever_attrs(name: str) -> dict[str, str]:
     """Attributes of a lever reported as a trajectory (its row, or a tracked indicator's)."""
-    return variable_attrs(_metadata().get(name) or tracked_metadata(name))
-
-
-@functools.cache
-def _metadata() -> dict[str, dict[str, str]]:
-    return variable_metadata()
+    return variable_attrs(variable_metadata().get(name) or tracked_metadata(name))
 
 
 def _regions_key(regions: RegionSet) -> tuple:
@@ -171,21 +166,21 @@ def _fixed_coords(regions_key: tuple, years: tuple[int, ...]) -> SharedCoordinat
     return SharedCoordinates.of(coords)
 
 
-def _scenario_coords(ids: tuple[str, ...]) -> SharedCoordinates:
-    """The scenario axis of *ids*; the last few small ones are kept (a notebook or a slider
-    relabels the same one or few scenarios again and again)."""
-    if len(ids) > _SMALL_AXIS:
-        return SharedCoordinates.of(xr.Coordinates({"scenario": list(ids)}))
-    return _small_scenario_coords(ids)
+def _scenario_axis(ids: tuple[str, ...]) -> SharedCoordinates:
+    """The scenario axis of *ids*."""
+    return SharedCoordinates.of(xr.Coordinates({"scenario": list(ids)}))
 
 
-#: scenario axes up to this length are cached by their ids
+#: the last few small scenario axes (a notebook or a slider relabels the same one or few
+#: scenarios again and again)
+_kept_scenario_axis = functools.lru_cache(maxsize=16)(_scenario_axis)
+#: scenario axes up to this length are kept by their ids
 _SMALL_AXIS = 64
 
 
-@functools.lru_cache(maxsize=16)
-def _small_scenario_coords(ids: tuple[str, ...]) -> SharedCoordinates:
-    return SharedCoordinates.of(xr.Coordinates({"scenario": list(ids)}))
+def _scenario_coords(ids: tuple[str, ...]) -> SharedCoordinates:
+    """The scenario axis of *ids*, a kept one when it is small."""
+    return _kept_scenario_axis(ids) if len(ids) <= _SMALL_AXIS else _scenario_axis(ids)
 
 
 def _city_weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
