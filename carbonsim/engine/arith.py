@@ -52,7 +52,7 @@ def broadcast(x, shape: tuple[int, ...], axis: int | None = None) -> np.ndarray:
         return np.broadcast_to(_expanded(x, shape, axis), shape)
     key = (id(x), shape, axis)
     hit = _VIEWS.get(key)
-    if hit is None or hit[0] is not x:
+    if hit is None:  # (a kept entry holds x itself, so its id cannot belong to another array)
         if len(_VIEWS) >= _MAX_VIEWS:
             _VIEWS.clear()
         hit = _VIEWS[key] = (x, np.broadcast_to(_expanded(x, shape, axis), shape))
@@ -67,6 +67,6 @@ def _expanded(x, shape, axis):
 
 #: arrays up to this many elements have their broadcast views kept
 _SMALL = 4096
-#: (id, shape) -> (array, its view); cleared when full
+#: (id, shape, axis) -> (the array, kept alive; its view); cleared when full
 _VIEWS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 _MAX_VIEWS = 1024

@@ -364,7 +364,8 @@ def derive(
         return need is None or any(name in need for name in names)
 
     n, n_counties, n_y = lv["gdp_growth"].shape
-    d = derived(out, (n, n_counties + 1, n_y), co2_basis, wanted, dest)
+    n_regions = n_counties + 1  # the city and its counties
+    d = derived(out, (n, n_regions, n_y), co2_basis, wanted, dest)
     if wanted(*_ENERGY_OUTPUTS):
         primary = out["primary_energy"]
         out["energy_consumption"] = d["energy_consumption"]
@@ -376,7 +377,6 @@ def derive(
         out["coal_share"] = d["coal_share"]
         out["non_fossil_share"] = d["non_fossil_share"]
     mix = out.pop("consumed_mix")
-    n_regions = lv["gdp_growth"].shape[REGION] + 1  # the city and its counties
     for name, key in (("nonhydro_renewable_share", "nhre"), ("electricity_non_fossil_share",
                                                             "non_fossil")):  # fmt: skip
         out[name] = _every_region(mix[key], n_regions, dest.get(name))
