@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from limits import machine_limits
+from limits import machine_limits, summing
 
 KEY = [
     "co2",
@@ -111,7 +111,7 @@ def one_size(n: int) -> dict:
     batch = time.perf_counter() - t0
     dispatch = spent[0] if spent else float("nan")
     # CPU time of the engine without the dispatch's own: the rest of engine.run per scenario
-    engine_rest = (engine_cpu[0] - (spent[1] if spent else 0.0)) / n
+    engine_rest = (engine_cpu[1] - (spent[1] if spent else 0.0)) / n
     per_scenario = ds.nbytes / n
     del ds
     t0 = time.perf_counter()
@@ -152,42 +152,25 @@ def one_size(n: int) -> dict:
 
 
 def _time_dispatch() -> list[float]:
-    """Wrap the hourly dispatch (if this revision has one) to add up the time spent in it."""
+    """Wrap the hourly dispatch (if this revision has one) to add up the time spent in it:
+    [wall, CPU] seconds."""
     try:
         from carbonsim.engine import dispatch as module
         from carbonsim.engine import power
     except ImportError:
         return []
-    spent = [0.0, 0.0]  # wall time, CPU time
-    inner = module.dispatch
-
-    def timed(*args, **kwargs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - t0
-            spent[1] += time.process_time() - c0
-
-    power.hourly.dispatch = timed
+    spent = [0.0, 0.0]
+    power.hourly.dispatch = summing(module.dispatch, spent)
     return spent
 
 
 def _time_engine() -> list[float]:
-    """Wrap ``carbonsim.engine.run`` to add up the CPU time spent in it (dispatch included)."""
+    """Wrap ``carbonsim.engine.run`` to add up the time spent in it (dispatch included):
+    [wall, CPU] seconds."""
     from carbonsim import engine
 
-    spent = [0.0]
-    inner = engine.run
-
-    def timed(*args, **kwargs):
-        c0 = time.process_time()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            spent[0] += time.process_time() - c0
-
-    engine.run = timed
+    spent = [0.0, 0.0]
+    engine.run = summing(engine.run, spent)
     return spent
 
 
