@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from carbonsim.errors import CarbonsimError
 
-__all__ = ["by_content", "decode", "read_text", "text_stream"]
+__all__ = ["by_content", "decode", "file_identity", "read_text", "text_stream"]
 
 T = TypeVar("T")
 
@@ -102,14 +102,14 @@ def by_content(load: Callable[[tuple[Path, ...]], T]) -> Callable[[tuple[Path, .
 
     An edited file is read again by the next call in the same process; unchanged files are
     not (nor hashed again while their size, inode and modification time stay, see
-    :func:`_identity`).  At most eight entries are kept (the oldest goes first).  Reading a
+    :func:`file_identity`).  At most eight entries are kept (the oldest goes first).  Reading a
     file for its digest raises ``OSError`` as reading it would; the caller reports it.
     """
     cache: dict[tuple[tuple[str, str], ...], T] = {}
 
     @functools.wraps(load)
     def wrapper(files: tuple[Path, ...]) -> T:
-        key = tuple(_identity(f) for f in files)
+        key = tuple(file_identity(f) for f in files)
         if key not in cache:
             if len(cache) >= _MAX_CACHED:
                 cache.pop(next(iter(cache)))
@@ -127,11 +127,12 @@ _DIGESTS: dict[tuple, tuple[str, str]] = {}
 _SETTLED_NS = 2_000_000_000
 
 
-def _identity(path: Path) -> tuple[str, str]:
+def file_identity(path: Path) -> tuple[str, str]:
     """(resolved path, SHA-256 of the bytes) of *path*, hashed again only when its status changes.
 
-    A single run reads its baseline and catalogue identities each call; hashing them was a
-    quarter of a millisecond each.  Files modified within the last two seconds are always hashed
+    What the caches of files key on (:func:`by_content`, the history table's paths).  A single
+    run reads its baseline and catalogue identities each call; hashing them was a quarter of a
+    millisecond each.  Files modified within the last two seconds are always hashed
     (a "racy" timestamp cannot vouch for them).
     """
     st = os.stat(path)

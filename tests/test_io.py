@@ -168,16 +168,16 @@ def test_feasibility_table_round_trips(trajectories, tmp_path):
 def test_file_identity_follows_an_edit_of_a_settled_file(tmp_path):
     """A file not modified for a while is hashed once; an edit (same size, any new timestamp)
     gives a new identity, and a freshly written file is hashed on every call."""
-    from carbonsim.textfile import _DIGESTS, _identity
+    from carbonsim.textfile import _DIGESTS, file_identity
 
     path = tmp_path / "table.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     os.utime(path, ns=(1_000_000_000_000, 1_000_000_000_000))  # settled long ago
-    first = _identity(path)
+    first = file_identity(path)
     assert any(stamp[0] == os.path.abspath(path) for stamp in _DIGESTS)
-    assert _identity(path) == first
+    assert file_identity(path) == first
     path.write_text("a,b\n3,4\n", encoding="utf-8")  # same size, written now
-    second = _identity(path)
+    second = file_identity(path)
     assert second[1] != first[1] and second[0] == first[0]
     path.write_text("a,b\n5,6\n", encoding="utf-8")  # again within the same second
-    assert _identity(path)[1] not in (first[1], second[1])
+    assert file_identity(path)[1] not in (first[1], second[1])

@@ -31,6 +31,7 @@ import pandas as pd
 from carbonsim.baseline import DEFAULT_PATH
 from carbonsim.baseline.history import default_history_path, history_paths
 from carbonsim.regions import WUZHONG, RegionSet
+from carbonsim.textfile import file_identity
 
 __all__ = ["FADE_YEARS", "HistoryOption", "apply_history", "observed_paths"]
 
@@ -65,17 +66,17 @@ def observed_paths(history: HistoryOption, regions: RegionSet, ds=None) -> dict:
     return _file_paths(Path(history), regions)
 
 
-#: (path, mtime, size, regions) -> paths; a file edited on disk is read again
+#: (file identity, regions) -> paths; a file edited on disk is read again
 _FILE_CACHE: dict[tuple, dict] = {}
 
 
 def _file_paths(path: Path, regions: RegionSet) -> dict:
-    """:func:`history_paths` of a file, cached by its modification time and size."""
+    """:func:`history_paths` of a file, cached by its identity (path and content,
+    :func:`~carbonsim.textfile.file_identity`)."""
     try:
-        stat = path.stat()
+        key = (file_identity(path), regions)
     except OSError:
         return history_paths(path, regions=regions)  # raises the loader's clear error
-    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, regions)
     if key not in _FILE_CACHE:
         _FILE_CACHE[key] = history_paths(path, regions=regions)
     # a copy of {lever: {region: {year: value}}} the caller may change (the values are floats)
