@@ -4,6 +4,8 @@
 ``maximum``, ``minimum`` and ``clip`` propagate NaN as ``np.maximum``, ``np.minimum`` and
 ``np.clip`` do; ``switch_mix`` is :func:`carbonsim.engine.mix.switch_mix` on one fuel vector.
 Every kernel is compiled without fastmath, with numpy's division semantics (``1/0 = inf``).
+Also what every kernel module uses: ``allocate`` (result buffers in one block), ``city_sum``
+(the city's slot) and ``compile_kernel``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
+import numpy as np
 from numba import njit, types
 
 __all__ = [
@@ -94,8 +97,6 @@ def allocate(shapes: dict, dest: dict) -> dict:
     One allocation instead of many: a large block is backed by huge pages (numpy advises the
     kernel to for blocks of 4 MB and more), so writing fresh results costs fewer page faults.
     """
-    import numpy as np
-
     todo = {k: shape for k, shape in shapes.items() if k not in dest}
     sizes = [math.prod(shape) for shape in todo.values()]
     block = np.empty(sum(sizes))
