@@ -114,6 +114,24 @@ def test_target_fields_are_the_dataframe_columns():
     assert tuple(f.name for f in dataclasses.fields(Target)) == FIELDS
 
 
+def test_a_record_hashes_like_its_fields_and_a_copy_hashes_anew(cat):
+    import copy
+    import pickle
+
+    t = cat["main_2025_energy_intensity"]
+
+    def fields(record):
+        return tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+
+    assert hash(t) == hash(fields(t)) == hash(t)  # kept after the first call
+    for twin in (pickle.loads(pickle.dumps(t)), copy.deepcopy(t), copy.copy(t)):
+        assert "_hash" not in twin.__dict__  # another process's str hashes would differ
+        assert twin == t and hash(twin) == hash(t)
+    other = dataclasses.replace(t, value=t.value - 0.01)
+    assert other != t and hash(other) == hash(fields(other))
+    assert len({t, other, copy.copy(t)}) == 2
+
+
 def test_doctests_of_the_module_pass():
     result = doctest.testmod(catalogue_module)
     assert result.attempted > 0 and result.failed == 0
