@@ -104,7 +104,7 @@ def check(
     arrays = evaluate_targets(trajectories, records, plateau_tolerance, at_risk, approx)
     dims = ("scenario", "target")
     # the trajectories' own scenario coordinate and index (building them anew was ~0.5 ms)
-    coords = coordinate_entries(trajectories.coords, drop=set(trajectories.coords) - {"scenario"})
+    coords = coordinate_entries(trajectories, ["scenario"])
     coords |= _target_coordinates(tuple(records)).entries()
     coords["reason"] = (xr.Variable("target", np.asarray(arrays.reason)), None)
     ds = dataset_on(

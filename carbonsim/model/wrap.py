@@ -93,10 +93,18 @@ class SharedCoordinates:
         }
 
 
-def coordinate_entries(coords: xr.Coordinates, drop=frozenset()) -> dict:
-    """Each coordinate of *coords* (but *drop*) as the (Variable, index or None) that
-    :func:`dataset_on` takes; each Variable a shallow copy (its own attrs, the data shared)."""
-    return SharedCoordinates.of(coords, read_only=False).entries(drop)
+def coordinate_entries(ds: xr.Dataset, names) -> dict:
+    """The coordinates *names* of *ds* (those it has) as the (Variable, index or None) that
+    :func:`dataset_on` takes; each Variable a shallow copy (its own attrs, the data shared).
+
+    Read from the Dataset's own variables and indexes: ``ds.coords.variables`` sifts every
+    variable of the Dataset (~0.2 ms for a single run's trajectories)."""
+    variables, indexes = ds.variables, ds.xindexes
+    return {
+        name: (variables[name].copy(deep=False), indexes.get(name))
+        for name in names
+        if name in variables
+    }
 
 
 def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Dataset:
