@@ -12,7 +12,9 @@ same scenarios one at a time in a Python loop (timed on 200 and extrapolated).
 Beside the figures it prints the machine's limits (memory copy rate, the rate fresh memory is
 written, which bounds a result returned in new memory) and each target of issue 17 with the
 measured value: all-variable throughput against the fresh-memory roofline, key variables,
-one scenario's simulate + check, and the batch's speed-up over a loop.
+one scenario's simulate + check (and a slider step of the what-if widget), and the batch's
+speed-up over a loop.  The single runs come from ``benchmarks/single.py``: with ``--against``
+the two codes' calls are interleaved one by one, since this VM's speed moves within seconds.
 
 Each size runs in its own subprocess so that the peak RSS is that size's own.  The share of the
 engine's time spent in the hourly dispatch is printed beside each size (``dispatch``), and the
@@ -34,7 +36,9 @@ from pathlib import Path
 
 import numpy as np
 from limits import machine_limits, summing
+from single import paired, report
 
+ROOT = Path(__file__).resolve().parent.parent
 KEY = [
     "co2",
     "energy_consumption",
@@ -64,38 +68,6 @@ def levers(n: int, seed: int = 0):
         },
         n=n,
     )
-
-
-def _times(fn, repeat: int) -> list[float]:
-    """Wall times [s] of *repeat* calls of *fn*."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return times
-
-
-#: single-run repeats: on this VM one call's time varies by ±30 % from minute to minute, so the
-#: best and the median of many calls are printed, not of a handful
-SINGLE_REPEAT = 40
-
-
-def single_run() -> dict:
-    """One scenario (the bundled plan): simulate, and simulate + check [ms], best and median
-    of :data:`SINGLE_REPEAT` calls each."""
-    import carbonsim
-
-    plan = carbonsim.load_scenario(Path(__file__).resolve().parent.parent / "scenarios/plan.toml")
-    carbonsim.check(carbonsim.simulate(plan))
-    sim = _times(lambda: carbonsim.simulate(plan), SINGLE_REPEAT)
-    both = _times(lambda: carbonsim.check(carbonsim.simulate(plan)), SINGLE_REPEAT)
-    return {
-        "simulate_ms": min(sim) * 1e3,
-        "simulate_check_ms": min(both) * 1e3,
-        "simulate_median_ms": float(np.median(sim)) * 1e3,
-        "simulate_check_median_ms": float(np.median(both)) * 1e3,
-    }
 
 
 def one_size(n: int) -> dict:
@@ -189,8 +161,11 @@ def _run(what: str, root: Path | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _targets(label: str, r: dict, single: dict, limits: dict) -> list[str]:
-    """The issue's targets beside the measured figure and the machine's limit."""
+def _targets(label: str, r: dict, singles: dict, limits: dict) -> list[str]:
+    """The issue's targets beside the measured figure and the machine's limit (*singles*: the
+    interleaved single runs of ``benchmarks/single.py``)."""
+    single = {case: singles[case][label] for case in ("simulate", "simulate + check")}
+    slider = singles["slider step"].get(label, {})
     roofline = limits["fresh_gb_s"] * 1e9 / r["bytes_per_scenario"]
     rows = [
         (f"simulate {r['n']:,}, {r['variables']} variables", r["scenarios_per_second"], "scen/s",
@@ -199,10 +174,12 @@ def _targets(label: str, r: dict, single: dict, limits: dict) -> list[str]:
          f"{r['scenarios_per_second'] / roofline:.0%} of it; target >= 80 %"),
         (f"simulate {r['n']:,}, 6 key variables", r["key_scenarios_per_second"], "scen/s",
          "target >= 10,000/s"),
-        ("one scenario: simulate, best", single["simulate_ms"], "ms",
-         f"median {single.get('simulate_median_ms', float('nan')):.1f} ms"),
-        ("one scenario: simulate + check, best", single["simulate_check_ms"], "ms",
-         f"median {single.get('simulate_check_median_ms', float('nan')):.1f} ms; target <= 10 ms"),
+        ("one scenario: simulate, median", single["simulate"]["median_ms"], "ms",
+         f"best {single['simulate']['best_ms']:.1f} ms"),
+        ("one scenario: simulate + check, median", single["simulate + check"]["median_ms"], "ms",
+         f"best {single['simulate + check']['best_ms']:.1f} ms; target <= 10 ms"),
+        ("one slider step of the widget, median", slider.get("median_ms", float("nan")), "ms",
+         f"best {slider.get('best_ms', float('nan')):.1f} ms (simulate_arrays + check)"),
         ("batch vs one-at-a-time loop", r["speedup_vs_loop"], "x", "target >= 200x"),
         ("engine without dispatch (CPU)", r.get("engine_rest_us", float("nan")), "µs/scen",
          "target <= 200 µs/scenario (issue 17: engine at 0.1-0.2 ms/scenario)"),
@@ -218,11 +195,6 @@ def main(sizes: list[int], against: str | None = None) -> None:
         f"{limits['fresh_gb_s']:.1f} GB/s, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f}"
     )
-    print(
-        f"{'code':>10} {'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} {'peak RSS MB':>12} "
-        f"{'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} {'dispatch':>9} "
-        f"{'engine w/o dispatch µs/scen':>28}"
-    )
     targets: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         roots: list[tuple[str, Path | None]] = [("this", None)]
@@ -232,7 +204,16 @@ def main(sizes: list[int], against: str | None = None) -> None:
                             against], check=True)  # fmt: skip
             roots.append((against[:10], Path(tmp)))
         try:
-            singles = {label: _run("single", root) for label, root in roots}
+            # the single runs interleaved call by call (this VM's speed moves within seconds)
+            # (the revision first: the ratio printed is this checkout's time over its)
+            singles = paired(dict(reversed([(label, root or ROOT) for label, root in roots])))
+            print("\n".join(report(singles)) + "\n")
+            print(
+                f"{'code':>10} {'n':>8} {'vars':>6} {'seconds':>9} {'scen/s':>10} "
+                f"{'peak RSS MB':>12} {'dataset MB':>11} {'loop est. s':>12} {'speed-up':>9} "
+                f"{'dispatch':>9} "
+                f"{'engine w/o dispatch µs/scen':>28}"
+            )
             for n in sizes:
                 for label, root in roots:
                     r = _run(str(n), root)
@@ -245,7 +226,7 @@ def main(sizes: list[int], against: str | None = None) -> None:
                         f"{r.get('engine_rest_us', float('nan')):>28.0f}"
                     )
                     if n == 10_000 or n == sizes[-1]:
-                        targets += _targets(label, r, singles[label], limits)
+                        targets += _targets(label, r, singles, limits)
         finally:
             if against:
                 subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", tmp],
@@ -257,7 +238,7 @@ def main(sizes: list[int], against: str | None = None) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         what = sys.argv[2]
-        jobs = {"single": single_run, "limits": machine_limits}
+        jobs = {"limits": machine_limits}
         print(json.dumps(jobs[what]() if what in jobs else one_size(int(what))))
     else:
         args = sys.argv[1:]
