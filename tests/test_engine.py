@@ -181,6 +181,40 @@ def test_chunking_does_not_change_results(toy):
             assert np.array_equal(whole[name].values, chunked[name].values), (size, name)
 
 
+def test_float32_results_are_the_float64_results_rounded_once():
+    """dtype="float32": every variable is its float64 value rounded to nearest, whatever the
+    chunking; a check of them gives the same statuses, margins within the rounding."""
+    plan = carbonsim.load_scenario("plan")
+    rng = np.random.default_rng(5)
+    n = 24
+    levers = carbonsim.model.LeverSet(
+        {
+            **plan.levers,
+            "gdp_growth": {2030: rng.uniform(0.03, 0.08, n)},
+            "solar_capacity": {"yanchi": {2030: rng.uniform(4, 16, n)}},
+            "storage_ratio": {2025: rng.uniform(0.05, 0.2, n)},
+        },
+        n=n,
+    )
+    exact = carbonsim.simulate(levers, chunk_size=10)
+    for size in (10, 100):
+        rounded = carbonsim.simulate(levers, chunk_size=size, dtype="float32")
+        assert sorted(rounded.variables) == sorted(exact.variables)
+        for name in exact.data_vars:
+            x, y = exact[name].values, rounded[name].values
+            assert y.dtype == np.float32, name
+            assert np.array_equal(x.astype(np.float32), y, equal_nan=True), (size, name)
+    a, b = carbonsim.check(exact).dataset, carbonsim.check(rounded).dataset
+    assert (a.status == b.status).all()
+    value, margin = a.value.values, a.margin.values
+    # a relative change x / x0 - 1 of two rounded values moves by up to 2 x 2**-24 of x / x0
+    bound = 4 * 2.0**-24 * (np.abs(value) + 1)
+    assert np.all(np.abs(b.margin.values - margin) <= bound, where=~np.isnan(margin))
+    assert np.array_equal(np.isnan(margin), np.isnan(b.margin.values))
+    with pytest.raises(LeverError, match="unknown dtype 'float16'; choose one of float64"):
+        carbonsim.simulate(plan, dtype="float16")
+
+
 @pytest.mark.parametrize(
     "variables",
     [

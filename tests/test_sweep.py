@@ -142,6 +142,30 @@ def test_quantiles_within_their_resolution_of_numpy(reference, direct):
     assert float(width.max()) < 0.02 * float(co2.sel(quantile=0.95) - co2.sel(quantile=0.05))
 
 
+def test_float32_trajectories_give_the_same_probabilities(reference, scenario, tmp_path):
+    """dtype="float32": the chunk's trajectories rounded once from float64; every probability,
+    joint probability and peak count is the float64 sweep's, quantiles within one bin."""
+    out = tmp_path / "f32.zarr"
+    rounded = sweep(scenario, N, seed=3, chunk_size=50, keep_samples=True, progress=False,
+                    dtype="float32", out=out)  # fmt: skip
+    a, b = reference.summary, rounded.summary
+    for name in ("probability", "n_evaluated", "joint_probability", "peak_year_count"):
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+    for name in FAN_INDICATORS:  # a bin, or (one value in every scenario) the rounding
+        q = a[f"quantiles_{name}"].values
+        gap = np.abs(q - b[f"quantiles_{name}"].values)
+        bound = a[f"quantile_resolution_{name}"].values * (1 + 1e-9) + 2.0**-23 * np.abs(q)
+        assert np.all(gap <= bound), name
+    # a margin x - value (or value - x) moves with x: by at most 2**-24 of |margin| + |value|
+    margin = a.sample_margin.values
+    value = np.array([abs(t.value or 0.0) for t in carbonsim.load_targets()])
+    bound = 2.0**-22 * (np.abs(margin) + value + 1)
+    assert np.all(np.abs(b.sample_margin.values - margin) <= bound, where=~np.isnan(margin))
+    assert b.attrs["dtype"] == "float32" and a.attrs["dtype"] == "float64"
+    stored = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert stored["dtype"] == "float32"
+
+
 @pytest.mark.parametrize("n", [1, 2, 7, 1000])
 def test_histogram_quantiles_bound_on_synthetic_data(n):
     rng = np.random.default_rng(n)
@@ -314,6 +338,7 @@ def small_store(tmp_path_factory):
         ({"n": 30}, "n: 20 (stored) ≠ 30 (now)"),
         ({"method": "random"}, 'method: "sobol" (stored) ≠ "random" (now)'),
         ({"chunk_size": 5}, "chunk size: 10 (stored) ≠ 5 (now)"),
+        ({"dtype": "float32"}, 'dtype: "float64" (stored) ≠ "float32" (now)'),
         ({"scenario": "planted"}, "scenario content"),
     ],
 )
@@ -426,6 +451,7 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch, capsys)
         ({"workers": 2, "scheduler": "tcp://x:1"}, "not both"),
         ({"resume": True}, "resume needs out="),
         ({"workers": 0}, "workers must be a positive integer"),
+        ({"dtype": "float16"}, "unknown dtype 'float16'; choose one of float64, float32"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, message):

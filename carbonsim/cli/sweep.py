@@ -68,6 +68,13 @@ def register(subparsers) -> None:
     )
     add_inputs(parser)
     parser.add_argument("--bins", type=int, default=256, help="histogram bins for the quantiles")
+    parser.add_argument(
+        "--dtype",
+        choices=("float64", "float32"),
+        default="float64",
+        help="float type of the trajectories a chunk holds (float32: half the memory; each "
+        "value rounded once from float64, see docs/sweeps.md)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -99,6 +106,7 @@ def run(args) -> int:
         progress=not args.quiet,
         overwrite=args.overwrite,
         bins=args.bins,
+        dtype=args.dtype,
     )
     if not args.quiet:
         print(report(result))

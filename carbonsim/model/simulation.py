@@ -28,9 +28,11 @@ from carbonsim.model.parameters import engine_parameters
 from carbonsim.model.wrap import wrap
 from carbonsim.regions import regions_of
 
-__all__ = ["METHODS", "simulate", "simulate_arrays"]
+__all__ = ["DTYPES", "METHODS", "simulate", "simulate_arrays"]
 
 METHODS = ("coal_equivalent", "calorific")
+#: the float types results can be returned in (the engine computes in float64 either way)
+DTYPES = ("float64", "float32")
 
 
 def _check_options(method: str, co2_basis: str, accounting: str) -> None:
@@ -43,6 +45,17 @@ def _check_options(method: str, co2_basis: str, accounting: str) -> None:
             raise LeverError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
 
 
+def _result_dtype(dtype) -> np.dtype:
+    """The float type of the results: float64 (default) or float32."""
+    try:
+        kind = np.dtype(dtype)
+    except TypeError:
+        kind = None
+    if kind is None or kind.name not in DTYPES:
+        raise LeverError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
+    return kind
+
+
 def simulate(
     levers_or_scenario=None,
     baseline: xr.Dataset | str | os.PathLike | None = None,
@@ -53,6 +66,7 @@ def simulate(
     co2_basis: str = "consumption",
     accounting: str = "grid_attributed",
     history: HistoryOption = True,
+    dtype="float64",
 ) -> xr.Dataset:
     """Simulate one or many scenarios.
 
@@ -87,6 +101,10 @@ def simulate(
         bundled table (``carbonsim/data/history/history.csv``), a path or DataFrame another
         table, ``False`` none — the years up to the last observed one are simulated from the
         levers (what :func:`carbonsim.hindcast` does).
+    dtype : {"float64", "float32"}
+        Float type of the returned variables.  The engine computes in float64 either way;
+        ``"float32"`` rounds each result once to the nearest float32 (relative error at most
+        2**-24 ≈ 6e-8) for half the memory: big batches and sweeps (docs/sweeps.md).
 
     Returns
     -------
@@ -104,6 +122,7 @@ def simulate(
     1.05...
     """
     _check_options(method, co2_basis, accounting)
+    kind = _result_dtype(dtype)
     years = check_years(years)  # the horizon rule of the files and the command line
     ds = resolve_baseline(baseline)
     regions = regions_of(ds)
@@ -111,10 +130,10 @@ def simulate(
     arrays = batch_arrays(batch, years, ds, history)
     params = engine_parameters(ds)
     options = (method, co2_basis, accounting)
-    out = _run_chunked(arrays, params, options, batch.n, chunk_size, variables)
+    out = _run_chunked(arrays, params, options, batch.n, chunk_size, variables, kind)
     attrs = {**batch.attrs, "co2_basis": co2_basis, "renewable_accounting": accounting}
     attrs["history"] = _history_attr(history)
-    return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions)
+    return wrap(out, arrays, params, batch.ids, years, method, attrs, variables, regions, kind)
 
 
 def simulate_arrays(
@@ -128,11 +147,12 @@ def simulate_arrays(
     variables: Sequence[str] | None = None,
     co2_basis: str = "consumption",
     accounting: str = "grid_attributed",
+    dtype="float64",
 ) -> xr.Dataset:
     """Simulate from full lever arrays (as :func:`lever_arrays` returns them).
 
     For callers that build batches themselves (perturbations, sweeps, optimisers).  With
-    *validate* the bounds and share groups are checked as in :func:`simulate`.
+    *validate* the bounds and share groups are checked as in :func:`simulate`; *dtype* as there.
     """
     ds = resolve_baseline(baseline)
     years = [int(y) for y in years]
@@ -145,10 +165,11 @@ def simulate_arrays(
         check_share_groups(arrays, years, regions.counties)
     params = engine_parameters(ds)
     _check_options(method, co2_basis, accounting)
+    kind = _result_dtype(dtype)
     options = (method, co2_basis, accounting)
-    out = _run_chunked(arrays, params, options, len(ids), chunk_size, variables)
+    out = _run_chunked(arrays, params, options, len(ids), chunk_size, variables, kind)
     attrs = {"co2_basis": co2_basis, "renewable_accounting": accounting}
-    return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions)
+    return wrap(out, arrays, params, list(ids), years, method, attrs, variables, regions, kind)
 
 
 def _history_attr(history) -> str:
@@ -160,26 +181,45 @@ def _history_attr(history) -> str:
     return "custom" if not isinstance(history, str | os.PathLike) else str(history)
 
 
-def _run_chunked(arrays, params, options, n, chunk_size, variables=None):
+def _run_chunked(arrays, params, options, n, chunk_size, variables=None, dtype=np.float64):
     """Engine results for *n* scenarios, computed *chunk_size* at a time.
 
     The result buffers are allocated once, from the first chunk's shapes, and every later chunk
     writes into its slice of them: peak memory is the result plus one chunk's temporaries, and
     a chunk small enough to stay in cache reuses the same temporaries instead of faulting in
-    fresh memory each time.
+    fresh memory each time.  With a float32 *dtype* the engine still computes each chunk in
+    float64 (in temporaries of its own) and the chunk is rounded once into the float32 buffers:
+    every result is its float64 value rounded to nearest.
     """
-    keep = None if variables is None else frozenset({*variables, "vehicle_stock"})
+    keep = None if variables is None else frozenset({*variables, *_WEIGHTS})
     method, co2_basis, accounting = options
+    into = np.dtype(dtype) == np.float64  # the engine writes into the buffers itself
     out: dict[str, np.ndarray] = {}
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
         chunk = arrays if stop - start == n else {k: v[start:stop] for k, v in arrays.items()}
-        views = {k: v[start:stop] for k, v in out.items()}
+        views = {k: v[start:stop] for k, v in out.items()} if into else None
         piece = engine.run(chunk, params, method, co2_basis, accounting, out=views, keep=keep)
         if not out:
             if stop == n:
-                return piece
-            out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in piece.items()}
+                return piece if into else {k: _as(k, v, dtype) for k, v in piece.items()}
+            kinds = {k: _kind(k, v, dtype) for k, v in piece.items()}
+            out = {k: np.empty((n, *v.shape[1:]), dtype=kinds[k]) for k, v in piece.items()}
+        if start == 0 or not into:
             for k, v in piece.items():
                 out[k][start:stop] = v
     return out
+
+
+#: engine outputs that weight a lever reported as a trajectory (the city's NEV sales share, see
+#: :func:`~carbonsim.model.wrap.lever_variables`): kept, in float64 until :func:`wrap` rounds them
+_WEIGHTS = ("vehicle_stock",)
+
+
+def _kind(name: str, array: np.ndarray, dtype) -> np.dtype:
+    """*dtype* for a float64 result (not a weight), the result's own type otherwise."""
+    return np.dtype(dtype) if array.dtype == np.float64 and name not in _WEIGHTS else array.dtype
+
+
+def _as(name: str, array: np.ndarray, dtype) -> np.ndarray:
+    return array.astype(_kind(name, array, dtype), copy=False)

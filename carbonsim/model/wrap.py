@@ -32,8 +32,14 @@ def wrap(
     attrs=None,
     variables=None,
     regions: RegionSet = WUZHONG,
+    dtype=np.float64,
 ) -> xr.Dataset:
-    """Engine output -> labelled Dataset with units and bilingual names (city first)."""
+    """Engine output -> labelled Dataset with units and bilingual names (city first).
+
+    Every float variable is given *dtype* (rounded from float64 once: the engine's outputs come
+    in it already, but for the weights of the levers reported as trajectories).
+    """
+    kind = np.dtype(dtype)
     wanted = None if variables is None else set(variables)
     data = {}
     for name, arr in out.items():
@@ -41,10 +47,12 @@ def wrap(
             dims, var_attrs = _engine_layout(name)
             if arr.ndim != len(dims):
                 raise ValueError(f"{name}: array {arr.shape} does not match dims {dims}")
-            data[name] = xr.Variable(dims, arr, dict(var_attrs), fastpath=True)
+            data[name] = xr.Variable(dims, _rounded(arr, kind), dict(var_attrs), fastpath=True)
     for name, (dims, arr) in lever_variables(arrays, out, params).items():
         if wanted is None or name in wanted:
-            data[name] = xr.Variable(dims, arr, dict(_lever_attrs(name)), fastpath=True)
+            data[name] = xr.Variable(
+                dims, _rounded(arr, kind), dict(_lever_attrs(name)), fastpath=True
+            )
     fixed = _fixed_coords(_regions_key(regions), tuple(int(y) for y in years))
     used = {d for v in data.values() for d in v.dims}
     unused = {k for k, v in fixed.variables.items() if set(v.dims) & set(EXTRA_DIMS) - used}
@@ -131,6 +139,11 @@ def dataset_on(data: dict[str, xr.Variable], coords: dict, attrs: dict) -> xr.Da
             if sizes.setdefault(dim, size) != size:
                 raise ValueError(f"{name}: size {size} of dim {dim!r} is not {sizes[dim]}")
     return construct({**variables, **data}, set(variables), sizes, attrs, indexes)
+
+
+def _rounded(array: np.ndarray, kind: np.dtype) -> np.ndarray:
+    """A float *array* in *kind* (itself when it is already)."""
+    return array if array.dtype == kind or array.dtype.kind != "f" else array.astype(kind)
 
 
 @functools.cache

@@ -42,7 +42,10 @@ COMPARED = {
     "baseline_sha256": "baseline",
     "keep_samples": "keep_samples",
     "bins": "bins",
+    "dtype": "dtype",
 }
+#: what a manifest written before a compared key existed meant by it
+IMPLIED = {"dtype": "float64"}
 
 
 class SweepError(CarbonsimError):
@@ -92,6 +95,7 @@ def manifest(spec) -> dict:
         "years": [spec.years[0], spec.years[-1]],
         "keep_samples": spec.keep_samples,
         "bins": spec.bins,
+        "dtype": spec.dtype,
         "pilot_size": spec.pilot_size,
         "dimensions": spec.dimensions,
         "created": _now(),
@@ -173,7 +177,7 @@ def _short(value) -> str:
 def differences(stored: dict, now: dict) -> list[str]:
     """``"seed: 1 (stored) ≠ 2 (now)"`` for every compared key that differs."""
     return [
-        f"{label}: {_short(stored.get(key))} (stored) ≠ {_short(now[key])} (now)"
+        f"{label}: {_short(stored.get(key, IMPLIED.get(key)))} (stored) ≠ {_short(now[key])} (now)"
         for key, label in COMPARED.items()
-        if stored.get(key) != now[key]
+        if stored.get(key, IMPLIED.get(key)) != now[key]
     ]

@@ -229,6 +229,7 @@ def summarise(spec, pilot, totals, store, quantiles) -> xr.Dataset:
             "carbonsim_version": __version__,
             "pilot_size": pilot.size,
             "bins": spec.bins,
+            "dtype": spec.dtype,
             "quantile_method": "fixed-bin histograms merged by addition, linear within a bin",
             "rank_measure": "Spearman: unit draws vs pilot mid-ranks of the outcome",
         }
