@@ -110,7 +110,7 @@ class _Series:
             else:
                 dims = ("scenario", "year") if regions is None else ("scenario", "region", "year")
                 axes = [da.dims.index(d) for d in dims]
-                values, reason = np.asarray(da.values, dtype=float).transpose(axes), ""
+                values, reason = _floats(da.values).transpose(axes), ""
             entry = (values, regions, reason, "region" in da.dims)
         self._arrays[indicator] = entry
         return entry
@@ -168,6 +168,13 @@ class _Series:
                     self._peaks[indicator] = peak_year(array, years, tolerance).astype(float)
                 self._peaks[key] = self._peaks[indicator][:, index]
         return self._peaks[key]
+
+
+def _floats(values) -> np.ndarray:
+    """*values* as floats: float32 trajectories stay float32 (a float64 copy of every indicator
+    would double what a check holds); what is taken from them is float64 (the result arrays)."""
+    values = np.asarray(values)
+    return values if values.dtype == np.float32 else values.astype(float, copy=False)
 
 
 def _is_tracked(indicator: str) -> bool:

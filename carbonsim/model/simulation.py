@@ -187,24 +187,30 @@ def _run_chunked(arrays, params, options, n, chunk_size, variables=None, dtype=n
     The result buffers are allocated once, from the first chunk's shapes, and every later chunk
     writes into its slice of them: peak memory is the result plus one chunk's temporaries, and
     a chunk small enough to stay in cache reuses the same temporaries instead of faulting in
-    fresh memory each time.  With a float32 *dtype* the engine still computes each chunk in
-    float64 (in temporaries of its own) and the chunk is rounded once into the float32 buffers:
-    every result is its float64 value rounded to nearest.
+    fresh memory each time.  With a float32 *dtype* the engine still computes in float64, into
+    one chunk's float64 scratch buffers (reused, like the result buffers), and each chunk is
+    rounded once into the float32 results: every result is its float64 value rounded to nearest.
     """
     keep = None if variables is None else frozenset({*variables, *_WEIGHTS})
     method, co2_basis, accounting = options
-    into = np.dtype(dtype) == np.float64  # the engine writes into the buffers itself
+    into = np.dtype(dtype) == np.float64  # the engine writes into the results themselves
     out: dict[str, np.ndarray] = {}
+    scratch: dict[str, np.ndarray] = {}
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
         chunk = arrays if stop - start == n else {k: v[start:stop] for k, v in arrays.items()}
-        views = {k: v[start:stop] for k, v in out.items()} if into else None
+        if into:
+            views = {k: v[start:stop] for k, v in out.items()}
+        else:
+            views = {k: v[: stop - start] for k, v in scratch.items()}
         piece = engine.run(chunk, params, method, co2_basis, accounting, out=views, keep=keep)
         if not out:
             if stop == n:
                 return piece if into else {k: _as(k, v, dtype) for k, v in piece.items()}
             kinds = {k: _kind(k, v, dtype) for k, v in piece.items()}
             out = {k: np.empty((n, *v.shape[1:]), dtype=kinds[k]) for k, v in piece.items()}
+            if not into:
+                scratch = {k: np.empty((chunk_size, *v.shape[1:])) for k, v in piece.items()}
         if start == 0 or not into:
             for k, v in piece.items():
                 out[k][start:stop] = v
