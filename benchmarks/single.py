@@ -8,6 +8,9 @@ in turn (the order alternating), so both see the same machine state within milli
 case and code it prints the best and the median wall time of the rounds, the median CPU time,
 and with two codes the median of the per-round ratios (the figure that survives the noise).
 The script's cases and the widget's run in separate processes (as a script and a notebook do).
+Interleaved, each call starts with caches the other code's process has just used, so the times
+with ``--against`` are higher than those of one code alone (a simulate + check by ~1.6x here);
+compare the ratio, and take absolute figures from a run without ``--against``.
 
     python benchmarks/single.py                 # this checkout, 60 rounds
     python benchmarks/single.py --against fe5ba70 --rounds 100
