@@ -9,6 +9,8 @@ same scenarios one at a time in a Python loop (timed on 200 and extrapolated).
     python benchmarks/engine.py 1000 5000  # other sizes
     python benchmarks/engine.py 10000 --against eb88a99   # and a git revision, in one run
 
+Sizes up to 10,000 are also run with ``dtype="float32"`` on this checkout (rows ``all f32``).
+
 Beside the figures it prints the machine's limits (memory copy rate, the rate fresh memory is
 written, which bounds a result returned in new memory) and each target of issue 17 with the
 measured value: all-variable throughput against the fresh-memory roofline, key variables,
@@ -70,7 +72,7 @@ def levers(n: int, seed: int = 0):
     )
 
 
-def one_size(n: int) -> dict:
+def one_size(n: int, dtype: str = "float64") -> dict:
     import carbonsim
 
     carbonsim.simulate({}, years=range(2020, 2061))  # warm-up: baseline load and calibration
@@ -79,7 +81,7 @@ def one_size(n: int) -> dict:
     spent = _time_dispatch()
     engine_cpu = _time_engine()
     t0 = time.perf_counter()
-    ds = carbonsim.simulate(lv, variables=variables)
+    ds = carbonsim.simulate(lv, variables=variables, **_dtype(dtype))
     batch = time.perf_counter() - t0
     dispatch = spent[0] if spent else float("nan")
     # CPU time of the engine without the dispatch's own: the rest of engine.run per scenario
@@ -87,7 +89,7 @@ def one_size(n: int) -> dict:
     per_scenario = ds.nbytes / n
     del ds
     t0 = time.perf_counter()
-    carbonsim.simulate(lv, variables=KEY)
+    carbonsim.simulate(lv, variables=KEY, **_dtype(dtype))
     key = time.perf_counter() - t0
     m = 200
     small = levers(m)
@@ -109,7 +111,8 @@ def one_size(n: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "n": n,
-        "variables": "all" if variables is None else f"{len(KEY)} key",
+        "variables": ("all" if variables is None else f"{len(KEY)} key")
+        + ("" if dtype == "float64" else " f32"),
         "seconds": batch,
         "scenarios_per_second": n / batch,
         "peak_rss_mb": peak_mb,
@@ -121,6 +124,11 @@ def one_size(n: int) -> dict:
         "bytes_per_scenario": per_scenario,
         "key_scenarios_per_second": n / key,
     }
+
+
+def _dtype(dtype: str) -> dict:
+    """simulate()'s dtype argument (none for float64: revisions before it have no such option)."""
+    return {} if dtype == "float64" else {"dtype": dtype}
 
 
 def _time_dispatch() -> list[float]:
@@ -216,17 +224,19 @@ def main(sizes: list[int], against: str | None = None) -> None:
             )
             for n in sizes:
                 for label, root in roots:
-                    r = _run(str(n), root)
-                    print(
-                        f"{label:>10} {r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
-                        f"{r['scenarios_per_second']:>10.0f} "
-                        f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
-                        f"{r['loop_seconds_estimate']:>12.1f} "
-                        f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%} "
-                        f"{r.get('engine_rest_us', float('nan')):>28.0f}"
-                    )
-                    if n == 10_000 or n == sizes[-1]:
-                        targets += _targets(label, r, singles, limits)
+                    for r in [_run(str(n), root)] + (
+                        [_run(f"{n}/float32", root)] if label == "this" and n <= 10_000 else []
+                    ):
+                        print(
+                            f"{label:>10} {r['n']:>8} {r['variables']:>6} {r['seconds']:>9.2f} "
+                            f"{r['scenarios_per_second']:>10.0f} "
+                            f"{r['peak_rss_mb']:>12.0f} {r['dataset_mb']:>11.0f} "
+                            f"{r['loop_seconds_estimate']:>12.1f} "
+                            f"{r['speedup_vs_loop']:>8.0f}x {r['dispatch_share']:>8.0%} "
+                            f"{r.get('engine_rest_us', float('nan')):>28.0f}"
+                        )
+                        if n == 10_000 or n == sizes[-1]:
+                            targets += _targets(label, r, singles, limits)
         finally:
             if against:
                 subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", tmp],
@@ -239,7 +249,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         what = sys.argv[2]
         jobs = {"limits": machine_limits}
-        print(json.dumps(jobs[what]() if what in jobs else one_size(int(what))))
+        size, _, dtype = what.partition("/")  # "10000" or "10000/float32"
+        print(json.dumps(jobs[what]() if what in jobs else one_size(int(size), dtype or "float64")))
     else:
         args = sys.argv[1:]
         rev = None
