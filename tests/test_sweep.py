@@ -379,6 +379,15 @@ def test_cli_writes_the_store_and_refuses_a_mismatched_resume(tmp_path, capsys):
     assert "0 computed, 2 reused" in printed and "P(all binding targets met)" in printed
     assert main([*args[:-4], "--seed", "3", "--chunk", "20", "--out", str(out), "--resume"]) == 2
     assert "seed: 2 (stored) ≠ 3 (now)" in capsys.readouterr().err
+    assert main([*args, "--out", str(out), "--resume", "--dtype", "float32"]) == 2
+    assert 'dtype: "float64" (stored) ≠ "float32" (now)' in capsys.readouterr().err
+    f32 = tmp_path / "f32.zarr"
+    assert main([*args, "--out", str(f32), "--quiet", "--dtype", "float32"]) == 0
+    assert xr.open_zarr(f32).attrs["dtype"] == "float32"
+    np.testing.assert_array_equal(xr.open_zarr(f32).probability, summary.probability.values)
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--out", str(tmp_path / "x.zarr"), "--dtype", "float16"])
+    assert info.value.code == 2 and "invalid choice: 'float16'" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------------------------
