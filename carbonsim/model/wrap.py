@@ -83,12 +83,10 @@ class SharedCoordinates:
     indexes: Mapping[str, object]
 
     @classmethod
-    def of(cls, coords: xr.Coordinates, read_only: bool = True) -> SharedCoordinates:
-        """The shared form of *coords*; their arrays are made read-only (unless told not to,
-        for coordinates the caller owns)."""
-        if read_only:
-            for name in coords:
-                coords[name].variable.data.flags.writeable = False
+    def of(cls, coords: xr.Coordinates) -> SharedCoordinates:
+        """The shared form of *coords*; their arrays are made read-only."""
+        for name in coords:
+            coords[name].variable.data.flags.writeable = False
         indexes = coords.xindexes  # built anew on each access: once, not once per coordinate
         return cls(dict(coords.variables), {k: indexes.get(k) for k in coords.variables})
 
