@@ -413,7 +413,7 @@ def _tables(p: dict) -> tuple[np.ndarray, ...]:
     baseline's, :func:`~carbonsim.model.parameters.engine_parameters`); ``q`` is the caller's
     copy (it writes two flags into it)."""
     used = tuple(p[k] for k in _TABLE_PARAMETERS)
-    if not all(not isinstance(a, np.ndarray) or not a.flags.writeable for a in used):
+    if any(isinstance(a, np.ndarray) and a.flags.writeable for a in used):
         return _make_tables(p)
     hit = _TABLES.get(id(used[0]))
     if hit is None or any(a is not b for a, b in zip(hit[0], used, strict=True)):

@@ -190,6 +190,7 @@ def _run_chunked(arrays, params, options, n, chunk_size, variables=None, dtype=n
     fresh memory each time.  With a float32 *dtype* the engine still computes in float64, into
     one chunk's float64 scratch buffers (reused, like the result buffers), and each chunk is
     rounded once into the float32 results: every result is its float64 value rounded to nearest.
+    A single chunk is returned as the engine made it (:func:`wrap` rounds it).
     """
     keep = None if variables is None else frozenset({*variables, *_WEIGHTS})
     method, co2_basis, accounting = options
@@ -206,9 +207,8 @@ def _run_chunked(arrays, params, options, n, chunk_size, variables=None, dtype=n
         piece = engine.run(chunk, params, method, co2_basis, accounting, out=views, keep=keep)
         if not out:
             if stop == n:
-                return piece if into else {k: _as(k, v, dtype) for k, v in piece.items()}
-            kinds = {k: _kind(k, v, dtype) for k, v in piece.items()}
-            out = {k: np.empty((n, *v.shape[1:]), dtype=kinds[k]) for k, v in piece.items()}
+                return piece
+            out = {k: np.empty((n, *v.shape[1:]), _kind(k, v, dtype)) for k, v in piece.items()}
             if not into:
                 scratch = {k: np.empty((chunk_size, *v.shape[1:])) for k, v in piece.items()}
         if start == 0 or not into:
@@ -225,7 +225,3 @@ _WEIGHTS = ("vehicle_stock",)
 def _kind(name: str, array: np.ndarray, dtype) -> np.dtype:
     """*dtype* for a float64 result (not a weight), the result's own type otherwise."""
     return np.dtype(dtype) if array.dtype == np.float64 and name not in _WEIGHTS else array.dtype
-
-
-def _as(name: str, array: np.ndarray, dtype) -> np.ndarray:
-    return array.astype(_kind(name, array, dtype), copy=False)
