@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 from limits import machine_limits, summing
-from single import paired, report
+from single import checkout, paired, remove_checkout, report
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = [
@@ -207,10 +207,7 @@ def main(sizes: list[int], against: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         roots: list[tuple[str, Path | None]] = [("this", None)]
         if against:
-            repo = Path(__file__).resolve().parent.parent
-            subprocess.run(["git", "-C", str(repo), "worktree", "add", "-q", "--detach", tmp,
-                            against], check=True)  # fmt: skip
-            roots.append((against[:10], Path(tmp)))
+            roots.append((against[:10], checkout(against, tmp)))
         try:
             # the single runs interleaved call by call (this VM's speed moves within seconds)
             # (the revision first: the ratio printed is this checkout's time over its)
@@ -239,8 +236,7 @@ def main(sizes: list[int], against: str | None = None) -> None:
                             targets += _targets(label, r, singles, limits)
         finally:
             if against:
-                subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", tmp],
-                               check=False)  # fmt: skip
+                remove_checkout(tmp)
     print("\ntargets (issue 17):")
     print("\n".join(targets))
 
