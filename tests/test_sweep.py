@@ -26,6 +26,7 @@ from carbonsim.sweeps.run import (
     QUANTILES,
     SweepError,
     _progress_bar,
+    auto_chunk_size,
     load_sweep,
     sweep,
 )
@@ -354,6 +355,31 @@ def test_resume_with_other_settings_is_refused(small_store, planted, change, nam
     assert _chunk_files(small_store) == before  # nothing touched
 
 
+def test_resume_without_a_chunk_size_keeps_the_stored_one(small_store):
+    """The default chunk size (4096 here) is not the stored 10: a resume that does not name one
+    takes the stored size instead of being refused."""
+    before = _chunk_files(small_store)
+    again = sweep(UNCERTAINTY, 20, seed=1, out=small_store, resume=True, progress=False)
+    assert (again.computed_chunks, again.reused_chunks) == ([], 2)
+    assert json.loads((small_store / "manifest.json").read_text())["chunk_size"] == 10
+    assert _chunk_files(small_store) == before
+
+
+@pytest.mark.parametrize(
+    ("rows", "threads", "size"),
+    [
+        (20_000, 1, 4096),  # in-process: never smaller
+        (20_000, 2, 2048),  # 5 chunks of 4096 leave a worker idle at the end; 10 do not
+        (4_096, 2, 512),  # 8 chunks, the floor
+        (1_000_000, 2, 4096),
+        (1_000_000, 64, 2048),  # 489 chunks: at least 4 per thread of a big cluster
+        (100, 8, 512),  # never below the floor
+    ],
+)
+def test_untold_chunk_size_gives_every_worker_several_chunks(rows, threads, size):
+    assert auto_chunk_size(rows, threads) == size
+
+
 def test_existing_sweep_needs_resume_or_overwrite(small_store, tmp_path):
     with pytest.raises(SweepError, match=r"already holds a sweep.*--resume.*--overwrite"):
         sweep(UNCERTAINTY, 20, seed=1, chunk_size=10, out=small_store, progress=False)
@@ -377,6 +403,8 @@ def test_cli_writes_the_store_and_refuses_a_mismatched_resume(tmp_path, capsys):
     assert main([*args, "--out", str(out), "--resume"]) == 0
     printed = capsys.readouterr().out
     assert "0 computed, 2 reused" in printed and "P(all binding targets met)" in printed
+    assert main([*args[:-2], "--out", str(out), "--resume"]) == 0  # no --chunk: the stored 20
+    assert "0 computed, 2 reused" in capsys.readouterr().out
     assert main([*args[:-4], "--seed", "3", "--chunk", "20", "--out", str(out), "--resume"]) == 2
     assert "seed: 2 (stored) ≠ 3 (now)" in capsys.readouterr().err
     assert main([*args, "--out", str(out), "--resume", "--dtype", "float32"]) == 2

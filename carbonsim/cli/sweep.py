@@ -15,7 +15,8 @@ the plan's targets, chunk by chunk, and write to --out (a Zarr store; xarray.ope
   --method saltelli) of key outcomes with each sampled lever;
   <out>/summary.csv   one row per target: probability met, standard error, status counts.
 Finished chunks are kept under <out>/chunks/; after an interruption, --resume computes only the
-missing ones (refused if the scenario content, -n, --seed, --method or --chunk differ).
+missing ones (refused if the scenario content, -n, --seed, --method or --chunk differ; without
+--chunk it keeps the stored chunk size).
 The numbers do not depend on --chunk or --workers.  Progress: a bar on a terminal, else a log
 line on stderr every 10 s (done, rate, ETA); --quiet silences both.
 
@@ -43,7 +44,11 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     parser.add_argument("--out", default="sweep.zarr", help="output store (default sweep.zarr)")
     parser.add_argument(
-        "--chunk", type=int, default=4096, help="scenarios per chunk/checkpoint (default 4096)"
+        "--chunk",
+        type=int,
+        default=None,
+        help="scenarios per chunk/checkpoint (default: a resumed sweep's own; else 4096, "
+        "halved down to 512 until every worker gets at least 4 chunks)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, help="run chunks on a local Dask cluster")

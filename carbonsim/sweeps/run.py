@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -83,9 +84,13 @@ QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 KEY_OUTCOMES: tuple[str, ...] = ("co2_2030", "co2_peak_year", "non_fossil_share_2030")
 #: Rows of the pilot (stream rows 0 … k-1) that fix histogram bins and outcome ranks.
 PILOT_SIZE = 1024
-#: Scenarios per chunk unless told: a power of two (Sobol' balance); ~0.4 s of work per core at
-#: the target rate, so a million scenarios make ~250 tasks, and ~0.4 GB kept per task.
+#: Scenarios per chunk unless told: a power of two (Sobol' balance); ~5–9 s of work per core
+#: here, so a million scenarios make ~250 tasks, and ~0.4 GB kept per task.
 CHUNK_SIZE = 4096
+#: Unless told, the chunk is halved (down to MIN_AUTO_CHUNK) until every worker thread of a Dask
+#: run gets at least this many chunks, so the last chunks do not leave a worker idle.
+TASKS_PER_THREAD = 4
+MIN_AUTO_CHUNK = 512
 #: ``simulate``'s engine chunk: temporaries of this many scenarios at a time stay in cache.
 SIMULATE_CHUNK = 100
 DEFAULT_BINS = 256
@@ -463,10 +468,15 @@ class _Dask:
 
     packs = True  # workers pack the chunk files: the driver only writes bytes
 
+    @property
+    def threads(self) -> int:
+        """Worker threads of the cluster (at least 1)."""
+        return max(1, sum(self.client.nthreads().values()))
+
     def pilot(self, spec, rows):
         """The pilot as one task per worker thread (the first task also warms each worker up:
         imports, baseline, caches), merged here."""
-        threads = max(1, sum(self.client.nthreads().values()))
+        threads = self.threads
         shared = self.client.scatter(spec, broadcast=True, hash=False)
         futures = [
             self.client.submit(
@@ -479,7 +489,7 @@ class _Dask:
     def run(self, job, todo, rows_for, on_done) -> None:
         from distributed import as_completed
 
-        window = 2 * max(1, sum(self.client.nthreads().values()))
+        window = 2 * self.threads
         shared = self.client.scatter(job, broadcast=True, hash=False)
         pending = iter(todo)
 
@@ -511,10 +521,34 @@ def _check_where(workers, scheduler) -> None:
         _positive(workers, "workers")
 
 
-def _executor(workers, scheduler):
-    if workers is None and scheduler is None:
-        return _InProcess()
-    return _Dask(workers, scheduler)
+class _Where:
+    """Where the chunks run: in this process, or on Dask (the cluster made when first needed)."""
+
+    def __init__(self, workers, scheduler):
+        _check_where(workers, scheduler)
+        self.workers, self.scheduler = workers, scheduler
+        self._executor = None
+
+    def threads(self) -> int:
+        """Threads that run chunks: 1 in-process, the workers of a local cluster, or those of
+        the scheduler's cluster (connecting to it)."""
+        if self.scheduler is None:
+            return self.workers or 1
+        return self.executor().threads
+
+    def executor(self):
+        if self._executor is None:
+            local = self.workers is None and self.scheduler is None
+            self._executor = _InProcess() if local else _Dask(self.workers, self.scheduler)
+        return self._executor
+
+    def close(self) -> threading.Thread:
+        """Close the executor in a thread (a cluster takes ~1.5 s to stop), started; join it."""
+        closing = threading.Thread(
+            target=self._executor.close if self._executor else lambda: None, name="sweep-close"
+        )
+        closing.start()
+        return closing
 
 
 def _progress_bar(enabled: bool, total: int, initial: int):
@@ -531,6 +565,26 @@ def _positive(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise SweepError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def auto_chunk_size(rows: int, threads: int) -> int:
+    """Scenarios per chunk when not told, for *rows* scenarios on *threads* worker threads.
+
+    :data:`CHUNK_SIZE`, halved (a power of two, at least :data:`MIN_AUTO_CHUNK`) while some of
+    the *threads* would get fewer than :data:`TASKS_PER_THREAD` chunks.  In one process
+    (*threads* = 1) it is :data:`CHUNK_SIZE`.  The numbers do not depend on it.
+    """
+    size = CHUNK_SIZE
+    while threads > 1 and size > MIN_AUTO_CHUNK and -(-rows // size) < TASKS_PER_THREAD * threads:
+        size //= 2
+    return size
+
+
+def _untold_chunk_size(spec: SweepSpec, stored: int | None, threads) -> SweepSpec:
+    """*spec* with the chunk size it takes when not told: the stored sweep's (a resume), else
+    :func:`auto_chunk_size` (*threads*: a callable giving the worker threads)."""
+    size = stored if stored is not None else auto_chunk_size(spec.rows, threads())
+    return replace(spec, chunk_size=_positive(size, "the stored chunk_size"))
 
 
 def _spec(scenario_or_path, n, seed, method, chunk_size, **rest) -> SweepSpec:
@@ -556,7 +610,7 @@ def _spec(scenario_or_path, n, seed, method, chunk_size, **rest) -> SweepSpec:
         n=_positive(n, "n"),
         seed=int(seed),
         method=method,
-        chunk_size=_positive(chunk_size, "chunk_size"),
+        chunk_size=CHUNK_SIZE if chunk_size is None else _positive(chunk_size, "chunk_size"),
         targets=targets,
         bins=_positive(rest.pop("bins"), "bins"),
         years=tuple(int(y) for y in rest.pop("years")),
@@ -569,7 +623,7 @@ def sweep(
     n: int,
     seed: int = 0,
     method: str = "sobol",
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
     out: str | os.PathLike | None = None,
     workers: int | None = None,
     scheduler=None,
@@ -598,10 +652,12 @@ def sweep(
     method : {"sobol", "lhs", "random", "saltelli"}
         Design of the unit sample (see ``docs/sweeps.md``).  Sobol' balance is best with *n* and
         the chunk size powers of two; other sizes are valid (no warning is raised).
-    chunk_size : int
+    chunk_size : int, optional
         Scenarios per chunk: the unit of work (a Dask task) and of checkpointing.  A chunk is
         simulated in calls of at most 4096 rows (~0.4 GB kept per worker at most, whatever
-        the chunk size).
+        the chunk size).  Default: a resumed sweep's own; else 4096, halved (down to 512)
+        until every worker thread gets at least 4 chunks (:func:`auto_chunk_size`).  The
+        numbers do not depend on it.
     out : path, optional
         Folder of the Zarr summary store; chunk partials, manifest and ``summary.csv`` go in it.
         Without it the sweep runs in memory and cannot be resumed.
@@ -661,18 +717,27 @@ def sweep(
         bins=bins,
         dtype=dtype,
     )
-    _check_where(workers, scheduler)
+    where = _Where(workers, scheduler)
     store = DirectoryStore(Path(out)) if out is not None else MemoryStore()
-    done = store.start(spec, resume=resume, overwrite=overwrite)
+    try:
+        if chunk_size is None:
+            stored = store.stored("chunk_size") if resume else None
+            spec = _untold_chunk_size(spec, stored, where.threads)
+        done = store.start(spec, resume=resume, overwrite=overwrite)
+    except BaseException:
+        where.close().join()
+        raise
+    closing = None
     try:  # the store holds a lock on out until it is finished or this fails
-        executor = _executor(workers, scheduler)
         try:
-            computed = _run(spec, store, done, executor, progress)
+            computed = _run(spec, store, done, where.executor(), progress)
         finally:
-            executor.close()
+            closing = where.close()  # the cluster stops while the summary is written
         summary = summarise(spec, store.pilot, store.totals(), store, QUANTILES)
         return store.finish(summary, computed=computed, reused=len(done))
     finally:
+        if closing is not None:
+            closing.join()
         store.close()
 
 

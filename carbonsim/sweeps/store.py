@@ -83,6 +83,10 @@ class MemoryStore:
         self._rows: dict[int, dict] = {}
         self._spec = None
 
+    def stored(self, key: str):
+        """A setting of the sweep stored in out: none without out."""
+        return None
+
     def start(self, spec, resume: bool = False, overwrite: bool = False) -> set[int]:
         if resume:
             raise SweepError("resume needs out= (the folder of the sweep to continue)")
@@ -130,6 +134,11 @@ class DirectoryStore:
         self._added: set[int] = set()
 
     # -- opening ----------------------------------------------------------------------------
+    def stored(self, key: str):
+        """A setting of the sweep already in the folder (its manifest), or None."""
+        data = self._read_manifest()
+        return None if data is None else data.get(key)
+
     def start(self, spec, resume: bool = False, overwrite: bool = False) -> set[int]:
         """Create or reopen the folder (and lock it); -> indices of chunks already finished."""
         self._spec = spec
