@@ -165,8 +165,8 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _now() -> str:
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+def _now(timespec: str = "seconds") -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec=timespec)
 
 
 def _short(value) -> str:

@@ -381,7 +381,8 @@ class DirectoryStore:
         self._added.add(index)
 
     def log(self, event: str, **fields) -> None:
-        line = json.dumps({"time": _now(), "event": event, "pid": os.getpid(), **fields})
+        stamp = _now("milliseconds")
+        line = json.dumps({"time": stamp, "event": event, "pid": os.getpid(), **fields})
         with open(self.out / "log.jsonl", "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 
