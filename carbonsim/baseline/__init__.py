@@ -144,9 +144,12 @@ def dataset_from_table(table: pd.DataFrame, regions: RegionSet | None = None) ->
     *regions* defaults to the table's own (``table.attrs["regions"]``), else 吴忠市.
     """
     regions = regions or table.attrs.get("regions") or WUZHONG
-    ds = xr.Dataset(coords=_coords(regions))
-    for spec in SPECS.values():
-        ds[spec.name] = _to_array(spec, table[table["variable"] == spec.name], regions)
+    rows = dict(tuple(table.groupby("variable", sort=False)))  # each in the table's order
+    none = table.iloc[:0]
+    arrays = {
+        spec.name: _to_array(spec, rows.get(spec.name, none), regions) for spec in SPECS.values()
+    }
+    ds = xr.Dataset(coords=_coords(regions)).assign(arrays)  # one merge, coordinates first
     _weighted_city(ds, regions)
     files = list(dict.fromkeys(table["file"]))
     ds.attrs = {
