@@ -540,7 +540,6 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, flags):
     # storage keeps a reserve for the day's high-value need (and tops it up from exportable VRE)
     keep_reserve = export_first and (flags & 4) != 0
     D = wsh.shape[0]
-    H = wsh.shape[1]
     inv_h = 1.0 / 8760.0
 
     wg = prm[P_WIND_GW][i]
@@ -612,7 +611,7 @@ def _element(i, wsh, ssh, lsh, wts, dem, prm, acc, rec, do_rec, buf, flags):
         _day_sums(buf, wt)
         if do_rec:
             _day_record(buf, rec, d, hyd, bio, f, soc_b, etab, has_b)
-    _totals(buf, acc, hyd, bio, sumw * H, f, xr + short_f)
+    _totals(buf, acc, hyd, bio, sumw * H_PER_DAY, f, xr + short_f)  # sh: hours represented
 
 
 @njit(cache=True, error_model="numpy")
