@@ -222,6 +222,7 @@ def test_float32_results_are_the_float64_results_rounded_once():
         ["co2", "energy_consumption", "non_fossil_share", "nonhydro_renewable_share"],
         ["co2_net", "industry_energy_intensity", "co2_intensity_change", "nev_sales_share"],
         ["building_electricity_share", "freight_co2_intensity", "storage_duration"],
+        ["final_energy", "population", "co2_sink", "nev_stock_share", "capacity_aluminium"],
     ],
 )
 @pytest.mark.parametrize("co2_basis", ["consumption", "assessment"])
@@ -243,6 +244,27 @@ def test_pruning_skips_what_the_kept_outputs_do_not_need():
     assert {"co2_intensity", "co2", "gdp", "co2_by_source", "co2_electricity"} <= need
     assert not {"co2_sink", "primary_energy_by_sector", "co2_cement", "final_energy"} & need
     assert "co2_sink" in needed({"co2_net"}) and needed(None) is None
+
+
+def test_demand_side_outputs_are_computed_without_the_power_system(toy, monkeypatch):
+    from carbonsim.engine import power
+    from carbonsim.engine.core import DEMAND_SIDE
+
+    levers = carbonsim.model.LeverSet({"gdp_growth": np.linspace(0, 0.1, 4)}, n=4)
+    full = sim(toy, levers)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the power system was built")
+
+    monkeypatch.setattr(power, "capacity", refuse)
+    monkeypatch.setattr(power.hourly, "dispatch", refuse)
+    alone = sim(toy, levers, variables=sorted(DEMAND_SIDE), chunk_size=3)
+    assert sorted(alone.data_vars) == sorted(DEMAND_SIDE)
+    for name in DEMAND_SIDE:
+        assert np.array_equal(full[name].values, alone[name].values), name
+    assert alone["gdp"].attrs == full["gdp"].attrs
+    with pytest.raises(AssertionError, match="power system was built"):
+        sim(toy, levers, variables=["gdp", "electricity_consumption"])
 
 
 def test_calorific_method_lowers_non_fossil_energy(toy):

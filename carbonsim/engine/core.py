@@ -34,6 +34,7 @@ from carbonsim.engine.axes import (
 )
 from carbonsim.engine.economy import cumulative_index
 from carbonsim.engine.kernels_balance import OPTIONAL, fe_balances
+from carbonsim.engine.kernels_demand import SHAPES as DEMAND_SHAPES
 from carbonsim.engine.kernels_demand import demand_side
 from carbonsim.engine.kernels_derive import derived
 from carbonsim.engine.kernels_power import county_flows
@@ -134,6 +135,50 @@ def _sinks(lv, p, n, n_years):
     return np.stack([forest, grass, wetland], axis=SINK)  # 1e4 t CO2
 
 
+def _optional(lv, p, primary_output, need):
+    """The county arrays (S, R, ..., Y) only some outputs need: those in *need* (None: all).
+
+    ``co2_sink`` [1e4 t CO2], ``population`` [1e4], ``production_capacity`` [1e4 t/yr];
+    *primary_output* (S, R, product, Y) [1e4 t] the counties' output by product.
+    """
+    n, _, n_y = lv["gdp_growth"].shape
+    make = {
+        "co2_sink": lambda: _sinks(lv, p, n, n_y),
+        "population": lambda: (
+            p["population"][None, :, None] * cumulative_index(lv["population_growth"])
+        ),
+        "production_capacity": lambda: stocks.production_capacity(
+            primary_output,
+            p["product_capacity"],
+            p["capacity_max_utilisation"],
+            p["capacity_retirement_rate"],
+        ),
+    }
+    return {k: f() for k, f in make.items() if need is None or k in need}
+
+
+def _demand_only(lv, p, need, dest):
+    """:func:`run` for outputs that all come from the demand side (*need* within
+    :data:`DEMAND_SIDE`): no power system, no dispatch, no energy or CO2 balance.
+
+    Each array is the one :func:`run` returns under the same name, bit for bit: the same
+    kernels compute it from the same inputs.
+    """
+    first, _, _ = _demand_side(lv, p, dest, by_sector=False)
+    county = _optional(lv, p, first["primary_output"][:, 1:], need)
+    out = first | {k: city_first(v, dest.get(k)) for k, v in county.items()}
+    if "nev_stock_share" in need:
+        out |= derived(out, first["gdp"].shape, "consumption", _asks(need), dest)
+    for k, name in enumerate(_PRODUCT_CAPACITY):
+        if name in need:
+            out[name] = out["production_capacity"][:, :, k]
+    for name, target in dest.items():
+        if name in need and out[name] is not target:
+            target[...] = out[name]
+            out[name] = target
+    return {k: out[k] for k in _DEMAND_ORDER if k in need}
+
+
 def run(
     lv: dict[str, np.ndarray],
     p: dict[str, np.ndarray],
@@ -167,9 +212,10 @@ def run(
         Destination arrays (city first, the shapes this function returns) to write results
         into, e.g. slices of a caller's result buffers; the returned dict holds these arrays.
     keep : set of str, optional
-        Names of the arrays to return (default: all).  The optional parts that none of them
-        needs (:func:`needed`: sinks, primary energy by sector, sector CO2, ratios) are not
-        computed; the demand, the dispatch and the energy and CO2 balances always are.
+        Names of the arrays to return (default: all).  What none of them needs
+        (:func:`needed`) is not computed: the optional parts (sinks, primary energy by sector,
+        ratios), and, when they all come from the demand side alone (:data:`DEMAND_SIDE`), the
+        power system, its dispatch and the energy and CO2 balances.
 
     Returns
     -------
@@ -179,7 +225,8 @@ def run(
     """
     dest = out or {}
     need = needed(keep)
-    n, _, n_y = lv["gdp_growth"].shape
+    if need is not None and need <= DEMAND_SIDE and hourly_index is None:
+        return _demand_only(lv, p, need, dest)
     by_sector = need is None or "primary_energy_by_sector" in need
     first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
     county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
@@ -193,19 +240,6 @@ def run(
     # are shared over demand without them (so more storage in a county never adds to its CO2)
     demand_pre = consumption - pw["storage_losses"][:, 1:]
     ef_el = _electricity_emission_factor(mix["supply"], demand_pre.sum(axis=REGION), lv, p)
-    # what only some outputs need is computed only when they are kept (see ``needed``)
-    optional = {
-        "co2_sink": lambda: _sinks(lv, p, n, n_y),
-        "population": lambda: (
-            p["population"][None, :, None] * cumulative_index(lv["population_growth"])
-        ),
-    }
-    optional["production_capacity"] = lambda: stocks.production_capacity(
-        county_of["primary_output"],
-        p["product_capacity"],
-        p["capacity_max_utilisation"],
-        p["capacity_retirement_rate"],
-    )
     extras = {k: first[k] for k in _EXTRAS}
     ready["freight_co2"] = ready["co2_combustion_by_sector"][:, :, SEC["freight_transport"]]
     county = {
@@ -217,7 +251,7 @@ def run(
         **pw,
         **{k: ready[k] for k in OPTIONAL if k in ready and k != "building_electricity_share"},
     }
-    county |= {k: make() for k, make in optional.items() if need is None or k in need}
+    county |= _optional(lv, p, county_of["primary_output"], need)
     if need is not None:
         county = {k: v for k, v in county.items() if k in need}
     # the demand side's arrays are city-first already (in *dest* where given)
@@ -320,11 +354,36 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 }
 
 
+#: the outputs the demand side gives on its own, without the power system, its dispatch or the
+#: energy and CO2 balances (:func:`run` computes only the demand side when all it keeps are here)
+DEMAND_SIDE = frozenset(
+    {*DEMAND_SHAPES, "co2_sink", "population", "production_capacity", "nev_stock_share"}
+    | set(_PRODUCT_CAPACITY)
+)
+#: their order in :func:`run`'s results
+_DEMAND_ORDER = (
+    *("gdp", "value_added", "final_energy", "electricity_demand"),
+    *_EXTRAS,
+    *("co2_sink", "population", "production_capacity", "nev_stock_share"),
+    *_PRODUCT_CAPACITY,
+)
+assert set(_DEMAND_ORDER) == DEMAND_SIDE
+
+
+def _asks(need: set[str] | None):
+    """``wanted(*names)``: whether *need* (None: everything) holds any of *names*."""
+
+    def wanted(*names: str) -> bool:
+        return need is None or any(name in need for name in names)
+
+    return wanted
+
+
 def needed(keep: set[str] | frozenset[str] | None) -> set[str] | None:
     """The arrays to compute for the outputs *keep* (None: everything), dependencies included.
 
-    Only the optional parts of :func:`run` and of :func:`derive` are pruned: the demand, the
-    dispatch and the energy and CO2 balances are always computed.
+    :func:`run` and :func:`derive` compute only these; when they all lie in
+    :data:`DEMAND_SIDE`, :func:`run` does not build the power system either.
     """
     if keep is None:
         return None
@@ -359,10 +418,7 @@ def derive(
     (S, 1 + R, Y) where given.
     """
     dest = dest or {}
-
-    def wanted(*names: str) -> bool:
-        return need is None or any(name in need for name in names)
-
+    wanted = _asks(need)
     n, n_counties, n_y = lv["gdp_growth"].shape
     n_regions = n_counties + 1  # the city and its counties
     d = derived(out, (n, n_regions, n_y), co2_basis, wanted, dest)
