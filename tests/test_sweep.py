@@ -497,6 +497,13 @@ def test_bad_arguments_are_refused(kwargs, message):
         sweep(UNCERTAINTY, progress=False, **args)
 
 
+def test_dtype_is_named_as_simulate_takes_it():
+    result = sweep(UNCERTAINTY, 8, seed=1, method="random", dtype=np.float32, progress=False)
+    assert result.summary.attrs["dtype"] == "float32"
+    with pytest.raises(SweepError, match=r"unknown dtype <class 'numpy\.int64'>; choose one of"):
+        sweep(UNCERTAINTY, 8, dtype=np.int64, progress=False)
+
+
 def test_carbonsim_sweep_is_callable_however_it_is_reached():
     import carbonsim as package
 

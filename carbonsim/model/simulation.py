@@ -28,7 +28,7 @@ from carbonsim.model.parameters import engine_parameters
 from carbonsim.model.wrap import wrap
 from carbonsim.regions import regions_of
 
-__all__ = ["DTYPES", "METHODS", "simulate", "simulate_arrays"]
+__all__ = ["DTYPES", "METHODS", "result_dtype", "simulate", "simulate_arrays"]
 
 METHODS = ("coal_equivalent", "calorific")
 #: the float types results can be returned in (the engine computes in float64 either way)
@@ -45,8 +45,14 @@ def _check_options(method: str, co2_basis: str, accounting: str) -> None:
             raise LeverError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
 
 
-def _result_dtype(dtype) -> np.dtype:
-    """The float type of the results: float64 (default) or float32."""
+def result_dtype(dtype) -> np.dtype:
+    """The float type of the results: float64 (default) or float32, named or as a type.
+
+    Raises
+    ------
+    LeverError
+        For any other type (the message names the two accepted).
+    """
     try:
         kind = np.dtype(dtype)
     except TypeError:
@@ -127,7 +133,7 @@ def simulate(
     1.05...
     """
     _check_options(method, co2_basis, accounting)
-    kind = _result_dtype(dtype)
+    kind = result_dtype(dtype)
     years = check_years(years)  # the horizon rule of the files and the command line
     ds = resolve_baseline(baseline)
     regions = regions_of(ds)
@@ -170,7 +176,7 @@ def simulate_arrays(
         check_share_groups(arrays, years, regions.counties)
     params = engine_parameters(ds)
     _check_options(method, co2_basis, accounting)
-    kind = _result_dtype(dtype)
+    kind = result_dtype(dtype)
     options = (method, co2_basis, accounting)
     out = _run_chunked(arrays, params, options, len(ids), chunk_size, variables, kind)
     attrs = {"co2_basis": co2_basis, "renewable_accounting": accounting}

@@ -37,7 +37,7 @@ import xarray as xr
 from carbonsim.baseline.cache import resolve_baseline
 from carbonsim.catalogue import Catalogue, Target, load_targets
 from carbonsim.constants import DEFAULT_YEARS
-from carbonsim.errors import did_you_mean
+from carbonsim.errors import LeverError, did_you_mean
 from carbonsim.feasibility.evaluate import AT_RISK_FRACTION, PEAK_QUANTITIES, peak_table
 from carbonsim.feasibility.peaking import PLATEAU_TOLERANCE
 from carbonsim.feasibility.vectorised import STATUS_CODES, TargetArrays, evaluate_targets
@@ -45,7 +45,7 @@ from carbonsim.feasibility.verdicts import JUDGED, STATUSES
 from carbonsim.inputs.coerce import as_scenario
 from carbonsim.inputs.sampling import dimension_names, unit_sample
 from carbonsim.inputs.scenario import Scenario
-from carbonsim.model.simulation import DTYPES, simulate
+from carbonsim.model.simulation import result_dtype, simulate
 from carbonsim.regions import RegionSet, regions_of
 from carbonsim.sweeps import sensitivity
 from carbonsim.sweeps.histogram import histogram
@@ -601,9 +601,10 @@ def _spec(scenario_or_path, n, seed, method, chunk_size, **rest) -> SweepSpec:
     if not isinstance(targets, Catalogue):
         targets = load_targets(targets)
     targets = tuple(targets)
-    dtype = rest.pop("dtype", "float64")
-    if dtype not in DTYPES:
-        raise SweepError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
+    try:  # named as simulate() accepts it: "float32", np.float32 ...
+        dtype = result_dtype(rest.pop("dtype", "float64")).name
+    except LeverError as error:
+        raise SweepError(str(error)) from None
     return SweepSpec(
         dtype=dtype,
         scenario=scenario,
@@ -687,7 +688,7 @@ def sweep(
         Start again in an *out* that already holds a sweep (its chunks are deleted).
     bins : int
         Histogram bins per (indicator, region, year) for the quantiles (default 256).
-    dtype : {"float64", "float32"}
+    dtype : {"float64", "float32"} or numpy float type
         Float type of the trajectories a chunk holds while it is checked and reduced
         (``simulate(dtype=…)``): float32 halves a worker's largest array (~0.2 instead of
         ~0.4 GB for a chunk of 4096).  The engine computes in float64 either way; each value
