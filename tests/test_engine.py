@@ -223,6 +223,7 @@ def test_float32_results_are_the_float64_results_rounded_once():
         ["co2_net", "industry_energy_intensity", "co2_intensity_change", "nev_sales_share"],
         ["building_electricity_share", "freight_co2_intensity", "storage_duration"],
         ["final_energy", "population", "co2_sink", "nev_stock_share", "capacity_aluminium"],
+        ["new_energy_capacity", "storage_duration", "pumped_hydro_capacity", "battery_energy"],
     ],
 )
 @pytest.mark.parametrize("co2_basis", ["consumption", "assessment"])
@@ -246,24 +247,32 @@ def test_pruning_skips_what_the_kept_outputs_do_not_need():
     assert "co2_sink" in needed({"co2_net"}) and needed(None) is None
 
 
-def test_demand_side_outputs_are_computed_without_the_power_system(toy, monkeypatch):
+def test_outputs_that_need_no_dispatch_are_computed_without_it(toy, monkeypatch):
     from carbonsim.engine import power
-    from carbonsim.engine.core import DEMAND_SIDE
+    from carbonsim.engine.core import DEMAND_SIDE, NO_DISPATCH
 
-    levers = carbonsim.model.LeverSet({"gdp_growth": np.linspace(0, 0.1, 4)}, n=4)
+    levers = carbonsim.model.LeverSet(
+        {
+            "gdp_growth": np.linspace(0, 0.1, 4),
+            "solar_capacity": {"yanchi": {2030: np.linspace(5.0, 12.0, 4)}},
+            "storage_ratio": {2030: np.linspace(0.05, 0.2, 4)},
+        },
+        n=4,
+    )
     full = sim(toy, levers)
 
     def refuse(*args, **kwargs):
-        raise AssertionError("the power system was built")
+        raise AssertionError("the dispatch ran")
 
-    monkeypatch.setattr(power, "capacity", refuse)
     monkeypatch.setattr(power.hourly, "dispatch", refuse)
-    alone = sim(toy, levers, variables=sorted(DEMAND_SIDE), chunk_size=3)
-    assert sorted(alone.data_vars) == sorted(DEMAND_SIDE)
-    for name in DEMAND_SIDE:
+    alone = sim(toy, levers, variables=sorted(NO_DISPATCH), chunk_size=3)
+    assert list(alone.data_vars) == [v for v in full.data_vars if v in NO_DISPATCH]
+    for name in NO_DISPATCH:
         assert np.array_equal(full[name].values, alone[name].values), name
-    assert alone["gdp"].attrs == full["gdp"].attrs
-    with pytest.raises(AssertionError, match="power system was built"):
+        assert alone[name].attrs == full[name].attrs, name
+    monkeypatch.setattr(power, "capacity", refuse)  # the demand side alone: no capacity
+    sim(toy, levers, variables=sorted(DEMAND_SIDE))
+    with pytest.raises(AssertionError, match="the dispatch ran"):
         sim(toy, levers, variables=["gdp", "electricity_consumption"])
 
 

@@ -157,18 +157,23 @@ def _optional(lv, p, primary_output, need):
     return {k: f() for k, f in make.items() if need is None or k in need}
 
 
-def _demand_only(lv, p, need, dest):
-    """:func:`run` for outputs that all come from the demand side (*need* within
-    :data:`DEMAND_SIDE`): no power system, no dispatch, no energy or CO2 balance.
+def _without_dispatch(lv, p, need, dest):
+    """:func:`run` for outputs that need no dispatch (*need* within :data:`NO_DISPATCH`): the
+    demand side, and the installed capacity when asked for; no dispatch, no energy or CO2
+    balance.
 
     Each array is the one :func:`run` returns under the same name, bit for bit: the same
-    kernels compute it from the same inputs.
+    kernels, or the same operations in the same order, compute it from the same inputs.
     """
     first, _, _ = _demand_side(lv, p, dest, by_sector=False)
     county = _optional(lv, p, first["primary_output"][:, 1:], need)
     out = first | {k: city_first(v, dest.get(k)) for k, v in county.items()}
-    if "nev_stock_share" in need:
-        out |= derived(out, first["gdp"].shape, "consumption", _asks(need), dest)
+    if need & CAPACITY_SIDE:  # the city summed as the compiled kernel sums it
+        out |= {k: _city_first_in_order(v, dest.get(k)) for k, v in _installed(lv, p).items()}
+    out |= derived(out, first["gdp"].shape, "consumption", _asks(need), dest)
+    if need & CAPACITY_SIDE:
+        out["pumped_hydro_capacity"] = out["capacity"][:, :, T["pumped_hydro"]]
+        out["pumped_hydro_energy_capacity"] = out["pumped_hydro_energy"]
     for k, name in enumerate(_PRODUCT_CAPACITY):
         if name in need:
             out[name] = out["production_capacity"][:, :, k]
@@ -176,7 +181,34 @@ def _demand_only(lv, p, need, dest):
         if name in need and out[name] is not target:
             target[...] = out[name]
             out[name] = target
-    return {k: out[k] for k in _DEMAND_ORDER if k in need}
+    return {k: out[k] for k in _NO_DISPATCH_ORDER if k in need}
+
+
+def _installed(lv, p):
+    """Capacity (S, R, tech, Y) [GW] and storage energy (S, R, Y) [GWh] by county, as
+    :func:`~carbonsim.engine.kernels_power.county_flows` computes them."""
+    cap = power.capacity(lv, p)
+    city = (cap.shape[0], cap.shape[-1])
+    return {
+        "capacity": cap,
+        "battery_energy": cap[:, :, T["battery"]] * broadcast(lv["storage_hours"], city)[:, None],
+        "pumped_hydro_energy": (
+            cap[:, :, T["pumped_hydro"]] * broadcast(lv["pumped_hydro_hours"], city)[:, None]
+        ),
+    }
+
+
+def _city_first_in_order(x: np.ndarray, dest: np.ndarray | None = None) -> np.ndarray:
+    """:func:`city_first` with the counties added one after the other, first to last (the
+    order of the compiled kernels' city sums)."""
+    if dest is None:
+        dest = np.empty((x.shape[0], x.shape[1] + 1, *x.shape[2:]), dtype=x.dtype)
+    dest[:, 1:] = x
+    city = dest[:, CITY_INDEX]
+    city[...] = x[:, 0]
+    for r in range(1, x.shape[1]):
+        city += x[:, r]
+    return dest
 
 
 def run(
@@ -214,8 +246,8 @@ def run(
     keep : set of str, optional
         Names of the arrays to return (default: all).  What none of them needs
         (:func:`needed`) is not computed: the optional parts (sinks, primary energy by sector,
-        ratios), and, when they all come from the demand side alone (:data:`DEMAND_SIDE`), the
-        power system, its dispatch and the energy and CO2 balances.
+        ratios), and, when none of them needs the dispatch (:data:`NO_DISPATCH`: the demand
+        side and the installed capacity), the dispatch and the energy and CO2 balances.
 
     Returns
     -------
@@ -225,8 +257,8 @@ def run(
     """
     dest = out or {}
     need = needed(keep)
-    if need is not None and need <= DEMAND_SIDE and hourly_index is None:
-        return _demand_only(lv, p, need, dest)
+    if need is not None and need <= NO_DISPATCH and hourly_index is None:
+        return _without_dispatch(lv, p, need, dest)
     by_sector = need is None or "primary_energy_by_sector" in need
     first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
     county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
@@ -355,19 +387,26 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 
 
 #: the outputs the demand side gives on its own, without the power system, its dispatch or the
-#: energy and CO2 balances (:func:`run` computes only the demand side when all it keeps are here)
+#: energy and CO2 balances
 DEMAND_SIDE = frozenset(
     {*DEMAND_SHAPES, "co2_sink", "population", "production_capacity", "nev_stock_share"}
     | set(_PRODUCT_CAPACITY)
 )
+#: the outputs of the installed capacity (GW, GWh and their ratios): no dispatch either
+CAPACITY_SIDE = frozenset({*_CAPACITY, *_CAPACITY_OUTPUTS})
+#: what :func:`run` computes without the dispatch when it keeps only these
+NO_DISPATCH = DEMAND_SIDE | CAPACITY_SIDE
 #: their order in :func:`run`'s results
-_DEMAND_ORDER = (
+_NO_DISPATCH_ORDER = (
     *("gdp", "value_added", "final_energy", "electricity_demand"),
     *_EXTRAS,
-    *("co2_sink", "population", "production_capacity", "nev_stock_share"),
+    *_CAPACITY,
+    *("co2_sink", "population", "production_capacity"),
+    *_CAPACITY_OUTPUTS,
+    "nev_stock_share",
     *_PRODUCT_CAPACITY,
 )
-assert set(_DEMAND_ORDER) == DEMAND_SIDE
+assert set(_NO_DISPATCH_ORDER) == NO_DISPATCH
 
 
 def _asks(need: set[str] | None):
@@ -383,7 +422,7 @@ def needed(keep: set[str] | frozenset[str] | None) -> set[str] | None:
     """The arrays to compute for the outputs *keep* (None: everything), dependencies included.
 
     :func:`run` and :func:`derive` compute only these; when they all lie in
-    :data:`DEMAND_SIDE`, :func:`run` does not build the power system either.
+    :data:`NO_DISPATCH`, :func:`run` runs no dispatch either.
     """
     if keep is None:
         return None

@@ -94,10 +94,11 @@ def simulate(
         Keep only these trajectory variables (for big batches: ``final_energy`` alone is
         ~180 kB per scenario).  Default: all.  Only what they need is computed: the optional
         parts of the engine (sinks, primary energy by sector, ratios) when none asks for them,
-        and when every variable asked for comes from the demand side alone
-        (:data:`carbonsim.engine.core.DEMAND_SIDE`: GDP, final energy, floor area, vehicles,
-        output, population, sinks …) no power system, dispatch or energy and CO2 balance either
-        (~5× faster).
+        and when no variable asked for needs the hourly dispatch
+        (:data:`carbonsim.engine.core.NO_DISPATCH`: the demand side — GDP, final energy,
+        electricity demand, floor area, vehicles, output, population, sinks — and the
+        installed capacity with its ratios) no dispatch or energy and CO2 balance either
+        (3–5× faster).  Each variable is the same, bit for bit, whatever else is asked for.
     co2_basis : {"consumption", "assessment", "territorial"}
         The CO2 account behind ``co2`` and every CO2 target (see docs/model.md).  All three
         accounts are always returned as ``co2_consumption``, ``co2_assessment`` and
