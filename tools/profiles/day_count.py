@@ -14,7 +14,7 @@ the check behind the decision to keep 24 (docs/dispatch-notes.md, "Seventh sessi
 
     python tools/profiles/day_count.py 12 16 0
 
-Needs pvlib (``make_profiles.py`` imports it) besides the package.
+Needs pvlib (``make_profiles.py`` imports it): ``pip install -e ".[profiles]"``.
 """
 
 from __future__ import annotations
