@@ -96,6 +96,24 @@ def test_dest_buffers_are_written_in_place(inputs):
 
 
 @pytest.mark.parametrize(
+    "keep", [{"storage_duration", "gdp"}, {"storage_duration", "co2"}], ids=["no dispatch", "all"]
+)
+def test_run_returns_what_it_keeps_written_into_its_destinations(inputs, keep):
+    """With or without the dispatch, ``run(keep=...)`` returns the arrays kept, not their
+    dependencies (capacity, storage energy ...), and those with a destination in it."""
+    from carbonsim.engine import core
+
+    lv, p = inputs
+    full = core.run(lv, p)
+    dest = {"storage_duration": np.full_like(full["storage_duration"], np.nan)}
+    got = core.run(lv, p, keep=keep, out=dest)
+    assert set(got) == keep
+    assert got["storage_duration"] is dest["storage_duration"]
+    for name in keep:
+        np.testing.assert_array_equal(got[name], full[name], err_msg=name)
+
+
+@pytest.mark.parametrize(
     ("base", "shares", "fallback"),
     [
         ([0.5, 0.2, 0.1, 0.2, 0.0, 0.0, 0.0], {3: 0.6, 2: 0.1}, 0),

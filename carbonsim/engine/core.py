@@ -157,10 +157,10 @@ def _optional(lv, p, primary_output, need):
     return {k: f() for k, f in make.items() if need is None or k in need}
 
 
-def _without_dispatch(lv, p, need, dest):
-    """:func:`run` for outputs that need no dispatch (*need* within :data:`NO_DISPATCH`): the
-    demand side, and the installed capacity when asked for; no dispatch, no energy or CO2
-    balance.
+def _without_dispatch(lv, p, keep, need, dest):
+    """:func:`run` for outputs *keep* that need no dispatch (*need*, their dependencies, within
+    :data:`NO_DISPATCH`): the demand side, and the installed capacity when asked for; no
+    dispatch, no energy or CO2 balance.
 
     Each array is the one :func:`run` returns under the same name, bit for bit: the same
     kernels, or the same operations in the same order, compute it from the same inputs.
@@ -177,11 +177,17 @@ def _without_dispatch(lv, p, need, dest):
     for k, name in enumerate(_PRODUCT_CAPACITY):
         if name in need:
             out[name] = out["production_capacity"][:, :, k]
+    return _into(dest, {k: out[k] for k in _NO_DISPATCH_ORDER if k in keep})
+
+
+def _into(dest, out):
+    """*out* with each array that has a destination in *dest* written into it (and replaced by
+    it, so the returned dict holds the caller's arrays)."""
     for name, target in dest.items():
-        if name in need and out[name] is not target:
+        if out.get(name) is not target:
             target[...] = out[name]
             out[name] = target
-    return {k: out[k] for k in _NO_DISPATCH_ORDER if k in need}
+    return out
 
 
 def _installed(lv, p):
@@ -258,7 +264,7 @@ def run(
     dest = out or {}
     need = needed(keep)
     if need is not None and need <= NO_DISPATCH and hourly_index is None:
-        return _without_dispatch(lv, p, need, dest)
+        return _without_dispatch(lv, p, keep, need, dest)
     by_sector = need is None or "primary_energy_by_sector" in need
     first, demand_by_class, pre = _demand_side(lv, p, dest, by_sector)
     county_of = {k: v[:, 1:] for k, v in first.items()}  # the counties' slots
@@ -311,10 +317,7 @@ def run(
     out = derive(out, lv, p, co2_basis, need, dest)
     if keep is not None:
         out = {k: v for k, v in out.items() if k in keep}
-    for name, target in dest.items():
-        if out.get(name) is not target:
-            target[...] = out[name]
-            out[name] = target
+    out = _into(dest, out)
     if hourly_index is None:
         return out
     return out, {k.removeprefix("hourly_"): v for k, v in flows.items() if k.startswith("hourly_")}
