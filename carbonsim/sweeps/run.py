@@ -512,20 +512,16 @@ class _Dask:
             item.close()
 
 
-def _check_where(workers, scheduler) -> None:
-    if workers is not None and scheduler is not None:
-        raise SweepError(
-            "give either workers (a local cluster) or scheduler (an address), not both"
-        )
-    if workers is not None:
-        _positive(workers, "workers")
-
-
 class _Where:
     """Where the chunks run: in this process, or on Dask (the cluster made when first needed)."""
 
     def __init__(self, workers, scheduler):
-        _check_where(workers, scheduler)
+        if workers is not None and scheduler is not None:
+            raise SweepError(
+                "give either workers (a local cluster) or scheduler (an address), not both"
+            )
+        if workers is not None:
+            _positive(workers, "workers")
         self.workers, self.scheduler = workers, scheduler
         self._executor = None
 
